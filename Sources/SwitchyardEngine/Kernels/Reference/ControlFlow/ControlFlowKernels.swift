@@ -1,0 +1,4 @@
+extension ReferenceKernels {
+    /// The controlFlow operators.
+    static let controlFlow: [String: ReferenceKernel] = [:]
+}

@@ -1,0 +1,4 @@
+extension ReferenceKernels {
+    /// The elementwise operators.
+    static let elementwise: [String: ReferenceKernel] = [:]
+}

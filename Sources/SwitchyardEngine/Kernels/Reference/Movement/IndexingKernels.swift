@@ -1,0 +1,4 @@
+extension ReferenceKernels {
+    /// The indexing operators.
+    static let indexing: [String: ReferenceKernel] = [:]
+}

@@ -1,0 +1,4 @@
+extension ReferenceKernels {
+    /// The movement operators.
+    static let movement: [String: ReferenceKernel] = [:]
+}

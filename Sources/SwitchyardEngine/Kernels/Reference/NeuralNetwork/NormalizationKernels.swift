@@ -1,0 +1,4 @@
+extension ReferenceKernels {
+    /// The normalization operators.
+    static let normalization: [String: ReferenceKernel] = [:]
+}

@@ -1,0 +1,4 @@
+extension ReferenceKernels {
+    /// The recurrent operators.
+    static let recurrent: [String: ReferenceKernel] = [:]
+}

@@ -1,0 +1,4 @@
+extension ReferenceKernels {
+    /// The reductions operators.
+    static let reductions: [String: ReferenceKernel] = [:]
+}

@@ -1,0 +1,27 @@
+/// A plain-Swift implementation of one operator: the oracle that fast kernels are tested
+/// against, and the fallback for everything oneDNN does not cover.
+///
+/// Returns the node's outputs in order; it may return fewer than `node.outputs` when the
+/// trailing ones are optional and omitted.
+public typealias ReferenceKernel = KernelFunction
+
+import SwitchyardTensor
+
+/// The registry of reference kernels for the default ONNX domain, by op type. Each family of
+/// operators lives in its own folder and contributes one table.
+public enum ReferenceKernels {
+    public static let all: [String: ReferenceKernel] = {
+        var table: [String: ReferenceKernel] = [:]
+        for family in [elementwise, reductions, movement, indexing, neuralNetwork, normalization,
+                       recurrent, controlFlow] {
+            table.merge(family) { _, _ in preconditionFailure("an op type is registered twice") }
+        }
+        return table
+    }()
+
+    /// The kernel for `opType` in `domain`, if there is one.
+    public static func kernel(opType: String, domain: String) -> ReferenceKernel? {
+        guard domain.isEmpty || domain == "ai.onnx" else { return nil }
+        return all[opType]
+    }
+}

@@ -1,0 +1,65 @@
+import Foundation
+
+/// The memory behind one or more tensors: a 64-byte aligned byte buffer (what oneDNN wants),
+/// or an array of Swift strings for `string` tensors. Shared by value-semantic `Tensor`s and
+/// copied on write.
+///
+/// Threading: immutable once published. A `Tensor` mutates its storage only when it holds the
+/// sole reference (checked with `isKnownUniquelyReferenced`), so sharing across threads is safe.
+public final class TensorStorage: @unchecked Sendable {
+    /// Alignment of every allocation: one cache line, and what AVX-512 loads want.
+    public static let alignment = 64
+
+    public let byteCount: Int
+    public let bytes: UnsafeMutableRawPointer
+    var strings: [String]
+    private let owner: AnyObject?
+    private let ownsBytes: Bool
+
+    /// Allocates `byteCount` zeroed bytes.
+    public init(byteCount: Int) {
+        self.byteCount = byteCount
+        bytes = UnsafeMutableRawPointer.allocate(byteCount: max(byteCount, 1), alignment: Self.alignment)
+        bytes.initializeMemory(as: UInt8.self, repeating: 0, count: max(byteCount, 1))
+        strings = []
+        owner = nil
+        ownsBytes = true
+    }
+
+    /// Allocates `byteCount` bytes without clearing them; the caller writes every byte.
+    public init(uninitializedByteCount byteCount: Int) {
+        self.byteCount = byteCount
+        bytes = UnsafeMutableRawPointer.allocate(byteCount: max(byteCount, 1), alignment: Self.alignment)
+        strings = []
+        owner = nil
+        ownsBytes = true
+    }
+
+    /// Wraps memory that `owner` keeps alive (a memory-mapped file, an arena). No copy is made.
+    public init(borrowing bytes: UnsafeMutableRawPointer, byteCount: Int, owner: AnyObject) {
+        self.byteCount = byteCount
+        self.bytes = bytes
+        strings = []
+        self.owner = owner
+        ownsBytes = false
+    }
+
+    init(strings: [String]) {
+        byteCount = 0
+        bytes = UnsafeMutableRawPointer.allocate(byteCount: 1, alignment: Self.alignment)
+        self.strings = strings
+        owner = nil
+        ownsBytes = true
+    }
+
+    deinit {
+        if ownsBytes { bytes.deallocate() }
+    }
+
+    func copy() -> TensorStorage {
+        if byteCount == 0 && !strings.isEmpty { return TensorStorage(strings: strings) }
+        let new = TensorStorage(uninitializedByteCount: byteCount)
+        new.bytes.copyMemory(from: bytes, byteCount: byteCount)
+        return new
+    }
+}

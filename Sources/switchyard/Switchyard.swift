@@ -1,0 +1,11 @@
+import ArgumentParser
+
+/// The `switchyard` command line.
+@main
+struct Switchyard: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "switchyard",
+        abstract: "Run ONNX models on this machine: inspect, infer, benchmark, serve.",
+        subcommands: []
+    )
+}
