@@ -55,14 +55,14 @@ extension Tensor {
         case .float64: self.init(shape: shape, scalars: values)
         case .float16: self.init(shape: shape, scalars: values.map { Float16(Float($0)) })
         case .bfloat16: self.init(shape: shape, scalars: values.map { BFloat16(Float($0)) })
-        case .int8: self.init(shape: shape, scalars: values.map { Int8(truncatingIfNeeded: saturatingInt64($0)) })
-        case .uint8: self.init(shape: shape, scalars: values.map { UInt8(truncatingIfNeeded: saturatingInt64($0)) })
-        case .int16: self.init(shape: shape, scalars: values.map { Int16(truncatingIfNeeded: saturatingInt64($0)) })
-        case .uint16: self.init(shape: shape, scalars: values.map { UInt16(truncatingIfNeeded: saturatingInt64($0)) })
-        case .int32: self.init(shape: shape, scalars: values.map { Int32(truncatingIfNeeded: saturatingInt64($0)) })
-        case .uint32: self.init(shape: shape, scalars: values.map { UInt32(truncatingIfNeeded: saturatingInt64($0)) })
+        case .int8: self.init(shape: shape, scalars: values.map(saturating) as [Int8])
+        case .uint8: self.init(shape: shape, scalars: values.map(saturating) as [UInt8])
+        case .int16: self.init(shape: shape, scalars: values.map(saturating) as [Int16])
+        case .uint16: self.init(shape: shape, scalars: values.map(saturating) as [UInt16])
+        case .int32: self.init(shape: shape, scalars: values.map(saturating) as [Int32])
+        case .uint32: self.init(shape: shape, scalars: values.map(saturating) as [UInt32])
         case .int64: self.init(shape: shape, scalars: values.map(saturatingInt64))
-        case .uint64: self.init(shape: shape, scalars: values.map { $0 >= 0x1p63 ? UInt64(min($0, 0x1.fffffffffffffp63)) : UInt64(bitPattern: saturatingInt64($0)) })
+        case .uint64: self.init(shape: shape, scalars: values.map(saturating) as [UInt64])
         case .bool: self.init(shape: shape, scalars: values.map { $0 != 0 })
         case .string: self.init(shape: shape, strings: values.map { String($0) })
         }
@@ -107,11 +107,16 @@ extension Tensor {
     }
 }
 
+/// Truncates toward zero and clamps to `T`'s range; NaN becomes 0.
+@inline(__always)
+func saturating<T: FixedWidthInteger>(_ value: Double) -> T {
+    if value.isNaN { return 0 }
+    if value >= Double(T.max) { return T.max }
+    if value <= Double(T.min) { return T.min }
+    return T(value)
+}
+
 /// Truncates toward zero and clamps to Int64's range; NaN becomes 0.
 @inline(__always)
-func saturatingInt64(_ value: Double) -> Int64 {
-    if value.isNaN { return 0 }
-    if value >= 0x1p63 { return .max }
-    if value <= -0x1p63 { return .min }
-    return Int64(value)
-}
+func saturatingInt64(_ value: Double) -> Int64 { saturating(value) }
+
