@@ -1,11 +1,6 @@
 /// A plain-Swift implementation of one operator: the oracle that fast kernels are tested
 /// against, and the fallback for everything oneDNN does not cover.
-///
-/// Returns the node's outputs in order; it may return fewer than `node.outputs` when the
-/// trailing ones are optional and omitted.
 public typealias ReferenceKernel = KernelFunction
-
-import SwitchyardTensor
 
 /// The registry of reference kernels for the default ONNX domain, by op type. Each family of
 /// operators lives in its own folder and contributes one table.
@@ -19,9 +14,15 @@ public enum ReferenceKernels {
         return table
     }()
 
+    /// Domain of the engine's own fused operators.
+    public static let switchyardDomain = "ai.switchyard"
+
     /// The kernel for `opType` in `domain`, if there is one.
     public static func kernel(opType: String, domain: String) -> ReferenceKernel? {
-        guard domain.isEmpty || domain == "ai.onnx" else { return nil }
-        return all[opType]
+        switch domain {
+        case "", "ai.onnx": all[opType]
+        case switchyardDomain: fused[opType]
+        default: nil
+        }
     }
 }
