@@ -5,9 +5,7 @@ extension MovementOps {
     /// `value_string(s)` is set.
     static func constant(_ context: OpContext) throws(KernelError) -> [Tensor] {
         if let value = try context.tensor("value") { return [value] }
-        if let value = try context.float("value_float"), context.hasAttribute("value_float") {
-            return [Tensor(scalar: value)]
-        }
+        if let value = try context.float("value_float") { return [Tensor(scalar: value)] }
         if case .floats(let values)? = context.node.attributes["value_floats"] {
             return [Tensor(shape: [values.count], scalars: values)]
         }
@@ -48,14 +46,21 @@ extension MovementOps {
         if dataType.isInteger {
             let (first, last, step) = (start.int64s()[0], limit.int64s()[0], delta.int64s()[0])
             guard step != 0 else { throw .invalidArgument("Range: delta must not be 0") }
-            let span = last - first
-            let count = max(0, span / step + (span % step != 0 ? 1 : 0))
+            let (span, spanOverflow) = last.subtractingReportingOverflow(first)
+            let (quotient, quotientOverflow) = span.dividedReportingOverflow(by: step)
+            guard !spanOverflow, !quotientOverflow, quotient < Int64(Int32.max) else {
+                throw .invalidArgument("Range: start \(first), limit \(last) and delta \(step) give too many elements")
+            }
+            let count = max(0, quotient + (span % step != 0 ? 1 : 0))
             return [Tensor(dataType: dataType, shape: [Int(count)],
-                           int64s: (0..<count).map { first + $0 * step })]
+                           int64s: (0..<count).map { first &+ $0 &* step })]
         }
         let (first, last, step) = (start.doubles()[0], limit.doubles()[0], delta.doubles()[0])
-        guard step != 0 else { throw .invalidArgument("Range: delta must not be 0") }
-        let count = max(0, Int(((last - first) / step).rounded(.up)))
+        let steps = ((last - first) / step).rounded(.up)
+        guard steps.isFinite, steps < Double(Int32.max) else {
+            throw .invalidArgument("Range: start \(first), limit \(last) and delta \(step) do not give a finite length")
+        }
+        let count = max(0, Int(steps))
         return [Tensor(dataType: dataType, shape: [count], doubles: (0..<count).map { first + Double($0) * step })]
     }
 
