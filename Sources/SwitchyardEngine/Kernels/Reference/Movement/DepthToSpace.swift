@@ -24,7 +24,7 @@ extension MovementOps {
         return [moved.reshaped([n, depth, h * block, w * block])]
     }
 
-    /// SpaceToDepth: the inverse of DepthToSpace in DCR order.
+    /// SpaceToDepth: the inverse of DepthToSpace, in `DCR` (default) or (opset 28) `CRD` order.
     static func spaceToDepth(_ context: OpContext) throws(KernelError) -> [Tensor] {
         let data = try context.input(0)
         let block = try blockSize(context)
@@ -32,8 +32,13 @@ extension MovementOps {
             throw .invalidArgument("SpaceToDepth: input must be NCHW with H and W divisible by \(block), got shape \(data.shape)")
         }
         let (n, c, h, w) = (data.shape[0], data.shape[1], data.shape[2], data.shape[3])
-        let moved = MovementCopy.transposed(
-            data.reshaped([n, c, h / block, block, w / block, block]), permutation: [0, 3, 5, 1, 2, 4])
+        let permutation: [Int]
+        switch try context.string("mode", default: "DCR") {
+        case "DCR": permutation = [0, 3, 5, 1, 2, 4]
+        case "CRD": permutation = [0, 1, 3, 5, 2, 4]
+        case let mode: throw .invalidArgument("SpaceToDepth: mode '\(mode)' is not DCR or CRD")
+        }
+        let moved = MovementCopy.transposed(data.reshaped([n, c, h / block, block, w / block, block]), permutation: permutation)
         return [moved.reshaped([n, c * block * block, h / block, w / block])]
     }
 

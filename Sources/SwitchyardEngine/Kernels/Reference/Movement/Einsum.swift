@@ -48,10 +48,11 @@ struct EinsumPlan {
         var ellipsisRanks: [Int] = []
         for (index, (letters, hasEllipsis)) in parsed.enumerated() {
             let rank = shapes[index].count
-            guard hasEllipsis ? rank >= letters.count : rank == letters.count else {
+            let named = letters.filter { $0 != 0 }.count
+            guard hasEllipsis ? rank >= named : rank == named else {
                 throw .invalidArgument("Einsum: term '\(terms[index])' does not match input \(index) of rank \(rank)")
             }
-            ellipsisRanks.append(hasEllipsis ? rank - letters.count : 0)
+            ellipsisRanks.append(hasEllipsis ? rank - named : 0)
         }
         let ellipsisRank = ellipsisRanks.max() ?? 0
         var sizes: [Int: Int] = [:]
