@@ -1,4 +1,5 @@
 import SwitchyardGraph
+import SwitchyardONNX
 import SwitchyardTensor
 
 /// How a model is prepared when it is loaded.
@@ -49,6 +50,13 @@ public final class LoadedModel: Sendable {
         self.model = prepared
         self.options = options
         plans = MemoryPlanCache(capacity: options.planCacheCapacity)
+    }
+
+    /// Loads the ONNX model at `path` (external data is read relative to it). Throws
+    /// `ONNXError` when the file cannot be read or decoded, `EngineError` when the engine
+    /// cannot run the model.
+    public convenience init(contentsOf path: String, options: LoadOptions = LoadOptions()) throws {
+        try self.init(model: ModelLoader.load(path: path), options: options)
     }
 
     /// The optimized graph.

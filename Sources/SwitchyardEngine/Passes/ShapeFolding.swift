@@ -14,6 +14,7 @@ public struct ShapeFolding: GraphPass {
         }
         guard candidates else { return [] }
         let facts = scope.facts(of: graph)
+        let original = Set(graph.initializers.keys)
         var changes: [String] = []
         var folded = Set<Int>()
         for (index, node) in graph.nodes.enumerated() {
@@ -21,7 +22,7 @@ public struct ShapeFolding: GraphPass {
                   !ConstantEvaluator.nondeterministic.contains(node.opType),
                   node.opType != "Constant",
                   // Nodes reading only initializers are constant folding's business.
-                  node.inputs.contains(where: { !$0.isEmpty && graph.initializers[$0] == nil }),
+                  node.inputs.contains(where: { !$0.isEmpty && !original.contains($0) }),
                   !node.outputs.isEmpty, node.outputs.allSatisfy({ !$0.isEmpty }) else { continue }
             let constants = node.outputs.compactMap { facts[$0]?.constant }
             guard constants.count == node.outputs.count else { continue }
