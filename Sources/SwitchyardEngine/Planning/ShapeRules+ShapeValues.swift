@@ -22,7 +22,13 @@ extension ShapeRules {
             }
             return [ValueFact(dataType: dataType)]
         },
-        "Range": { [ValueFact(dataType: $0.dataType(0), shape: [.unknown])] },
+        "Range": { context in
+            // max(ceil((limit - start) / delta), 0) elements, when all three are known.
+            let bounds = (0..<3).compactMap { context.input($0)?.constant?.doubles().first }
+            guard bounds.count == 3, bounds[2] != 0 else { return [ValueFact(dataType: context.dataType(0), shape: [.unknown])] }
+            let count = Swift.max(Int(((bounds[1] - bounds[0]) / bounds[2]).rounded(.up)), 0)
+            return [ValueFact(dataType: context.dataType(0), shape: [.fixed(count)])]
+        },
         "NonZero": { context in
             [ValueFact(dataType: .int64, shape: [context.shape(0).map { .fixed($0.count) } ?? .unknown, .unknown])]
         },
