@@ -22,6 +22,7 @@ public struct Optimizer: Sendable {
             IdentityElimination(),
             ConstantFolding(),
             ShapeFolding(),
+            LayerNormFusion(),
             ConvAffineFolding(),
             ConvFusion(),
             MatMulFusion(),
