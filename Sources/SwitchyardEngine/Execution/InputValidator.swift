@@ -36,7 +36,8 @@ enum InputValidator {
                 switch dimension {
                 case .fixed(let expected) where expected != size:
                     throw .inputMismatch("input '\(info.name)' dimension \(axis) must be \(expected) (\(describe(info))), got shape \(tensor.shape)")
-                case .symbolic(let name):
+                // `?` is how some exporters (paddle2onnx) write "unknown", not a shared size.
+                case .symbolic(let name) where name != "?":
                     if let bound = symbols[name], bound.size != size {
                         throw .inputMismatch("dimension '\(name)' is \(bound.size) in input '\(bound.input)' but \(size) in input '\(info.name)'")
                     }

@@ -70,7 +70,9 @@ public enum ShapeInference {
         var bindings: [String: Int] = [:]
         for input in inputs {
             guard let declared = input.shape, let given = shapes[input.name], declared.count == given.count else { continue }
-            for case (.symbolic(let name), .fixed(let size)) in zip(declared, given) { bindings[name] = size }
+            for case (.symbolic(let name), .fixed(let size)) in zip(declared, given) where name != "?" {
+                bindings[name] = size
+            }
         }
         return bindings
     }

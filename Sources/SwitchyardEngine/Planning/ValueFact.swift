@@ -28,9 +28,10 @@ public struct ValueFact: Sendable {
         }
     }
 
-    /// The fact of a declared value.
+    /// The fact of a declared value. A dimension named `?` (how paddle2onnx writes "unknown")
+    /// names no size: two of them need not be equal.
     init(_ info: ValueInfo) {
-        self.init(dataType: info.dataType, shape: info.shape)
+        self.init(dataType: info.dataType, shape: info.shape?.map { $0 == .symbolic("?") ? .unknown : $0 })
     }
 
     /// Vectors longer than this are not tracked element by element.

@@ -82,4 +82,17 @@ import SwitchyardTensor
         #expect(loaded.graph.valueInfo["mask"]?.dataType == .bool)
         #expect(loaded.inferConcreteShapes(inputs: ["x": [3, 3, 16, 16]])["biased"] == [3, 10])
     }
+
+    /// paddle2onnx names every unknown dimension `?`; that must not make them equal.
+    @Test func questionMarkDimensionsAreIndependent() throws {
+        let graph = Graph(nodes: [PassTestKit.node("Relu", ["x"], ["r"]), PassTestKit.node("Transpose", ["r"], ["y"])],
+                          inputs: [PassTestKit.input("x", [.symbolic("?"), .fixed(3), .symbolic("?")])],
+                          outputs: [ValueInfo(name: "y")])
+        let facts = ShapeInference.infer(graph, opsets: ["": 17])
+        #expect(facts["y"]?.shape == [.unknown, .fixed(3), .unknown])
+        var generator = PassTestKit.Generator(seed: 83)
+        let session = try Session(model: PassTestKit.model(graph))
+        #expect(try session.run(["x": PassTestKit.tensor([2, 3, 5], &generator)])["y"]?.shape == [5, 3, 2])
+        #expect(ShapeInference.inferConcreteShapes(graph, opsets: ["": 17], inputs: ["x": [2, 3, 5]])["y"] == [5, 3, 2])
+    }
 }
