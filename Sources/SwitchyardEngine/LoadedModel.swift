@@ -10,11 +10,15 @@ public struct LoadOptions: Sendable {
     public var foldingByteLimit: Int
     /// Memory plans kept per model (one per distinct set of input shapes).
     public var planCacheCapacity: Int
+    /// Activations fusion may fold into fused nodes (`FusedActivation.name` values).
+    public var fusedActivations: Set<String>
 
-    public init(optimize: Bool = true, foldingByteLimit: Int = 64 << 20, planCacheCapacity: Int = 8) {
+    public init(optimize: Bool = true, foldingByteLimit: Int = 64 << 20, planCacheCapacity: Int = 8,
+                fusedActivations: Set<String> = FusedActivation.fusedByDefault) {
         self.optimize = optimize
         self.foldingByteLimit = foldingByteLimit
         self.planCacheCapacity = planCacheCapacity
+        self.fusedActivations = fusedActivations
     }
 }
 
@@ -37,7 +41,8 @@ public final class LoadedModel: Sendable {
     public init(model: Model, options: LoadOptions = LoadOptions()) throws(EngineError) {
         var prepared = model
         if options.optimize {
-            (prepared, report) = Optimizer.standard(foldingByteLimit: options.foldingByteLimit).optimize(model)
+            (prepared, report) = Optimizer.standard(foldingByteLimit: options.foldingByteLimit,
+                                                     fusedActivations: options.fusedActivations).optimize(model)
         } else {
             let count = model.graph.allNodes().count
             report = OptimizationReport(changes: [], rounds: 0, nodesBefore: count, nodesAfter: count)

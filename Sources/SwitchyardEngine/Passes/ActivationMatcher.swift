@@ -15,7 +15,12 @@ struct ActivationMatch {
 enum ActivationMatcher {
     /// The activation applied to `value`, when every reader of `value` belongs to the pattern and
     /// every intermediate value of the pattern has no other reader.
-    static func match(_ value: String, in graph: Graph, usage: GraphUsage) -> ActivationMatch? {
+    static func match(_ value: String, in graph: Graph, usage: GraphUsage, allowed: Set<String>) -> ActivationMatch? {
+        guard let match = match(value, in: graph, usage: usage), allowed.contains(match.activation.name) else { return nil }
+        return match
+    }
+
+    private static func match(_ value: String, in graph: Graph, usage: GraphUsage) -> ActivationMatch? {
         guard !usage.graphOutputs.contains(value) else { return nil }
         let readers = usage.consumers(of: value)
         if readers.count == 1, usage.hasSingleUse(value, in: graph) {

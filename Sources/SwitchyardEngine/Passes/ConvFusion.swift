@@ -7,7 +7,12 @@ import SwitchyardTensor
 /// intermediate results have no other reader are fused.
 public struct ConvFusion: GraphPass {
     public let name = "conv-fusion"
-    public init() {}
+    /// Activation names (`FusedActivation.name`) this pass may fuse.
+    public let activations: Set<String>
+
+    public init(activations: Set<String> = FusedActivation.fusedByDefault) {
+        self.activations = activations
+    }
 
     public func run(on graph: inout Graph, scope: PassScope) -> [String] {
         guard scope.hasKernel("Conv"), graph.nodes.contains(where: { $0.opType == "Conv" && $0.domain.isEmpty }) else { return [] }
@@ -49,7 +54,7 @@ public struct ConvFusion: GraphPass {
             }
         }
         var activation: FusedActivation?
-        if let match = ActivationMatcher.match(current, in: graph, usage: usage) {
+        if let match = ActivationMatcher.match(current, in: graph, usage: usage, allowed: activations) {
             activation = match.activation
             pattern.formUnion(match.nodes)
             current = match.output

@@ -5,7 +5,12 @@ import SwitchyardTensor
 /// The bias must be a constant vector along the last axis; it is stored as a 1-D initializer.
 public struct MatMulFusion: GraphPass {
     public let name = "matmul-fusion"
-    public init() {}
+    /// Activation names (`FusedActivation.name`) this pass may fuse.
+    public let activations: Set<String>
+
+    public init(activations: Set<String> = FusedActivation.fusedByDefault) {
+        self.activations = activations
+    }
 
     public func run(on graph: inout Graph, scope: PassScope) -> [String] {
         guard scope.hasKernel("MatMul"), graph.nodes.contains(where: { $0.opType == "MatMul" && $0.domain.isEmpty }) else { return [] }
@@ -56,7 +61,7 @@ public struct MatMulFusion: GraphPass {
             }
         }
         var activation: FusedActivation?
-        if let match = ActivationMatcher.match(current, in: graph, usage: usage) {
+        if let match = ActivationMatcher.match(current, in: graph, usage: usage, allowed: activations) {
             activation = match.activation
             pattern.formUnion(match.nodes)
             current = match.output

@@ -16,7 +16,10 @@ public struct Optimizer: Sendable {
     }
 
     /// The engine's passes, in the order they run within each round.
-    public static func standard(foldingByteLimit: Int = 64 << 20) -> Optimizer {
+    /// `fusedActivations` are the activation names fusion may fold into `FusedConv`/`FusedMatMul`.
+    public static func standard(
+        foldingByteLimit: Int = 64 << 20, fusedActivations: Set<String> = FusedActivation.fusedByDefault
+    ) -> Optimizer {
         Optimizer(passes: [
             ConstantNodesToInitializers(),
             IdentityElimination(),
@@ -24,8 +27,8 @@ public struct Optimizer: Sendable {
             ShapeFolding(),
             LayerNormFusion(),
             ConvAffineFolding(),
-            ConvFusion(),
-            MatMulFusion(),
+            ConvFusion(activations: fusedActivations),
+            MatMulFusion(activations: fusedActivations),
             DeadNodeElimination(),
         ], foldingByteLimit: foldingByteLimit)
     }

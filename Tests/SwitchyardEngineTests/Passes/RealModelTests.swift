@@ -29,7 +29,8 @@ import SwitchyardTensor
         let full = "\(Self.directory)/\(path)"
         let clock = ContinuousClock()
         let start = clock.now
-        let optimized = try LoadedModel(contentsOf: full)
+        // Every activation, Swish included, so the fused reference kernels are exercised.
+        let optimized = try LoadedModel(contentsOf: full, options: LoadOptions(fusedActivations: FusedActivation.allNames))
         print("\(path): loaded and optimized in \(clock.now - start)")
         let plain = try LoadedModel(contentsOf: full, options: LoadOptions(optimize: false))
         print("\(path): \(optimized.report.summary)")

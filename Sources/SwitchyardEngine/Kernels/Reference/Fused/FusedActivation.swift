@@ -17,6 +17,16 @@ public enum FusedActivation: Sendable, Equatable {
     case gelu
     case swish(alpha: Float)
 
+    /// Every activation name the reference kernels understand.
+    public static let allNames: Set<String> = [
+        "Relu", "LeakyRelu", "Clip", "HardSigmoid", "HardSwish", "Sigmoid", "Tanh", "Elu", "Gelu", "Swish",
+    ]
+
+    /// The activations the optimizer fuses by default: those of notes/fused.md, which the oneDNN
+    /// kernels lower to post-ops. `Swish` joins once they lower it too; until then a fused Swish
+    /// would run on the reference kernel, slower than unfused nodes on oneDNN.
+    public static let fusedByDefault: Set<String> = allNames.subtracting(["Swish"])
+
     /// Attribute names on fused nodes.
     public static let nameAttribute = "activation"
     public static let parametersAttribute = "activation_params"
