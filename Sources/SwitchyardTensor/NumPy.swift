@@ -62,11 +62,7 @@ extension Tensor {
         switch element {
         case .numeric(let dataType):
             var tensor = payload.withUnsafeBytes { Tensor(dataType: dataType, shape: header.shape, bytes: $0) }
-            if dataType == .bool {
-                tensor.withUnsafeMutableBytes { bytes in
-                    for index in bytes.indices where bytes[index] > 1 { bytes[index] = 1 }
-                }
-            }
+            tensor.canonicalizeBoolBytes()
             self = tensor
         case .unicode(let length):
             var strings: [String] = []

@@ -52,6 +52,14 @@ private struct SeededGenerator: RandomNumberGenerator {
         #expect(try Tensor(npyData: numpyFile("unicode_2")).strings == ["ab", "çé"])
     }
 
+    @Test func readsAnyNonZeroBoolByteAsTrue() throws {
+        var data = numpyFile("bool_3")
+        data[data.count - 1] = 7
+        let tensor = try Tensor(npyData: data)
+        #expect(tensor.scalars(as: Bool.self) == [true, false, true])
+        #expect(tensor.withUnsafeBytes { Array($0) } == [1, 0, 1])
+    }
+
     @Test func readsFormatVersions2And3() throws {
         #expect(try Tensor(npyData: numpyFile("float64_v2")).scalars(as: Double.self) == [3.25, -1e300])
         let ints = try Tensor(npyData: numpyFile("int32_v3"))
