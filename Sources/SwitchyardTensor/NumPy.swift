@@ -179,6 +179,7 @@ private enum NumPyElement {
         }
         let code = String(descr.dropFirst())
         if code.hasPrefix("U"), let length = Int(code.dropFirst()), length >= 0 {
+            guard length <= 1 << 24 else { throw .invalid("dtype '\(descr)': strings of \(length) characters") }
             guard order != ">" else { throw .unsupported("dtype '\(descr)' is big-endian; save with a little-endian dtype (a.astype(a.dtype.newbyteorder('<')))") }
             self = .unicode(length: length)
             return

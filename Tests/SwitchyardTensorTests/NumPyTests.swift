@@ -124,6 +124,9 @@ private struct SeededGenerator: RandomNumberGenerator {
         let range = complex.range(of: Data("<f4".utf8))!
         complex.replaceSubrange(range, with: Data("<c8".utf8))
         #expect(message { try Tensor(npyData: complex) }.contains("'<c8'"))
+        var hugeStrings = good
+        hugeStrings.replaceSubrange(hugeStrings.range(of: Data("'<f4'".utf8))!, with: Data("'<U9223372036854775807'".utf8))
+        #expect(message { try Tensor(npyData: hugeStrings) }.contains("strings of"))
         var badHeader = good
         badHeader.replaceSubrange(badHeader.range(of: Data("(2, 3)".utf8))!, with: Data("(2; 3)".utf8))
         #expect(message { try Tensor(npyData: badHeader) }.contains("header"))
