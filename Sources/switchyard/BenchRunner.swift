@@ -49,7 +49,7 @@ struct BenchRunner: Sendable {
                 inputFiles[batch] = try Self.writeInputs(inputs.tensors, to: directory + "/batch-\(batch)")
             }
             let cwd = FileManager.default.currentDirectoryPath
-            let script = try ORTWorker.script(workingDirectory: cwd, executable: CommandLine.arguments[0])
+            let script = try ORTWorker.script(workingDirectory: cwd, executable: Bundle.main.executablePath ?? CommandLine.arguments[0])
             let python = try ORTWorker.python(environment: ProcessInfo.processInfo.environment, workingDirectory: cwd, scriptPath: script)
             worker = try ORTWorker(python: python, script: script)
         }

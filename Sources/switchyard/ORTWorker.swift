@@ -29,6 +29,8 @@ final class ORTWorker {
 
     /// Starts `python script` and waits for it to report that onnxruntime imported.
     init(python: String, script: String) throws(CLIError) {
+        // A worker that dies must give an error on the next write, not kill us with SIGPIPE.
+        signal(SIGPIPE, SIG_IGN)
         process.executableURL = URL(fileURLWithPath: python)
         process.arguments = [script]
         process.standardInput = requests
