@@ -217,3 +217,37 @@ private func pythonSlice(count: Int, start: Int, end: Int, step: Int) -> [Int] {
     }
     return result
 }
+
+@Suite struct MovementCropAndCacheTests {
+    @Test func centerCropPadCropsAndPadsAroundTheCentre() throws {
+        let data = Tensor(shape: [3, 4], scalars: (1...12).map(Int64.init))
+        // Rows: 3 -> 2 crops one from the end; columns: 4 -> 7 pads 1 before and 2 after.
+        let output = try Kit.run1("CenterCropPad", [data, Kit.int64s([2, 7])])
+        #expect(output.shape == [2, 7])
+        #expect(output.scalars(as: Int64.self) == [0, 1, 2, 3, 4, 0, 0, 0, 5, 6, 7, 8, 0, 0])
+        let axes = try Kit.run1("CenterCropPad", [data, Kit.int64s([2])], attributes: ["axes": .ints([-1])])
+        #expect(axes.scalars(as: Int64.self) == [2, 3, 6, 7, 10, 11])
+        #expect(Kit.throwsKernelError { try Kit.run1("CenterCropPad", [data, Kit.int64s([2])]) })
+    }
+
+    @Test(arguments: ["linear", "circular"])
+    func tensorScatterWritesUpdatesAtEachBatchIndex(mode: String) throws {
+        var generator = Kit.Generator(seed: 17)
+        let cacheShape = [2, 2, 5, 3], updateShape = [2, 2, 2, 3]
+        let cache = Kit.randomFloatTensor(cacheShape, &generator)
+        let update = Kit.randomFloatTensor(updateShape, &generator)
+        let writeIndices = mode == "linear" ? [3, 0] : [4, 1]
+        let output = try Kit.run1("TensorScatter", [cache, update, Kit.int64s(writeIndices)], attributes: ["mode": .string(mode)])
+        var expected = cache.floats()
+        let changes = update.floats()
+        for linear in changes.indices {
+            var coordinate = Kit.coordinate(linear, updateShape)
+            coordinate[2] = (writeIndices[coordinate[0]] + coordinate[2]) % 5
+            expected[Kit.linear(coordinate, cacheShape)] = changes[linear]
+        }
+        #expect(output.floats() == expected)
+        if mode == "linear" {
+            #expect(Kit.throwsKernelError { try Kit.run1("TensorScatter", [cache, update, Kit.int64s([4, 0])]) })
+        }
+    }
+}

@@ -68,6 +68,15 @@ private typealias Kit = MovementTestKit
         #expect(output.scalars(as: Int32.self) == expected)
     }
 
+    @Test func cumProdMultipliesAlongTheAxis() throws {
+        let data = Tensor(shape: [2, 3], scalars: [Double(2), 3, -1, 0.5, 4, 2])
+        #expect(try Kit.run1("CumProd", [data, Tensor(scalar: Int32(1))]).scalars(as: Double.self) == [2, 6, -6, 0.5, 2, 4])
+        let exclusiveReverse = try Kit.run1("CumProd", [data, Tensor(scalar: Int32(0))],
+                                            attributes: ["exclusive": .int(1), "reverse": .int(1)])
+        #expect(exclusiveReverse.scalars(as: Double.self) == [0.5, 4, 2, 1, 1, 1])
+        #expect(Kit.throwsKernelError { try Kit.run1("CumProd", [data, Tensor(scalar: Int32(2))]) })
+    }
+
     @Test func einsumMatmulDiagonalEllipsisAndImplicitOutput() throws {
         var generator = Kit.Generator(seed: 16)
         let a = Kit.randomFloatTensor([2, 3, 4], &generator), b = Kit.randomFloatTensor([2, 4, 5], &generator)

@@ -66,27 +66,33 @@ enum MovementCopy {
     private static func forEachOuterOffset(
         _ axisOffsets: [[Int]], shape: [Int], outerAxes: Int, _ body: (Int, Int) -> Void
     ) {
-        let outerCount = shape[0..<outerAxes].reduce(1, *)
         if outerAxes == 0 { body(0, 0); return }
-        var coordinate = [Int](repeating: 0, count: outerAxes)
-        var missingAxes = 0
-        var offset = 0
-        for axis in 0..<outerAxes {
-            if axisOffsets[axis][0] == missing { missingAxes += 1 } else { offset += axisOffsets[axis][0] }
-        }
-        for index in 0..<outerCount {
-            body(index, missingAxes > 0 ? missing : offset)
-            var axis = outerAxes - 1
-            while axis >= 0 {
-                let table = axisOffsets[axis]
-                let old = table[coordinate[axis]]
-                if old == missing { missingAxes -= 1 } else { offset -= old }
-                coordinate[axis] += 1
-                if coordinate[axis] == shape[axis] { coordinate[axis] = 0 }
-                let new = table[coordinate[axis]]
-                if new == missing { missingAxes += 1 } else { offset += new }
-                if coordinate[axis] != 0 { break }
-                axis -= 1
+        let outerCount = shape[0..<outerAxes].reduce(1, *)
+        // One flat table (and its per-axis starts) keeps the odometer free of array copies.
+        let flat = Array(axisOffsets[0..<outerAxes].joined())
+        var starts = [Int](repeating: 0, count: outerAxes)
+        for axis in 1..<outerAxes { starts[axis] = starts[axis - 1] + shape[axis - 1] }
+        flat.withUnsafeBufferPointer { table in
+            var coordinate = [Int](repeating: 0, count: outerAxes)
+            var missingAxes = 0
+            var offset = 0
+            for axis in 0..<outerAxes {
+                let entry = table[starts[axis]]
+                if entry == missing { missingAxes += 1 } else { offset += entry }
+            }
+            for index in 0..<outerCount {
+                body(index, missingAxes > 0 ? missing : offset)
+                var axis = outerAxes - 1
+                while axis >= 0 {
+                    let old = table[starts[axis] + coordinate[axis]]
+                    if old == missing { missingAxes -= 1 } else { offset -= old }
+                    coordinate[axis] += 1
+                    if coordinate[axis] == shape[axis] { coordinate[axis] = 0 }
+                    let new = table[starts[axis] + coordinate[axis]]
+                    if new == missing { missingAxes += 1 } else { offset += new }
+                    if coordinate[axis] != 0 { break }
+                    axis -= 1
+                }
             }
         }
     }

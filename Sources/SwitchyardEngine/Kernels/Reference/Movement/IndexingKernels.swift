@@ -17,6 +17,8 @@ extension ReferenceKernels {
         "NonZero": IndexingOps.nonZero,
         "TopK": IndexingOps.topK,
         "CumSum": IndexingOps.cumSum,
+        "CumProd": IndexingOps.cumProd,
+        "TensorScatter": IndexingOps.tensorScatter,
         "Einsum": IndexingOps.einsum,
         "Unique": IndexingOps.unique,
     ]

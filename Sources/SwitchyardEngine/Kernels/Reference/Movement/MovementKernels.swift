@@ -21,6 +21,7 @@ extension ReferenceKernels {
         "Expand": MovementOps.expand,
         "Tile": MovementOps.tile,
         "Pad": MovementOps.pad,
+        "CenterCropPad": MovementOps.centerCropPad,
         "ConstantOfShape": MovementOps.constantOfShape,
         "Constant": MovementOps.constant,
         "Range": MovementOps.range,

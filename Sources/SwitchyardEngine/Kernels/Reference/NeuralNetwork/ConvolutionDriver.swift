@@ -7,7 +7,7 @@
 /// run a direct tap-by-tap loop instead.
 enum ConvolutionDriver {
     /// Bytes of im2col scratch per slice.
-    private static let columnBudgetBytes = 4 << 20
+    static let defaultColumnBudgetBytes = 4 << 20
 
     struct Shape {
         var batch: Int
@@ -20,7 +20,7 @@ enum ConvolutionDriver {
     /// `output[n, m, …] = Σ weights[m, c, taps] · input[n, g·C/group + c, …] (+ bias[m])`.
     static func forward<T: ReferenceGEMMScalar>(
         shape: Shape, input: UnsafePointer<T>, weights: UnsafePointer<T>, bias: UnsafePointer<T>?,
-        output: UnsafeMutablePointer<T>
+        output: UnsafeMutablePointer<T>, columnBudgetBytes: Int = defaultColumnBudgetBytes
     ) {
         let geometry = shape.geometry
         let groupInputs = shape.inputChannels / shape.group
