@@ -32,9 +32,10 @@ public struct LayerNormFusion: GraphPass {
 
     private func fuse(at index: Int, in graph: inout Graph, facts: [String: ValueFact],
                       names: inout NameAllocator, scope: PassScope) -> String? {
-        let usage = GraphUsage(graph)
         let mean = graph.nodes[index]
-        guard isLastAxisMean(mean, graph: graph, facts: facts, scope: scope), let x = mean.inputs.first,
+        guard isLastAxisMean(mean, graph: graph, facts: facts, scope: scope) else { return nil }
+        let usage = GraphUsage(graph)
+        guard let x = mean.inputs.first,
               facts[x]?.dataType == .float32, let rank = facts[x]?.shape?.count,
               let columns = facts[x]?.shape?.last?.fixedValue,
               let sub = soleReader(of: mean.outputs[0], usage, graph), sub.node.opType == "Sub",
