@@ -6,27 +6,23 @@ import SwitchyardTensor
 
 /// The optimizer on real exports (PaddleOCR via paddle2onnx, an Ultralytics YOLOv8 detector),
 /// which keep weights in Constant nodes, decompose HardSwish, and build shapes at run time.
-/// The files come from the rapidocr-onnxruntime 1.4.4 and nudenet 3.4.2 wheels, unpacked into
-/// /tmp/models; the tests are skipped when they are absent.
-@Suite(.serialized) struct RealModelTests {
+/// The files are the example models that scripts/fetch-models.sh puts in models/.
+@Suite(.serialized) struct OptimizedRealModelTests {
     typealias Kit = PassTestKit
 
-    static let directory = "/tmp/models"
     static let models: [(path: String, input: [Int])] = [
         // Both spatial dims of this export are named "?", which does not make them equal.
-        ("rapidocr_onnxruntime/models/ch_ppocr_mobile_v2.0_cls_infer.onnx", [1, 3, 48, 96]),
-        ("rapidocr_onnxruntime/models/ch_PP-OCRv4_det_infer.onnx", [1, 3, 64, 64]),
-        ("rapidocr_onnxruntime/models/ch_PP-OCRv4_rec_infer.onnx", [1, 3, 48, 64]),
-        ("nudenet/320n.onnx", [1, 3, 64, 64]),
+        ("ch_ppocr_mobile_v2.0_cls_infer.onnx", [1, 3, 48, 96]),
+        ("ch_PP-OCRv4_det_infer.onnx", [1, 3, 64, 64]),
+        ("ch_PP-OCRv4_rec_infer.onnx", [1, 3, 48, 64]),
+        ("yolov8n-320.onnx", [1, 3, 64, 64]),
     ]
-    static var available: Bool {
-        models.allSatisfy { FileManager.default.fileExists(atPath: "\(directory)/\($0.path)") }
-    }
 
-    @Test(.enabled(if: available), arguments: models.map(\.path))
+    @Test(arguments: models.map(\.path))
     func optimizedModelComputesTheSame(path: String) throws {
         let input = Self.models.first { $0.path == path }!.input
-        let full = "\(Self.directory)/\(path)"
+        let full = TestPaths.model(path)
+        try #require(FileManager.default.fileExists(atPath: full), "missing \(full): run scripts/setup.sh")
         let clock = ContinuousClock()
         let start = clock.now
         // Every activation, Swish included, so the fused reference kernels are exercised.
