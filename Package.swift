@@ -23,7 +23,9 @@ let package = Package(
             dependencies: [
                 "SwitchyardTensor", "SwitchyardGraph",
                 .product(name: "SwiftProtobuf", package: "swift-protobuf"),
-            ]
+            ],
+            // The .proto schema is compiled by scripts/generate-protos.sh into Generated/.
+            exclude: ["Schema"]
         ),
         .target(
             name: "SwitchyardEngine",
