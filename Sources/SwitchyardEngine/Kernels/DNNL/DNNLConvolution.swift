@@ -11,6 +11,9 @@ struct DNNLConvolutionOperation: DNNLOperation {
     let group: Int
     /// Eltwise post-ops after the bias and residual add (empty for plain Conv).
     let activation: [DNNLEltwiseFunction]
+    /// Whether source and destination use oneDNN's preferred (blocked) layouts or stay plain
+    /// row-major; plain exists to measure what blocking buys.
+    var plainActivations = false
 
     func lower(_ inputs: [DNNLOperand?], into builder: inout DNNLPlanBuilder) throws -> [(slot: Int, shape: [Int])] {
         let x = try inputs.required(0, opType), w = try inputs.required(1, opType)
@@ -32,8 +35,9 @@ struct DNNLConvolutionOperation: DNNLOperation {
         if sum != nil { try attributes.appendSum() }
         try DNNLActivations.appendPostOps(activation, to: attributes)
 
-        let src = try DNNLMemoryDesc.any(x.shape), weights = try DNNLMemoryDesc.any(weightDims)
-        let dst = try DNNLMemoryDesc.any(dstShape)
+        let src = plainActivations ? try DNNLMemoryDesc.plain(x.shape) : try DNNLMemoryDesc.any(x.shape)
+        let dst = plainActivations ? try DNNLMemoryDesc.plain(dstShape) : try DNNLMemoryDesc.any(dstShape)
+        let weights = try DNNLMemoryDesc.any(weightDims)
         let biasDesc = bias == nil ? nil : try DNNLMemoryDesc.plain([geometry.outputChannels])
         var op = dnnl_convolution_desc_t()
         let status = withUnsafePointer(to: src.raw) { srcRaw in
