@@ -9,8 +9,8 @@ struct DNNLElementwiseTests {
 
     @Test("unary activations match the reference", arguments: [
         ("Relu", [String: Attribute]()), ("LeakyRelu", ["alpha": .float(0.3)]), ("Sigmoid", [:]), ("Tanh", [:]),
-        ("Elu", ["alpha": .float(0.7)]), ("Selu", [:]), ("Exp", [:]), ("Abs", [:]), ("Neg", [:]), ("Softplus", [:]),
-        ("HardSwish", [:]), ("HardSigmoid", ["alpha": .float(0.25), "beta": .float(0.4)]), ("Mish", [:]),
+        ("Elu", ["alpha": .float(0.7)]), ("Selu", [:]), ("Exp", [:]), ("Abs", [:]), ("Neg", [:]),
+        ("HardSwish", [:]), ("HardSigmoid", ["alpha": .float(0.25), "beta": .float(0.4)]),
         ("Gelu", [:]), ("Gelu", ["approximate": .string("tanh")]), ("Round", [:]),
     ])
     func unary(opType: String, attributes: [String: Attribute]) throws {
@@ -22,7 +22,7 @@ struct DNNLElementwiseTests {
         }
     }
 
-    @Test("functions of positive inputs match the reference", arguments: ["Log", "Sqrt", "Reciprocal"])
+    @Test("functions of positive inputs match the reference", arguments: ["Sqrt", "Reciprocal"])
     func positiveDomain(opType: String) throws {
         var generator = SeededGenerator(seed: 12)
         for shape in Self.shapes {
@@ -86,5 +86,44 @@ struct DNNLElementwiseTests {
         let (sum, intKernel) = try DNNLHarness.runDNNL(DNNLHarness.node("Add", inputs: 2), opset: 14, inputs: ints)
         #expect(intKernel.implementationNames.isEmpty)
         #expect(sum.scalars(as: Int32.self) == [5, 7, 9])
+    }
+}
+
+@Suite("DNNL elementwise accuracy")
+struct DNNLElementwiseAccuracyTests {
+    /// Every pointwise result within `floor + 1e-4 * |expected|` of the reference, with the
+    /// conformance floor of 1e-7 (tighter rtol than conformance): pointwise functions have no
+    /// cancellation to excuse, so small outputs must be relatively accurate too. Exception:
+    /// oneDNN's Gelu deviates in its underflowing tail by up to 2.5e-7 absolute.
+    @Test("activations are relatively accurate across a wide input range", arguments: [
+        "Relu", "LeakyRelu", "Sigmoid", "Tanh", "Elu", "Selu", "Exp", "Abs", "Neg", "HardSwish", "HardSigmoid",
+        "Gelu", "Sqrt", "Reciprocal",
+    ])
+    func wideRange(opType: String) throws {
+        let positive = ["Sqrt", "Reciprocal"].contains(opType)
+        let floor: Float = opType == "Gelu" ? 2.5e-7 : 1e-7
+        let low: Float = positive ? 1e-3 : opType == "Exp" ? -80 : -30
+        let count = 4001
+        let values = (0..<count).map { low + (30 - low) * Float($0) / Float(count - 1) } + [1, 0.999, 1.001, 1e-4, -1e-4]
+        let x = Tensor(shape: [values.count], scalars: values.map { positive ? abs($0) + 1e-3 : $0 })
+        let node = DNNLHarness.node(opType, inputs: 1)
+        let (actual, _) = try DNNLHarness.runDNNL(node, opset: 20, inputs: [x])
+        let expected = try DNNLHarness.runReference(node, opset: 20, inputs: [x])
+        let a = actual.scalars(as: Float.self), e = expected.scalars(as: Float.self), input = x.scalars(as: Float.self)
+        var failures: [String] = []
+        for index in a.indices where !(a[index].isNaN && e[index].isNaN) && a[index] != e[index] {
+            if abs(a[index] - e[index]) > floor + 1e-4 * abs(e[index]) {
+                failures.append("x=\(input[index]): \(a[index]) vs \(e[index])")
+            }
+        }
+        #expect(failures.isEmpty, "\(opType): \(failures.count) inaccurate, e.g. \(failures.prefix(4))")
+    }
+}
+
+@Suite("DNNL elementwise exclusions")
+struct DNNLElementwiseExclusionTests {
+    @Test("Log, Softplus and Mish, inaccurate in oneDNN 2.6, have no DNNL kernel", arguments: ["Log", "Softplus", "Mish"])
+    func excluded(opType: String) {
+        #expect(DNNLKernels.kernel(for: DNNLHarness.node(opType, inputs: 1), opset: 20) == nil)
     }
 }

@@ -10,6 +10,12 @@ struct DNNLEltwiseFunction: @unchecked Sendable {
 }
 
 /// ONNX activations as chains of oneDNN elementwise functions, applied left to right.
+///
+/// Log, Softplus and Mish are deliberately absent: oneDNN 2.6's log is off by ~1e-3 relative
+/// near 1 (log(1) = -1.4e-6), its soft_relu returns -1.9e-6 for very negative inputs and its
+/// mish flushes to zero below about -16 (true values around -1e-6), so the reference kernels
+/// compute them. Gelu is kept: its only deviation is in the underflowing tail (absolute error
+/// below 2.5e-7 where the result is below 1e-4).
 enum DNNLActivations {
     /// The chain computing ONNX operator `opType` with attributes read through `attribute`
     /// (by name, nil when absent); nil when oneDNN has no exact equivalent. Clip is handled by
@@ -26,14 +32,11 @@ enum DNNLActivations {
             return [.init(alg: dnnl_eltwise_elu, alpha: attribute("alpha") ?? 1.67326319217681884765625),
                     .init(alg: dnnl_eltwise_linear, alpha: attribute("gamma") ?? 1.05070102214813232421875)]
         case "Exp": return [.init(alg: dnnl_eltwise_exp)]
-        case "Log": return [.init(alg: dnnl_eltwise_log)]
         case "Sqrt": return [.init(alg: dnnl_eltwise_sqrt)]
         case "Abs": return [.init(alg: dnnl_eltwise_abs)]
         case "Neg": return [.init(alg: dnnl_eltwise_linear, alpha: -1)]
         case "Reciprocal": return [.init(alg: dnnl_eltwise_pow, alpha: 1, beta: -1)]
         case "Round": return [.init(alg: dnnl_eltwise_round)]
-        case "Softplus": return [.init(alg: dnnl_eltwise_soft_relu)]
-        case "Mish": return [.init(alg: dnnl_eltwise_mish)]
         case "HardSwish": return [.init(alg: dnnl_eltwise_hardswish)]
         case "HardSigmoid":
             return [.init(alg: dnnl_eltwise_linear, alpha: attribute("alpha") ?? 0.2, beta: attribute("beta") ?? 0.5),

@@ -18,7 +18,7 @@ public enum DNNLRegionPartitioner {
     static let layoutFriendly: Set<String> = [
         "Conv", "FusedConv", "ConvTranspose", "MaxPool", "AveragePool", "GlobalMaxPool", "GlobalAveragePool",
         "BatchNormalization", "Add", "Sub", "Mul", "Div", "Max", "Min", "Relu", "LeakyRelu", "Sigmoid", "Tanh",
-        "Elu", "Selu", "Exp", "Log", "Sqrt", "Abs", "Neg", "Reciprocal", "Round", "Softplus", "Mish", "HardSwish",
+        "Elu", "Selu", "Exp", "Sqrt", "Abs", "Neg", "Reciprocal", "Round", "HardSwish",
         "HardSigmoid", "Gelu", "Clip",
     ]
 
