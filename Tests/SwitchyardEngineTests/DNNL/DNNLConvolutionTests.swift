@@ -135,3 +135,26 @@ struct DNNLConvolutionTests {
         try DNNLHarness.check(node, opset: 11, inputs: inputs)
     }
 }
+
+@Suite("DNNL kernel factory")
+struct DNNLKernelFactoryTests {
+    @Test("a wrongly typed attribute gets no DNNL kernel, so the reference kernel reports it")
+    func mistypedAttributes() {
+        let conv = DNNLHarness.node("Conv", inputs: 2, attributes: ["pads": .int(1)])
+        #expect(DNNLKernels.kernel(for: conv, opset: 11) == nil)
+        let leaky = DNNLHarness.node("LeakyRelu", inputs: 1, attributes: ["alpha": .string("0.1")])
+        #expect(DNNLKernels.kernel(for: leaky, opset: 16) == nil)
+        #expect(DNNLKernels.kernel(for: DNNLHarness.node("LeakyRelu", inputs: 1), opset: 16) != nil)
+    }
+
+    @Test("unknown activations, extra outputs and foreign domains get no DNNL kernel")
+    func unsupportedNodes() {
+        let fused = DNNLHarness.node("FusedConv", domain: "ai.switchyard", inputs: 2, attributes: ["activation": .string("Swish")])
+        #expect(DNNLKernels.kernel(for: fused, opset: 1) == nil)
+        let layerNorm = Node(opType: "LayerNormalization", inputs: ["x", "s"], outputs: ["y", "mean"])
+        #expect(DNNLKernels.kernel(for: layerNorm, opset: 17) == nil)
+        #expect(DNNLKernels.kernel(for: DNNLHarness.node("Relu", domain: "com.example", inputs: 1), opset: 1) == nil)
+        #expect(DNNLKernels.kernel(for: DNNLHarness.node("ConvTranspose", inputs: 2,
+                                                         attributes: ["output_shape": .ints([5, 5])]), opset: 11) == nil)
+    }
+}

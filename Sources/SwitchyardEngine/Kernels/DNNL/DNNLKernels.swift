@@ -40,18 +40,19 @@ public enum DNNLKernels {
         guard let first = node.outputs.first, !first.isEmpty,
               node.outputs.dropFirst().allSatisfy(\.isEmpty) else { return nil }
         let attributes = AttributeReader(node: node)
+        let operation: (any DNNLOperation)?
         switch (node.domain, node.opType) {
         case ("", _), ("ai.onnx", _):
-            return onnxOperation(node, opset: opset, attributes)
+            operation = onnxOperation(node, opset: opset, attributes)
         case (ReferenceKernels.switchyardDomain, "FusedConv"):
-            guard let activation = DNNLActivations.fused(node) else { return nil }
-            return convolution(node, attributes, activation: activation)
+            operation = DNNLActivations.fused(node).flatMap { convolution(node, attributes, activation: $0) }
         case (ReferenceKernels.switchyardDomain, "FusedMatMul"):
-            guard let activation = DNNLActivations.fused(node) else { return nil }
-            return DNNLMatMulOperation(opType: "FusedMatMul", activation: activation)
+            operation = DNNLActivations.fused(node).map { DNNLMatMulOperation(opType: "FusedMatMul", activation: $0) }
         default:
-            return nil
+            operation = nil
         }
+        // A wrongly typed attribute is the reference kernel's to report, not ours to default.
+        return attributes.foundMistyped ? nil : operation
     }
 
     private static func onnxOperation(_ node: Node, opset: Int, _ attributes: AttributeReader) -> (any DNNLOperation)? {
@@ -118,31 +119,44 @@ public enum DNNLKernels {
     }
 }
 
-/// Attribute lookups that treat a wrongly typed attribute as absent; the kernel factory then
-/// makes no kernel for the node and the reference kernel reports the problem.
-private struct AttributeReader {
+/// Attribute lookups that note a wrongly typed attribute (`foundMistyped`); the kernel factory
+/// then makes no kernel for the node and the reference kernel reports the problem.
+private final class AttributeReader {
     let node: Node
+    private(set) var foundMistyped = false
+
+    init(node: Node) { self.node = node }
 
     func int(_ name: String) -> Int? {
-        if case .int(let value)? = node.attributes[name] { return value }
-        return nil
+        switch node.attributes[name] {
+        case nil: return nil
+        case .int(let value)?: return value
+        default: foundMistyped = true; return nil
+        }
     }
 
     func float(_ name: String) -> Float? {
         switch node.attributes[name] {
-        case .float(let value)?: value
-        case .int(let value)?: Float(value)
-        default: nil
+        case nil: return nil
+        case .float(let value)?: return value
+        case .int(let value)?: return Float(value)
+        default: foundMistyped = true; return nil
         }
     }
 
     func string(_ name: String) -> String? {
-        if case .string(let value)? = node.attributes[name] { return value }
-        return nil
+        switch node.attributes[name] {
+        case nil: return nil
+        case .string(let value)?: return value
+        default: foundMistyped = true; return nil
+        }
     }
 
     func ints(_ name: String) -> [Int]? {
-        if case .ints(let value)? = node.attributes[name] { return value }
-        return nil
+        switch node.attributes[name] {
+        case nil: return nil
+        case .ints(let value)?: return value
+        default: foundMistyped = true; return nil
+        }
     }
 }

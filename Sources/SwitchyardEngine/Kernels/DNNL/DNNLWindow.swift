@@ -9,18 +9,26 @@ struct DNNLWindowAttributes: Sendable {
     let pads: [Int]?
     let autoPad: String
 
-    /// Reads the attributes; nil when `auto_pad` is not one ONNX defines.
+    /// Reads the attributes; nil when one is wrongly typed or `auto_pad` is not one ONNX defines.
     init?(_ node: Node) {
+        var mistyped = false
         func ints(_ name: String) -> [Int]? {
-            if case .ints(let values)? = node.attributes[name] { return values }
-            return nil
+            switch node.attributes[name] {
+            case nil: return nil
+            case .ints(let values)?: return values
+            default: mistyped = true; return nil
+            }
         }
         kernelShape = ints("kernel_shape")
         strides = ints("strides")
         dilations = ints("dilations")
         pads = ints("pads")
-        if case .string(let mode)? = node.attributes["auto_pad"] { autoPad = mode } else { autoPad = "NOTSET" }
-        guard ["NOTSET", "SAME_UPPER", "SAME_LOWER", "VALID"].contains(autoPad) else { return nil }
+        switch node.attributes["auto_pad"] {
+        case nil: autoPad = "NOTSET"
+        case .string(let mode)?: autoPad = mode
+        default: return nil
+        }
+        guard !mistyped, ["NOTSET", "SAME_UPPER", "SAME_LOWER", "VALID"].contains(autoPad) else { return nil }
     }
 
     /// The window over `spatial` input dimensions, with `kernel` taken from the weights when
