@@ -28,8 +28,10 @@ public final class Session: Sendable {
     public init(model: LoadedModel, options: SessionOptions = SessionOptions()) throws(EngineError) {
         loadedModel = model
         self.options = options
-        program = try GraphProgram(graph: model.graph, opsets: model.model.opsetImports, outerNames: []) { node, opset in
-            KernelSelection.kernel(for: node, opset: opset, options: options)
+        let opsets = model.model.opsetImports
+        let graph = KernelSelection.executableGraph(model.graph, opsets: opsets, options: options)
+        program = try GraphProgram(graph: graph, opsets: opsets, outerNames: []) { node, opset in
+            KernelSelection.kernel(for: node, opset: opset, constants: graph.initializers, options: options)
         }
     }
 

@@ -1,20 +1,24 @@
 import SwitchyardGraph
+import SwitchyardTensor
 
 /// The one place that decides which kernel runs each node.
 enum KernelSelection {
     /// The kernel for `node`: a oneDNN kernel when one is available and the options allow it,
     /// the reference kernel otherwise; `nil` when the engine cannot run the node at all.
-    static func kernel(for node: Node, opset: Int, options: SessionOptions) -> KernelFunction? {
-        if !options.referenceOnly, let accelerated = acceleratedKernel(for: node, opset: opset) {
+    /// `constants` are the graph's initializers, which oneDNN kernels prepack.
+    static func kernel(
+        for node: Node, opset: Int, constants: [String: Tensor], options: SessionOptions
+    ) -> KernelFunction? {
+        if !options.referenceOnly,
+           let accelerated = DNNLKernels.kernel(for: node, opset: opset, constants: constants, threads: options.threads) {
             return accelerated
         }
         return ReferenceKernels.kernel(opType: node.opType, domain: node.domain)
     }
 
-    /// oneDNN-backed kernels (`DNNLKernels`, branch `dnnl`) are consulted here; until that
-    /// registry is merged, no node has an accelerated kernel and every node runs on the
-    /// reference kernels.
-    private static func acceleratedKernel(for node: Node, opset: Int) -> KernelFunction? {
-        nil
+    /// The graph a session runs: with oneDNN, runs of layout-friendly nodes become regions whose
+    /// intermediates stay in oneDNN's blocked layouts.
+    static func executableGraph(_ graph: Graph, opsets: [String: Int], options: SessionOptions) -> Graph {
+        options.referenceOnly ? graph : DNNLRegionPartitioner.partition(graph, opsets: opsets)
     }
 }

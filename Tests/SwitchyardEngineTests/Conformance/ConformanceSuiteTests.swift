@@ -6,7 +6,19 @@ import SwitchyardEngine
 /// operators all have kernels must pass, and the total must stay above the target.
 @Suite struct ConformanceSuiteTests {
     /// Cases of supported operators that fail, each with the reason it is accepted for now.
-    static let knownFailures: [String: String] = [:]
+    static let knownFailures: [String: String] = {
+        var failures: [String: String] = [:]
+        for name in ["test_training_dropout", "test_training_dropout_default", "test_training_dropout_default_mask",
+                     "test_training_dropout_mask"] {
+            failures[name] = "training-mode Dropout draws its mask from NumPy's random stream (seed 0), which no other runtime reproduces"
+        }
+        for name in ["test_attention_3d_causal_bf16_expanded", "test_attention_4d_attn_mask_causal_bf16_expanded",
+                     "test_attention_4d_causal_bf16_expanded", "test_attention_4d_causal_fp16_expanded",
+                     "test_attention_4d_causal_padded_kv_bf16_expanded", "test_attention_4d_padded_kv_bf16_expanded"] {
+            failures[name] = "one bf16/fp16 unit in the last place: the expanded graph's intermediates are rounded differently from ONNX's NumPy reference"
+        }
+        return failures
+    }()
 
     @Test func everyCaseOfASupportedOperatorPasses() throws {
         let root = TestPaths.conformance
