@@ -11,7 +11,7 @@ extension IndexingOps {
         }
         let axis: Int
         if let requested = try context.int("axis") {
-            axis = try ShapeMath.normalizedAxis(requested, rank: data.rank, op: "Compress")
+            axis = try MovementOps.resolvedAxis(requested, rank: data.rank, op: "Compress")
         } else {
             data = data.reshaped([data.count])
             axis = 0

@@ -7,7 +7,7 @@ extension IndexingOps {
     static func gather(_ context: OpContext) throws(KernelError) -> [Tensor] {
         let data = try context.input(0)
         let indices = try context.input(1)
-        let axis = try ShapeMath.normalizedAxis(try context.int("axis", default: 0), rank: data.rank, op: "Gather")
+        let axis = try MovementOps.resolvedAxis(try context.int("axis", default: 0), rank: data.rank, op: "Gather")
         let dimension = data.shape[axis]
         let stride = ShapeMath.strides(data.shape)[axis]
         var picked: [Int] = []
@@ -28,7 +28,7 @@ extension IndexingOps {
     static func gatherElements(_ context: OpContext) throws(KernelError) -> [Tensor] {
         let data = try context.input(0)
         let indices = try context.input(1)
-        let axis = try ShapeMath.normalizedAxis(try context.int("axis", default: 0), rank: data.rank, op: "GatherElements")
+        let axis = try MovementOps.resolvedAxis(try context.int("axis", default: 0), rank: data.rank, op: "GatherElements")
         let sourceOffsets = try elementOffsets(
             indices: indices, axis: axis, target: data.shape, op: "GatherElements")
         return [MovementCopy.gathered(from: data, shape: indices.shape, sourceIndices: sourceOffsets)]

@@ -46,7 +46,11 @@ extension MovementOps {
         var offsets: [[Int]] = []
         for axis in 0..<data.rank {
             let dimension = data.shape[axis]
-            let size = dimension + before[axis] + after[axis]
+            let (partial, overflowBefore) = dimension.addingReportingOverflow(before[axis])
+            let (size, overflowAfter) = partial.addingReportingOverflow(after[axis])
+            guard !overflowBefore, !overflowAfter, size <= Int(Int32.max) else {
+                throw .invalidArgument("Pad: pads \(before[axis]), \(after[axis]) on axis \(axis) give an unreasonable size")
+            }
             guard size >= 0 else {
                 throw .invalidArgument("Pad: pads \(before[axis]), \(after[axis]) remove more than the \(dimension) elements of axis \(axis)")
             }

@@ -5,7 +5,7 @@ extension MovementOps {
     /// equal parts — with a smaller last one when `num_outputs` (opset 18) does not divide.
     static func split(_ context: OpContext) throws(KernelError) -> [Tensor] {
         let data = try context.input(0)
-        let axis = try ShapeMath.normalizedAxis(try context.int("axis", default: 0), rank: data.rank, op: "Split")
+        let axis = try MovementOps.resolvedAxis(try context.int("axis", default: 0), rank: data.rank, op: "Split")
         let dimension = data.shape[axis]
         let outputCount = context.node.outputs.count
         var sizes: [Int]

@@ -13,7 +13,7 @@ extension IndexingOps {
             guard let attribute = try context.int("k") else { throw .invalidArgument("TopK: attribute 'k' is missing") }
             k = attribute
         }
-        let axis = try ShapeMath.normalizedAxis(try context.int("axis", default: -1), rank: data.rank, op: "TopK")
+        let axis = try MovementOps.resolvedAxis(try context.int("axis", default: -1), rank: data.rank, op: "TopK")
         let largest = try context.int("largest", default: 1) != 0
         let dimension = data.shape[axis]
         guard k >= 0 && k <= dimension else {

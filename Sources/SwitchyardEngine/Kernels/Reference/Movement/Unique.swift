@@ -9,7 +9,7 @@ extension IndexingOps {
         let sorted = try context.int("sorted", default: 1) != 0
         let axis: Int
         if let requested = try context.int("axis") {
-            axis = try ShapeMath.normalizedAxis(requested, rank: data.rank, op: "Unique")
+            axis = try MovementOps.resolvedAxis(requested, rank: data.rank, op: "Unique")
         } else {
             data = data.reshaped([data.count])
             axis = 0
