@@ -9,8 +9,9 @@ extension MovementOps {
         let dimension = data.shape[axis]
         let outputCount = context.node.outputs.count
         var sizes: [Int]
+        // An empty `split` counts as absent, as ONNX Runtime treats it.
         if let split = try intList(context, input: 1, attribute: "split", inputOpset: 13)
-            ?? (context.opset < 13 ? context.optionalInput(1)?.ints() : nil) {
+            ?? (context.opset < 13 ? context.optionalInput(1)?.ints() : nil), !split.isEmpty {
             sizes = split
             guard sizes.allSatisfy({ $0 >= 0 }), sizes.reduce(0, +) == dimension else {
                 throw .invalidArgument("Split: split \(sizes) must be non-negative and sum to \(dimension), the size of axis \(axis)")
