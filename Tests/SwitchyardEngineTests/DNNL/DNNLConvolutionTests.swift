@@ -74,6 +74,15 @@ struct DNNLConvolutionTests {
         }
     }
 
+    @Test("Conv with a team of two OpenMP threads matches one thread")
+    func threads() throws {
+        var generator = SeededGenerator(seed: 35)
+        let node = DNNLHarness.node("Conv", inputs: 3, attributes: ["pads": .ints([1, 1, 1, 1])])
+        let inputs: [Tensor?] = [generator.tensor([2, 16, 20, 20]), generator.tensor([32, 16, 3, 3]), generator.tensor([32])]
+        let (single, _) = try DNNLHarness.runDNNL(node, opset: 11, inputs: inputs, constantIndices: [1, 2], threads: 1)
+        try DNNLHarness.check(node, opset: 11, inputs: inputs, constantIndices: [1, 2], expected: single, threads: 2)
+    }
+
     @Test("Conv of a hand-computed case")
     func handComputed() throws {
         let x = Tensor(shape: [1, 1, 3, 3], scalars: (1...9).map(Float.init))
