@@ -60,11 +60,13 @@ public enum ModelLoader {
         do {
             proto = try Onnx_ModelProto(serializedBytes: data, options: ProtobufDecoding.options)
         } catch {
+            if isTensorProto(data) { throw .notAModel(path: path, reason: tensorFileReason) }
             throw .notAModel(path: path, reason: ProtobufDecoding.reason(error, size: data.count))
         }
         let looksLikeModel = proto.hasIrVersion || proto.hasGraph || !proto.opsetImport.isEmpty
         guard looksLikeModel else {
-            throw .notAModel(path: path, reason: "it parses as protobuf but has no ir_version, graph or opset_import (\(data.count) bytes; a tensor or other .pb file?)")
+            if isTensorProto(data) { throw .notAModel(path: path, reason: tensorFileReason) }
+            throw .notAModel(path: path, reason: "it parses as protobuf but has no ir_version, graph or opset_import (\(data.count) bytes)")
         }
         guard proto.hasIrVersion else {
             throw .notAModel(path: path, reason: "it has no ir_version; every ONNX model records its IR version")
@@ -73,6 +75,18 @@ public enum ModelLoader {
             throw .notAModel(path: path, reason: "it has no graph")
         }
         return proto
+    }
+
+    private static let tensorFileReason =
+        "it holds a single tensor (an ONNX TensorProto, like the test data files input_0.pb), not a model"
+
+    /// True when `data` reads as a `TensorProto` with a valid type and some data: a test data
+    /// file given where a model was expected.
+    private static func isTensorProto(_ data: Data) -> Bool {
+        guard let tensor = try? Onnx_TensorProto(serializedBytes: data, options: ProtobufDecoding.options) else { return false }
+        let hasData = tensor.hasRawData || !tensor.floatData.isEmpty || !tensor.int32Data.isEmpty
+            || !tensor.int64Data.isEmpty || !tensor.doubleData.isEmpty || !tensor.uint64Data.isEmpty || !tensor.stringData.isEmpty
+        return (1...28).contains(tensor.dataType) && hasData
     }
 
     private static func checkVersions(_ proto: Onnx_ModelProto, path: String) throws(ONNXError) {

@@ -96,3 +96,37 @@ import SwitchyardTensor
         }
     }
 }
+
+/// Empty tensors pass through every normalization and recurrent kernel without trapping.
+@Suite struct EmptyTensorNormalizationTests {
+    typealias F = NormRNNFixtures
+
+    @Test func emptyBatchesGiveEmptyOutputs() throws {
+        let empty = F.tensor([0, 3, 2], [])
+        let three = F.tensor([3], [1, 2, 3])
+        let batchNorm = try F.run("BatchNormalization", opset: 15, inputs: [empty, three, three, three, three])
+        #expect(batchNorm[0].shape == [0, 3, 2])
+        let layerNorm = try F.run("LayerNormalization", opset: 17, inputs: [empty, F.tensor([2], [1, 1])],
+                                  outputs: ["Y", "Mean", "InvStdDev"])
+        #expect(layerNorm.map(\.shape) == [[0, 3, 2], [0, 3, 1], [0, 3, 1]])
+        let groupNorm = try F.run("GroupNormalization", opset: 21, inputs: [empty, three, three],
+                                  attributes: ["num_groups": .int(3)])
+        #expect(groupNorm[0].shape == [0, 3, 2])
+    }
+
+    @Test func emptySequenceGivesZeroFinalState() throws {
+        var rng = F.SeededGenerator(seed: 80)
+        let x = F.tensor([0, 2, 3], [])
+        let w = F.tensor([1, 12, 3], F.values(36, using: &rng))
+        let r = F.tensor([1, 12, 3], F.values(36, using: &rng))
+        let initialH = F.tensor([1, 2, 3], F.values(6, using: &rng))
+        let outputs = try F.run("GRU", opset: 22, inputs: [x, F.tensor([1, 9, 3], F.values(27, using: &rng)),
+                                                           F.tensor([1, 9, 3], F.values(27, using: &rng)), nil, nil, initialH],
+                                outputs: ["Y", "Y_h"])
+        #expect(outputs[0].shape == [0, 1, 2, 3])
+        #expect(outputs[1].shape == [1, 2, 3])
+        #expect(outputs[1].floats() == [Float](repeating: 0, count: 6))
+        let lstm = try F.run("LSTM", opset: 22, inputs: [x, w, r], outputs: ["Y", "Y_h", "Y_c"])
+        #expect(lstm.map(\.shape) == [[0, 1, 2, 3], [1, 2, 3], [1, 2, 3]])
+    }
+}
