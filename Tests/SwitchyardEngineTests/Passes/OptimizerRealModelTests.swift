@@ -8,7 +8,7 @@ import SwitchyardTensor
 /// which keep weights in Constant nodes, decompose HardSwish, and build shapes at run time.
 /// The files come from the rapidocr-onnxruntime 1.4.4 and nudenet 3.4.2 wheels, unpacked into
 /// /tmp/models; the tests are skipped when they are absent.
-@Suite(.serialized) struct RealModelTests {
+@Suite(.serialized) struct OptimizerRealModelTests {
     typealias Kit = PassTestKit
 
     static let directory = "/tmp/models"
