@@ -15,6 +15,10 @@ struct FunctionInliner {
     private let functions: [Key: Onnx_FunctionProto]
     private var usedNames: Set<String>
     private var callCount = 0
+    private var inlinedNodeCount = 0
+    /// Functions calling functions can multiply nodes exponentially; past this many inlined
+    /// nodes the model is refused instead of exhausting memory.
+    static let maximumInlinedNodes = 2_000_000
 
     /// The functions of `model`, checked for duplicates.
     init(model: Onnx_ModelProto) throws(ONNXError) {
@@ -62,6 +66,10 @@ struct FunctionInliner {
                 throw .invalidModel("model-local function '\(function.name)' calls itself (through \(callers.map(\.name).joined(separator: " -> "))); recursive functions cannot be inlined")
             }
             let body = try instantiate(function, call: node)
+            inlinedNodeCount += body.count
+            guard inlinedNodeCount <= Self.maximumInlinedNodes else {
+                throw .unsupported("inlining model-local functions produces more than \(Self.maximumInlinedNodes) nodes")
+            }
             result += try expand(body, callers: callers + [key])
         }
         return result

@@ -3,12 +3,20 @@ import SwitchyardTensor
 /// Turns a `SparseTensorProto` (coordinate form) into a dense `Tensor`: zeros everywhere but
 /// at the listed indices. The engine runs dense tensors only.
 extension TensorDecoder {
+    /// Sparse tensors are expanded in memory; a file could declare any dims, so the dense size
+    /// is capped rather than left to fail allocation.
+    static let maximumDenseBytes = 16 << 30
+
     func denseTensor(_ proto: Onnx_SparseTensorProto, what: String? = nil) throws(ONNXError) -> Tensor {
         let what = what ?? "sparse tensor '\(proto.values.name)'"
         guard proto.hasValues else { throw .invalidModel("\(what) has no values") }
         let values = try tensor(proto.values, what: "values of \(what)")
         let shape = try Self.shape(proto.dims, of: what)
         let count = try Self.elementCount(shape, of: what)
+        let denseBytes = try Self.byteCount(count, values.dataType, of: what)
+        guard denseBytes <= Self.maximumDenseBytes else {
+            throw .unsupported("\(what) has dims \(shape): \(denseBytes) bytes once dense, more than the \(Self.maximumDenseBytes >> 30) GiB Switchyard expands a sparse tensor to")
+        }
         let nonZeros = values.count
         guard values.rank == 1 else {
             throw .invalidModel("\(what): values must be 1-D [NNZ], got shape \(values.shape)")

@@ -16,6 +16,7 @@ extension Tensor {
         case .int32: withUnsafeBufferPointer(of: Int32.self) { $0.map(Double.init) }
         case .uint32: withUnsafeBufferPointer(of: UInt32.self) { $0.map(Double.init) }
         case .int64: withUnsafeBufferPointer(of: Int64.self) { $0.map(Double.init) }
+        // A closure, not `Double.init`, which would resolve to `init(bitPattern:)` for UInt64.
         case .uint64: withUnsafeBufferPointer(of: UInt64.self) { $0.map { Double($0) } }
         case .bool: withUnsafeBufferPointer(of: Bool.self) { $0.map { $0 ? 1 : 0 } }
         case .string: strings.map { Double($0) ?? .nan }

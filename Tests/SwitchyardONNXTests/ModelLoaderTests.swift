@@ -176,6 +176,12 @@ import SwitchyardTensor
         sparse.indices.int64Data = [1, 4]
         graph.sparseInitializer = [sparse]
         #expect(loadError(Proto.bytes(Proto.model(graph))).contains("linear index 4 is outside dims [2, 2]"))
+
+        // A few values in a huge declared shape are refused, not allocated.
+        sparse.dims = [1 << 20, 1 << 20]
+        sparse.indices.int64Data = [0, 1]
+        graph.sparseInitializer = [sparse]
+        #expect(loadError(Proto.bytes(Proto.model(graph))).contains("bytes once dense"))
     }
 
     @Test func declaresSequenceMapAndOptionalKinds() throws {
