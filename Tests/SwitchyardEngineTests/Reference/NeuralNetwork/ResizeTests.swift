@@ -28,11 +28,14 @@ import Testing
     /// map the coordinate back, take the kernel's n taps nearest to it in the edge-padded input
     /// (ties to the lower index), weight and sum.
     static func sample(_ data: [Double], at position: Int, _ axis: Axis, _ o: Options) -> Double {
+        // ONNX leaves axes with scale 1, the same extent and the full roi untouched.
+        if axis.scale == 1 && axis.output == data.count && axis.roi == (0, 1) { return data[position] }
         let length = Double(data.count), width = axis.scale * length, y = Double(position)
         var x: Double
         switch o.coordinate {
         case "align_corners": x = width == 1 ? 0 : y * (length - 1) / (width - 1)
         case "asymmetric": x = y / axis.scale
+        case "tf_half_pixel_for_nn": x = (y + 0.5) / axis.scale
         case "pytorch_half_pixel": x = axis.output > 1 ? (y + 0.5) / axis.scale - 0.5 : 0
         case "half_pixel_symmetric":
             x = length / 2 * (1 - Double(axis.output) / width) + (y + 0.5) / axis.scale - 0.5
@@ -166,6 +169,25 @@ import Testing
             try Self.check(shape: [1, 1, 8, 7], scales: [1, 1, 0.6, 0.5], o, seed: 240 + UInt64(number))
             try Self.check(shape: [1, 2, 3, 5], sizes: [1, 2, 7, 1], o, seed: 250 + UInt64(number), type: .float64)
         }
+    }
+
+    @Test func tfHalfPixelForNearestOfOpset11() throws {
+        for rounding in ["round_prefer_floor", "ceil"] {
+            let o = Options(mode: "nearest", coordinate: "tf_half_pixel_for_nn", nearest: rounding)
+            try Self.check(shape: [1, 2, 5, 3], scales: [1, 1, 1.6, 2.5], o, seed: 265)
+        }
+    }
+
+    /// A NaN region of interest or an empty output must give values or an empty tensor, not a trap.
+    @Test func degenerateRequestsDoNotTrap() throws {
+        let x = Tensor(shape: [1, 1, 2, 2], scalars: [Float(1), 2, 3, 4])
+        let roi = Tensor(shape: [8], scalars: [Float(0), 0, .nan, 0, 1, 1, 1, 1])
+        let y = try Support.run("Resize", opset: 13, inputs: [x, roi, nil, Tensor(shape: [4], scalars: [Int64(1), 1, 3, 3])],
+                                attributes: ["mode": .string("linear"), "coordinate_transformation_mode": .string("tf_crop_and_resize")])[0]
+        #expect(y.shape == [1, 1, 3, 3])
+        let empty = try Support.run("Resize", opset: 18, inputs: [x, nil, nil, Tensor(shape: [4], scalars: [Int64(1), 1, 0, 3])],
+                                    attributes: ["mode": .string("cubic"), "antialias": .int(1)])[0]
+        #expect(empty.shape == [1, 1, 0, 3])
     }
 
     @Test func cubicCoefficientExcludeOutsideAndAntialias() throws {
