@@ -53,7 +53,7 @@ import SwitchyardTensor
             let (ix, iy) = (min(max(Int(px.rounded(.toNearestOrEven)), 0), w - 1), min(max(Int(py.rounded(.toNearestOrEven)), 0), h - 1))
             return x[iy * w + ix]
         }
-        let y = try F.run("GridSample", opset: 16, inputs: [F.tensor([1, 1, h, w], x), F.tensor([1, 2, 2, 2], grid)],
+        let y = try F.run("GridSample", opset: 16, inputs: [F.tensor([1, 1, h, w], x, .float64), F.tensor([1, 2, 2, 2], grid, .float64)],
                           attributes: ["mode": .string("nearest"), "padding_mode": .string("border")])
         F.expectClose(y[0], expected, shape: [1, 1, 2, 2], tolerance: 0)
     }

@@ -75,4 +75,76 @@ import SwitchyardTensor
             ], attributes: ["rotary_embedding_dim": .int(rotary)])
         }
     }
+
+    @Test(arguments: [false, true])
+    func causalConvWithState(silu: Bool) throws {
+        var rng = F.SeededGenerator(seed: silu ? 90 : 91)
+        let (batch, channels, length, k) = (2, 3, 5, 3)
+        let x = F.values(batch * channels * length, using: &rng), w = F.values(channels * k, using: &rng)
+        let bias = F.values(channels, using: &rng), past = F.values(batch * channels * (k - 1), using: &rng)
+        var expected: [Double] = [], state: [Double] = []
+        for row in 0..<(batch * channels) {
+            let c = row % channels
+            let history = Array(past[(row * (k - 1))..<((row + 1) * (k - 1))]) + x[(row * length)..<((row + 1) * length)]
+            for t in 0..<length {
+                let sum = bias[c] + (0..<k).map { w[c * k + $0] * history[t + $0] }.reduce(0, +)
+                expected.append(silu ? sum / (1 + exp(-sum)) : sum)
+            }
+            state += history.suffix(k - 1)
+        }
+        let outputs = try F.run("CausalConvWithState", opset: 27, inputs: [
+            F.tensor([batch, channels, length], x, .float64), F.tensor([channels, 1, k], w, .float64),
+            F.tensor([channels], bias, .float64), F.tensor([batch, channels, k - 1], past, .float64),
+        ], attributes: ["activation": .string(silu ? "silu" : "none")], outputs: ["output", "present_state"])
+        F.expectClose(outputs[0], expected, shape: [batch, channels, length], tolerance: 1e-12)
+        F.expectClose(outputs[1], state, shape: [batch, channels, k - 1], tolerance: 0)
+        F.expectInvalid("past_state") {
+            try F.run("CausalConvWithState", opset: 27, inputs: [
+                F.tensor([batch, channels, length], x), F.tensor([channels, 1, k], w), nil, F.tensor([batch, channels, 1], Array(past.prefix(6))),
+            ])
+        }
+    }
+
+    /// Gated delta-rule linear attention with two query heads per key/value head, against the
+    /// recurrence written with explicit matrices.
+    @Test func linearAttentionGatedDelta() throws {
+        var rng = F.SeededGenerator(seed: 92)
+        let (batch, steps, qHeads, kvHeads, dk, dv) = (1, 3, 4, 2, 2, 3)
+        let q = F.values(batch * steps * qHeads * dk, using: &rng), k = F.values(batch * steps * kvHeads * dk, using: &rng)
+        let v = F.values(batch * steps * kvHeads * dv, using: &rng)
+        let decay = F.values(batch * steps * kvHeads, in: -1...(-0.1), using: &rng)
+        let beta = F.values(batch * steps * kvHeads, in: 0.1...1, using: &rng)
+        var states = [[[Double]]](repeating: [[Double]](repeating: [Double](repeating: 0, count: dv), count: dk), count: kvHeads)
+        var expected = [Double](repeating: 0, count: steps * qHeads * dv)
+        for t in 0..<steps {
+            for h in 0..<kvHeads {
+                let key = (0..<dk).map { k[(t * kvHeads + h) * dk + $0] }
+                let val = (0..<dv).map { v[(t * kvHeads + h) * dv + $0] }
+                states[h] = states[h].map { $0.map { $0 * exp(decay[t * kvHeads + h]) } }
+                let retrieved = (0..<dv).map { j in (0..<dk).map { states[h][$0][j] * key[$0] }.reduce(0, +) }
+                let update = (0..<dv).map { beta[t * kvHeads + h] * (val[$0] - retrieved[$0]) }
+                for i in 0..<dk { for j in 0..<dv { states[h][i][j] += key[i] * update[j] } }
+                for qh in (2 * h)..<(2 * h + 2) {
+                    for j in 0..<dv {
+                        let dot = (0..<dk).map { q[(t * qHeads + qh) * dk + $0] * states[h][$0][j] }.reduce(0, +)
+                        expected[(t * qHeads + qh) * dv + j] = 0.5 * dot
+                    }
+                }
+            }
+        }
+        let outputs = try F.run("LinearAttention", opset: 27, inputs: [
+            F.tensor([batch, steps, qHeads * dk], q, .float64), F.tensor([batch, steps, kvHeads * dk], k, .float64),
+            F.tensor([batch, steps, kvHeads * dv], v, .float64), nil,
+            F.tensor([batch, steps, kvHeads], decay, .float64), F.tensor([batch, steps, kvHeads], beta, .float64),
+        ], attributes: ["q_num_heads": .int(qHeads), "kv_num_heads": .int(kvHeads), "scale": .float(0.5)],
+           outputs: ["output", "present_state"])
+        F.expectClose(outputs[0], expected, shape: [batch, steps, qHeads * dv], tolerance: 1e-12)
+        F.expectClose(outputs[1], states.flatMap { $0.flatMap { $0 } }, shape: [batch, kvHeads, dk, dv], tolerance: 1e-12)
+        F.expectInvalid("requires decay") {
+            try F.run("LinearAttention", opset: 27, inputs: [
+                F.tensor([batch, steps, qHeads * dk], q), F.tensor([batch, steps, kvHeads * dk], k),
+                F.tensor([batch, steps, kvHeads * dv], v),
+            ], attributes: ["q_num_heads": .int(qHeads), "kv_num_heads": .int(kvHeads)])
+        }
+    }
 }

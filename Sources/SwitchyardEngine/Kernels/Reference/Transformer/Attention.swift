@@ -96,9 +96,9 @@ enum Attention {
         let biased = FloatingValues.rounded(zip(logits, bias.values).map { $0 + $1 }, to: type)
         var probabilities = FloatingValues.rounded(biased, to: softmaxType)
         for row in 0..<(batch * query.heads * queries) {
-            softmax(&probabilities, row: row, length: keys, zeroed: bias.isFullyMasked(row: row))
+            softmax(&probabilities, row: row, length: keys, zeroed: bias.isFullyMasked(row: row), type: softmaxType)
         }
-        probabilities = FloatingValues.rounded(FloatingValues.rounded(probabilities, to: softmaxType), to: type)
+        probabilities = FloatingValues.rounded(probabilities, to: type)
 
         let output = weightedValues(probabilities, presentValue, batch: batch, dims, type: type)
         let qkOutput = switch mode {
@@ -168,24 +168,30 @@ enum Attention {
         return FloatingValues.rounded(result, to: type)
     }
 
-    /// Softmax of one row in place. A row whose maximum is -inf uses 0 as its shift and a zero
-    /// sum becomes 1 (so no NaN arises); a row whose bias masks every key is all zeros.
-    private static func softmax(_ values: inout [Double], row: Int, length: Int, zeroed: Bool) {
+    /// Softmax of one row in place, rounding as NumPy does in `type`: the shifted logits, their
+    /// exponentials, the sum (accumulated wide for float16, rounded at every addition for
+    /// bfloat16, whose NumPy extension type reduces in its own precision) and the quotients.
+    /// A row whose maximum is -inf uses 0 as its shift and a zero sum becomes 1 (so no NaN
+    /// arises); a row whose bias masks every key is all zeros.
+    private static func softmax(_ values: inout [Double], row: Int, length: Int, zeroed: Bool, type: DataType) {
         let range = (row * length)..<((row + 1) * length)
         if zeroed {
             for index in range { values[index] = 0 }
             return
         }
+        func round(_ value: Double) -> Double { FloatingValues.rounded(value, to: type) }
         var maximum = -Double.infinity
         for index in range where values[index] > maximum || values[index].isNaN { maximum = values[index] }
         if maximum == -.infinity { maximum = 0 }
         var sum = 0.0
         for index in range {
-            values[index] = exp(values[index] - maximum)
+            values[index] = round(exp(round(values[index] - maximum)))
             sum += values[index]
+            if type == .bfloat16 { sum = round(sum) }
         }
+        sum = round(sum)
         if sum == 0 { sum = 1 }
-        for index in range { values[index] /= sum }
+        for index in range { values[index] = round(values[index] / sum) }
     }
 
     /// `past` (`[batch, kv_heads, past_len, size]`) followed by the new keys or values along
