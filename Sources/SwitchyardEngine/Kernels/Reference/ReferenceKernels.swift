@@ -22,6 +22,7 @@ public enum ReferenceKernels {
         switch domain {
         case "", "ai.onnx": all[opType]
         case switchyardDomain: fused[opType]
+        case trainingDomain: training[opType]
         default: nil
         }
     }
