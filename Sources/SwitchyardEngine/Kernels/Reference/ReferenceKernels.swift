@@ -23,6 +23,7 @@ public enum ReferenceKernels {
         case "", "ai.onnx": all[opType]
         case switchyardDomain: fused[opType]
         case trainingDomain: training[opType]
+        case previewDomain: preview[opType]
         default: nil
         }
     }

@@ -124,7 +124,7 @@ enum Attention {
     }
 
     /// `Q · Kᵀ` per (batch, head), `[batch, heads, queries, keys]`, rounded to `type`.
-    private static func product(_ q: [Double], _ k: [Double], batch: Int, _ d: Dimensions, type: DataType) -> [Double] {
+    static func product(_ q: [Double], _ k: [Double], batch: Int, _ d: Dimensions, type: DataType) -> [Double] {
         var result = [Double](repeating: 0, count: batch * d.heads * d.queries * d.keys)
         guard d.queries > 0, d.keys > 0 else { return result }
         q.withUnsafeBufferPointer { qBuffer in
@@ -146,7 +146,7 @@ enum Attention {
     }
 
     /// `P · V` per (batch, head), `[batch, heads, queries, valueSize]`, rounded to `type`.
-    private static func weightedValues(_ p: [Double], _ v: [Double], batch: Int, _ d: Dimensions, type: DataType) -> [Double] {
+    static func weightedValues(_ p: [Double], _ v: [Double], batch: Int, _ d: Dimensions, type: DataType) -> [Double] {
         var result = [Double](repeating: 0, count: batch * d.heads * d.queries * d.valueSize)
         guard d.queries > 0, d.valueSize > 0 else { return result }
         if d.keys == 0 { return result }

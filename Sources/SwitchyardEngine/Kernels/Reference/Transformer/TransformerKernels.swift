@@ -11,3 +11,13 @@ extension ReferenceKernels {
         "CausalConvWithState": { try CausalConvWithState.run($0) },
     ]
 }
+
+extension ReferenceKernels {
+    /// Domain of ONNX's preview operators.
+    public static let previewDomain = "ai.onnx.preview"
+
+    /// The operators of the `ai.onnx.preview` domain.
+    static let preview: [String: ReferenceKernel] = [
+        "FlexAttention": { try FlexAttention.run($0) },
+    ]
+}
