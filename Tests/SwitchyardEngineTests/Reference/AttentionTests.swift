@@ -110,4 +110,29 @@ import SwitchyardTensor
         }
         F.expectInvalid("together") { try F.run("Attention", opset: 23, inputs: [q, q, q, nil, q]) }
     }
+
+    /// FlexAttention with grouped heads; score_mod (adding 0.5 where the key index is odd, a
+    /// stand-in for a positional bias) runs through the subgraph runner.
+    @Test func flexAttentionWithScoreModifier() throws {
+        var rng = F.SeededGenerator(seed: 13)
+        let (batch, heads, kvHeads, s, t, d) = (1, 4, 2, 2, 3, 4)
+        let q = F.values(batch * heads * s * d, using: &rng), k = F.values(batch * kvHeads * t * d, using: &rng)
+        let v = F.values(batch * kvHeads * t * d, using: &rng)
+        let bias = (0..<(s * t)).map { $0 % t % 2 == 1 ? 0.5 : 0 }
+        let expected = Self.naive(q: q, k: k, v: v, batch: batch, heads: heads, kvHeads: kvHeads, s: s, t: t, d: d, dv: d,
+                                  mask: bias, causal: false, softcap: 0, scale: 0.5)
+        let kernel = try #require(ReferenceKernels.kernel(opType: "FlexAttention", domain: ReferenceKernels.previewDomain))
+        let node = Node(opType: "FlexAttention", inputs: ["q", "k", "v"], outputs: ["y"],
+                        attributes: ["score_mod": .graph(Graph(name: "mod"))])
+        let context = OpContext(node: node, opset: 1, inputs: [
+            F.tensor([batch, heads, s, d], q, .float64), F.tensor([batch, kvHeads, t, d], k, .float64),
+            F.tensor([batch, kvHeads, t, d], v, .float64),
+        ]) { attribute, inputs in
+            #expect(attribute == "score_mod")
+            let scores = try #require(inputs[0])
+            let shifted = scores.doubles().enumerated().map { $1 + ($0 % t % 2 == 1 ? 0.5 : 0) }
+            return [Tensor(dataType: scores.dataType, shape: scores.shape, doubles: shifted)]
+        }
+        F.expectClose(try kernel(context)[0], expected, shape: [batch, heads, s, d], tolerance: 1e-6)
+    }
 }
