@@ -23,7 +23,9 @@ let package = Package(
             dependencies: [
                 "SwitchyardTensor", "SwitchyardGraph",
                 .product(name: "SwiftProtobuf", package: "swift-protobuf"),
-            ]
+            ],
+            // The .proto schema is compiled by scripts/generate-protos.sh into Generated/.
+            exclude: ["Schema"]
         ),
         .target(
             name: "SwitchyardEngine",
@@ -35,13 +37,14 @@ let package = Package(
         .executableTarget(
             name: "switchyard",
             dependencies: [
-                "SwitchyardEngine",
+                "SwitchyardEngine", "SwitchyardONNX", "SwitchyardGraph", "SwitchyardTensor",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
         .testTarget(name: "SwitchyardTensorTests", dependencies: ["SwitchyardTensor"]),
         .testTarget(name: "SwitchyardONNXTests", dependencies: ["SwitchyardONNX"]),
         .testTarget(name: "SwitchyardEngineTests", dependencies: ["SwitchyardEngine"]),
+        .testTarget(name: "SwitchyardCLITests", dependencies: ["switchyard"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -6,6 +6,6 @@ struct Switchyard: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "switchyard",
         abstract: "Run ONNX models on this machine: inspect, infer, benchmark, serve.",
-        subcommands: []
+        subcommands: [InspectCommand.self, InferCommand.self, BenchCommand.self, ConformanceCommand.self]
     )
 }

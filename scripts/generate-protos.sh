@@ -1,0 +1,58 @@
+#!/usr/bin/env bash
+# Regenerates Sources/SwitchyardONNX/Generated/*.pb.swift from Sources/SwitchyardONNX/Schema/*.proto.
+#
+# Needs `protoc` (Debian: protobuf-compiler) and swift-protobuf's `protoc-gen-swift` at the
+# version Package.swift depends on. The plugin is found, in order: $PROTOC_GEN_SWIFT, on PATH
+# at the right version, or built here from swift-protobuf's source into .cache/ (slow the first
+# time: minutes). The generated code is committed, so builds never need this script.
+set -euo pipefail
+
+SWIFT_PROTOBUF_VERSION=1.39.0
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+SCHEMA_DIR="$ROOT/Sources/SwitchyardONNX/Schema"
+OUT_DIR="$ROOT/Sources/SwitchyardONNX/Generated"
+CACHE_DIR="$ROOT/.cache"
+SWIFT_PROTOBUF_SOURCE="${SWIFT_PROTOBUF_SOURCE:-https://github.com/apple/swift-protobuf.git}"
+if [[ -d /opt/swift-packages/apple/swift-protobuf.git ]]; then
+    SWIFT_PROTOBUF_SOURCE=/opt/swift-packages/apple/swift-protobuf.git
+fi
+
+command -v protoc >/dev/null || { echo "protoc not found: apt-get install protobuf-compiler" >&2; exit 1; }
+
+plugin_version_ok() {
+    [[ -x "$1" ]] && [[ "$("$1" --version 2>/dev/null)" == *"$SWIFT_PROTOBUF_VERSION"* ]]
+}
+
+find_plugin() {
+    if [[ -n "${PROTOC_GEN_SWIFT:-}" ]] && plugin_version_ok "$PROTOC_GEN_SWIFT"; then
+        echo "$PROTOC_GEN_SWIFT"; return
+    fi
+    local on_path
+    on_path="$(command -v protoc-gen-swift || true)"
+    if [[ -n "$on_path" ]] && plugin_version_ok "$on_path"; then
+        echo "$on_path"; return
+    fi
+    local checkout="$CACHE_DIR/swift-protobuf-$SWIFT_PROTOBUF_VERSION"
+    local built="$checkout/.build/release/protoc-gen-swift"
+    if ! plugin_version_ok "$built"; then
+        echo "building protoc-gen-swift $SWIFT_PROTOBUF_VERSION in $checkout (takes minutes)" >&2
+        mkdir -p "$CACHE_DIR"
+        if [[ ! -d "$checkout/.git" ]]; then
+            git clone --quiet "$SWIFT_PROTOBUF_SOURCE" "$checkout" >&2
+        fi
+        git -C "$checkout" -c advice.detachedHead=false checkout --quiet "$SWIFT_PROTOBUF_VERSION" >&2
+        (cd "$checkout" && swift build -c release --product protoc-gen-swift >&2)
+    fi
+    echo "$built"
+}
+
+PLUGIN="$(find_plugin)"
+mkdir -p "$OUT_DIR"
+rm -f "$OUT_DIR"/*.pb.swift
+protoc \
+    --plugin=protoc-gen-swift="$PLUGIN" \
+    --proto_path="$SCHEMA_DIR" \
+    --swift_out="$OUT_DIR" \
+    --swift_opt=Visibility=Internal \
+    "$SCHEMA_DIR"/*.proto
+echo "generated: $(cd "$OUT_DIR" && ls *.pb.swift | tr '\n' ' ')"

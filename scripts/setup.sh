@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# Installs what Switchyard needs on a fresh Debian 12 machine (as root, or with sudo available):
+# oneDNN from Debian, a Python venv (.venv) with the reference tools (onnx, onnxruntime, numpy),
+# the example models (models/) and ONNX's conformance cases (.cache/conformance).
+# Idempotent: a second run only checks.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+apt_packages=(libdnnl-dev unzip python3-venv)
+missing=()
+for package in "${apt_packages[@]}"; do
+    dpkg -s "$package" >/dev/null 2>&1 || missing+=("$package")
+done
+if ((${#missing[@]})); then
+    sudo=""; [[ $(id -u) -ne 0 ]] && sudo="sudo"
+    $sudo apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${missing[@]}" >/dev/null
+fi
+
+if [[ ! -x .venv/bin/python ]]; then
+    python3 -m venv .venv
+fi
+if ! .venv/bin/python -c "import onnx, onnxruntime, numpy" 2>/dev/null; then
+    .venv/bin/pip install -q --disable-pip-version-check -r scripts/requirements.txt
+fi
+
+scripts/fetch-models.sh
+scripts/generate-conformance.sh .cache/conformance
