@@ -57,6 +57,14 @@ import SwitchyardTensor
         #expect(y.scalars(as: Int16.self) == [2, -3])
     }
 
+    @Test func opset1NamesTheTargetType() throws {
+        let x = Tensor(shape: [2], scalars: [Float(2.5), -1])
+        let y = try Support.run1("Cast", [x], attributes: ["to": .string("INT64")], opset: 1)
+        #expect(y.scalars(as: Int64.self) == [2, -1])
+        #expect(try Support.run1("Cast", [x], attributes: ["to": .string("DOUBLE")], opset: 1).dataType == .float64)
+        #expect(throws: KernelError.self) { try Support.run1("Cast", [x], attributes: ["to": .string("COMPLEX64")], opset: 1) }
+    }
+
     @Test func unsupportedTargetsAreReported() {
         let x = Tensor(shape: [1], scalars: [Float(1)])
         // 17 is FLOAT8E4M3FN, which our tensors do not hold.

@@ -10,18 +10,38 @@ enum Cast {
     static var kernels: [String: ReferenceKernel] {
         [
             "Cast": { context in
-                guard let code = try context.int("to") else {
-                    throw KernelError.invalidArgument("Cast: attribute 'to' is required")
-                }
-                guard let target = DataType(rawValue: Int32(truncatingIfNeeded: code)) else {
-                    throw KernelError.unsupported("Cast: target type code \(code) (a float8/float4/int4/complex type) is not supported")
-                }
-                return [try convert(context.input(0), to: target)]
+                [try convert(context.input(0), to: targetType(context))]
             },
             "CastLike": { context in
                 [try convert(context.input(0), to: context.input(1).dataType)]
             },
         ]
+    }
+
+    /// The `to` attribute: a `TensorProto.DataType` code, or (opset 1) its name, e.g. "FLOAT".
+    private static func targetType(_ context: OpContext) throws(KernelError) -> DataType {
+        if case .string(let name)? = context.node.attributes["to"] {
+            guard let target = DataType.allCases.first(where: { typeName($0) == name.uppercased() }) else {
+                throw .unsupported("Cast: target type \"\(name)\" is not supported")
+            }
+            return target
+        }
+        guard let code = try context.int("to") else {
+            throw .invalidArgument("Cast: attribute 'to' is required")
+        }
+        guard let target = DataType(rawValue: Int32(truncatingIfNeeded: code)) else {
+            throw .unsupported("Cast: target type code \(code) (a float8/float4/int4/complex type) is not supported")
+        }
+        return target
+    }
+
+    /// The `TensorProto.DataType` enum name of `type`, as opset 1 spells `to`.
+    private static func typeName(_ type: DataType) -> String {
+        switch type {
+        case .float32: "FLOAT"
+        case .float64: "DOUBLE"
+        default: type.onnxName.uppercased()
+        }
     }
 
     static func convert(_ x: Tensor, to target: DataType) throws(KernelError) -> Tensor {
