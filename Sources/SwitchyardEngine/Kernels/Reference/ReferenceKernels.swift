@@ -8,7 +8,7 @@ public enum ReferenceKernels {
     public static let all: [String: ReferenceKernel] = {
         var table: [String: ReferenceKernel] = [:]
         for family in [elementwise, reductions, movement, indexing, neuralNetwork, normalization,
-                       recurrent, controlFlow] {
+                       recurrent, controlFlow, quantization] {
             table.merge(family) { _, _ in preconditionFailure("an op type is registered twice") }
         }
         return table
@@ -22,6 +22,7 @@ public enum ReferenceKernels {
         switch domain {
         case "", "ai.onnx": all[opType]
         case switchyardDomain: fused[opType]
+        case microsoftDomain: microsoft[opType]
         default: nil
         }
     }
