@@ -8,7 +8,7 @@ public enum ReferenceKernels {
     public static let all: [String: ReferenceKernel] = {
         var table: [String: ReferenceKernel] = [:]
         for family in [elementwise, reductions, movement, indexing, neuralNetwork, normalization,
-                       recurrent, controlFlow, quantization] {
+                       recurrent, controlFlow, quantization, signal, text] {
             table.merge(family) { _, _ in preconditionFailure("an op type is registered twice") }
         }
         return table

@@ -18,20 +18,25 @@ enum MicrosoftQLinearPoolConcat {
         let batch = xData.shape[0]
         let channels = channelsLast ? xData.shape[xData.rank - 1] : xData.shape[1]
         let spatial = xData.count / max(batch * channels, 1)
-        let values = x.realValues()
-        var means = [Double](repeating: 0, count: batch * channels)
+        // As onnxruntime: an exact integer sum, scaled once by x_scale / (y_scale · count).
+        let values = x.shifted()
+        let multiplier = Float(x.scales[0]) / (Float(y.scales[0]) * Float(max(spatial, 1)))
+        var sums = [Float](repeating: 0, count: batch * channels)
         for n in 0..<batch {
             for c in 0..<channels {
-                var sum = 0.0
+                var sum = 0
                 for s in 0..<spatial {
-                    sum += values[channelsLast ? (n * spatial + s) * channels + c : (n * channels + c) * spatial + s]
+                    sum += Int(values[channelsLast ? (n * spatial + s) * channels + c : (n * channels + c) * spatial + s])
                 }
-                means[n * channels + c] = spatial == 0 ? 0 : sum / Double(spatial)
+                sums[n * channels + c] = Float(sum) * multiplier
             }
         }
         let ones = [Int](repeating: 1, count: xData.rank - 2)
         let shape = channelsLast ? [batch] + ones + [channels] : [batch, channels] + ones
-        return [try MicrosoftQLinearElementwise.quantize(means, shape: shape, into: y)]
+        // `sums` already hold multiples of y_scale: quantize them with a unit scale.
+        var unit = y
+        unit.scales = [1]
+        return [try MicrosoftQLinearElementwise.quantize(sums, shape: shape, into: unit)]
     }
 
     /// QLinearConcat: inputs `Y_scale, Y_zero_point`, then a triple `X, X_scale, X_zero_point`
@@ -67,9 +72,9 @@ enum MicrosoftQLinearPoolConcat {
             }
         }
         let outer = first[..<axis].reduce(1, *)
-        var joined: [Double] = []
+        var joined: [Float] = []
         joined.reserveCapacity(shape.reduce(1, *))
-        let partValues = parts.map { $0.realValues() }
+        let partValues = parts.map { $0.realFloats() }
         for o in 0..<outer {
             for (part, values) in zip(parts, partValues) {
                 let chunk = part.data.shape[axis...].reduce(1, *)

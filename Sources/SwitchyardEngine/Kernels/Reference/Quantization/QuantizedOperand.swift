@@ -57,9 +57,10 @@ struct QuantizedOperand {
         }
     }
 
-    /// Dequantized values, for the element-wise contrib operators.
-    func realValues() -> [Double] {
-        data.int64s().map { Double($0 - zeroPoints[0]) * scales[0] }
+    /// Dequantized per-tensor values in float32, for the contrib operators.
+    func realFloats() -> [Float] {
+        let scale = Float(scales[0])
+        return data.int64s().map { Float($0 - zeroPoints[0]) * scale }
     }
 
     /// Requires uint8 or int8 data.
