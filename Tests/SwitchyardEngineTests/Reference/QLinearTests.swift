@@ -15,7 +15,7 @@ import SwitchyardTensor
         let a = K.integers(type, [batch, m, k], in: range, using: &rng)
         let b = K.integers(type, [k, n], in: range, using: &rng)
         let aScale = Tensor(scalar: Float(0.02)), aZero = K.integers(type, [], in: 0...9, using: &rng)
-        let bScale = K.floats([n], in: 0.01...0.05, using: &rng), bZero = K.integers(type, [n], in: 0...9, using: &rng)
+        let bScale = K.scales([n], in: 0.01...0.05, using: &rng), bZero = K.integers(type, [n], in: 0...9, using: &rng)
         let yScale = Tensor(scalar: Float(0.9)), yZero = K.integers(type, [], in: 0...20, using: &rng)
         let y = try K.run("QLinearMatMul", opset: 10, inputs: [a, aScale, aZero, b, bScale, bZero, yScale, yZero])[0]
         let av = a.int64s(), bv = b.int64s(), bz = bZero.int64s(), bs = bScale.scalars(as: Float.self)
@@ -38,7 +38,7 @@ import SwitchyardTensor
         let x = K.integers(.uint8, [1, c, h, w], in: 0...255, using: &rng)
         let wt = K.integers(.int8, [m, c, kh, kw], in: -127...127, using: &rng)
         let bias = K.integers(.int32, [m], in: -500...500, using: &rng)
-        let wScale = K.floats([m], in: 0.001...0.01, using: &rng)
+        let wScale = K.scales([m], in: 0.001...0.01, using: &rng)
         let wZero = Tensor(shape: [m], scalars: [Int8](repeating: 0, count: m))
         let inputs: [Tensor?] = [x, Tensor(scalar: Float(0.05)), Tensor(scalar: UInt8(100)), wt, wScale, wZero,
                                  Tensor(scalar: Float(0.2)), Tensor(scalar: UInt8(50)), bias]
@@ -84,7 +84,13 @@ import SwitchyardTensor
     typealias K = QuantizationTestKit
     static let domain = ReferenceKernels.microsoftDomain
 
-    static func real(_ t: Tensor, _ scale: Double, _ zero: Int64) -> [Double] { t.int64s().map { Double($0 - zero) * scale } }
+    /// Dequantized values in float32, the precision onnxruntime computes these operators in.
+    static func real(_ t: Tensor, _ scale: Float, _ zero: Int64) -> [Float] { t.int64s().map { Float($0 - zero) * scale } }
+
+    /// Quantizes a float32 value: round half to even, add the zero point, clamp.
+    static func q(_ value: Float, _ scale: Float, _ zero: Float, _ low: Double, _ high: Double) -> Double {
+        K.saturate(Double((value / scale).rounded(.toNearestOrEven) + zero), low, high)
+    }
 
     @Test func qLinearAddBroadcasts() throws {
         var rng = K.Generator(seed: 31)
@@ -92,8 +98,8 @@ import SwitchyardTensor
         let inputs: [Tensor?] = [a, Tensor(scalar: Float(0.1)), Tensor(scalar: UInt8(128)), b, Tensor(scalar: Float(0.05)),
                                  Tensor(scalar: UInt8(7)), Tensor(scalar: Float(0.2)), Tensor(scalar: UInt8(120))]
         let y = try K.run("QLinearAdd", domain: Self.domain, opset: 1, inputs: inputs)[0]
-        let ar = Self.real(a, Double(Float(0.1)), 128), br = Self.real(b, Double(Float(0.05)), 7)
-        let expected = (0..<6).map { K.saturate((ar[$0] + br[$0 % 3]) / Double(Float(0.2)) + 120, 0, 255) }
+        let ar = Self.real(a, 0.1, 128), br = Self.real(b, 0.05, 7)
+        let expected = (0..<6).map { Self.q(ar[$0] + br[$0 % 3], 0.2, 120, 0, 255) }
         #expect(y.shape == [2, 3])
         #expect(y.doubles() == expected)
     }
@@ -102,16 +108,16 @@ import SwitchyardTensor
         var rng = K.Generator(seed: 33)
         let x = K.integers(.int8, [10], in: -128...127, using: &rng)
         let (s, z) = (Tensor(scalar: Float(0.04)), Tensor(scalar: Int8(-3)))
-        let xr = Self.real(x, Double(Float(0.04)), -3)
+        let xr = Self.real(x, 0.04, -3)
         let product = try K.run("QLinearMul", domain: Self.domain, opset: 1,
                                 inputs: [x, s, z, x, s, z, Tensor(scalar: Float(0.1)), Tensor(scalar: Int8(0))])[0]
-        #expect(product.doubles() == xr.map { K.saturate($0 * $0 / Double(Float(0.1)), -128, 127) })
+        #expect(product.doubles() == xr.map { Self.q($0 * $0, 0.1, 0, -128, 127) })
         let sigmoid = try K.run("QLinearSigmoid", domain: Self.domain, opset: 1,
                                 inputs: [x, s, z, Tensor(scalar: Float(1.0 / 256)), Tensor(scalar: Int8(-128))])[0]
-        #expect(sigmoid.doubles() == xr.map { K.saturate(1 / (1 + exp(-$0)) / Double(Float(1.0 / 256)) - 128, -128, 127) })
+        #expect(sigmoid.doubles() == xr.map { Self.q(1 / (1 + exp(-$0)), 1.0 / 256, -128, -128, 127) })
         let leaky = try K.run("QLinearLeakyRelu", domain: Self.domain, opset: 1, inputs: [x, s, z, s, z],
                               attributes: ["alpha": .float(0.25)])[0]
-        #expect(leaky.doubles() == xr.map { K.saturate(($0 >= 0 ? $0 : 0.25 * $0) / Double(Float(0.04)) - 3, -128, 127) })
+        #expect(leaky.doubles() == xr.map { Self.q($0 >= 0 ? $0 : 0.25 * $0, 0.04, -3, -128, 127) })
     }
 
     @Test(arguments: [false, true])
@@ -122,12 +128,12 @@ import SwitchyardTensor
         let y = try K.run("QLinearGlobalAveragePool", domain: Self.domain, opset: 1,
                           inputs: [x, Tensor(scalar: Float(0.1)), Tensor(scalar: UInt8(10)), Tensor(scalar: Float(0.3)), Tensor(scalar: UInt8(5))],
                           attributes: ["channels_last": .int(channelsLast ? 1 : 0)])[0]
-        let xr = Self.real(x, Double(Float(0.1)), 10)
+        let xs = x.int64s()
         var expected: [Double] = []
         for n in 0..<2 { for c in 0..<5 {
-            var sum = 0.0
-            for s in 0..<12 { sum += xr[channelsLast ? (n * 12 + s) * 5 + c : (n * 5 + c) * 12 + s] }
-            expected.append(K.saturate(sum / 12 / Double(Float(0.3)) + 5, 0, 255))
+            var sum: Int64 = 0
+            for s in 0..<12 { sum += xs[channelsLast ? (n * 12 + s) * 5 + c : (n * 5 + c) * 12 + s] - 10 }
+            expected.append(Self.q(Float(sum) * (Float(0.1) / (Float(0.3) * 12)), 1, 5, 0, 255))
         } }
         #expect(y.shape == (channelsLast ? [2, 1, 1, 5] : [2, 5, 1, 1]))
         #expect(y.doubles() == expected)
@@ -144,7 +150,7 @@ import SwitchyardTensor
         let ar = Self.real(a, 0.25, 0), br = Self.real(b, 1, 128)
         let joined = [ar[0], ar[1], br[0], br[1], br[2], ar[2], ar[3], br[3], br[4], br[5]]
         #expect(y.shape == [2, 5])
-        #expect(y.doubles() == joined.map { K.saturate($0 / 0.5 + 100, 0, 255) })
+        #expect(y.doubles() == joined.map { Self.q($0, 0.5, 100, 0, 255) })
         K.expectInvalid("differ outside axis") {
             try K.run("QLinearConcat", domain: Self.domain, opset: 1,
                       inputs: [Tensor(scalar: Float(0.5)), Tensor(scalar: UInt8(100)), a, Tensor(scalar: Float(1)), Tensor(scalar: UInt8(0)),

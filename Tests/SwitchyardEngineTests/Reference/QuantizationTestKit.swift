@@ -31,6 +31,13 @@ enum QuantizationTestKit {
         return Tensor(dataType: .float32, shape: shape, doubles: NormRNNFixtures.values(count, in: range, using: &generator))
     }
 
+    /// Random positive float32 values in `range` (scales), which may lie below 0.05.
+    static func scales(_ shape: [Int], in range: ClosedRange<Double>, using generator: inout Generator) -> Tensor {
+        precondition(range.lowerBound > 0)
+        let count = shape.reduce(1, *)
+        return Tensor(dataType: .float32, shape: shape, doubles: (0..<count).map { _ in Double.random(in: range, using: &generator) })
+    }
+
     /// Round half to even, clamp to `[low, high]`.
     static func saturate(_ value: Double, _ low: Double, _ high: Double) -> Double {
         min(max(value.rounded(.toNearestOrEven), low), high)

@@ -64,7 +64,7 @@ import SwitchyardTensor
         var rng = K.Generator(seed: 9)
         // Axis 1 of length 6 in blocks of 4: the second block holds the remaining 2.
         let x = K.floats([3, 6], using: &rng)
-        let scale = K.floats([3, 2], in: 0.01...0.1, using: &rng)
+        let scale = K.scales([3, 2], in: 0.01...0.1, using: &rng)
         let zero = K.integers(.int8, [3, 2], in: -10...10, using: &rng)
         let attributes: [String: Attribute] = ["axis": .int(1), "block_size": .int(4)]
         let y = try K.run("QuantizeLinear", opset: 21, inputs: [x, scale, zero], attributes: attributes)[0]
@@ -88,7 +88,7 @@ import SwitchyardTensor
     func dequantizePerAxis(type: DataType) throws {
         var rng = K.Generator(seed: 11)
         let x = K.integers(type, [4, 3], in: type == .int32 ? -100_000...100_000 : 0...100, using: &rng)
-        let scale = K.floats([4], in: 0.01...1, using: &rng)
+        let scale = K.scales([4], in: 0.01...1, using: &rng)
         let zero = K.integers(type, [4], in: 0...20, using: &rng)
         let y = try K.run("DequantizeLinear", opset: 13, inputs: [x, scale, zero], attributes: ["axis": .int(0)])[0]
         let xs = x.int64s(), ss = scale.doubles(), zs = zero.int64s()
@@ -119,7 +119,7 @@ import SwitchyardTensor
 
     @Test func invalidQuantizationParameters() {
         let x = Tensor(shape: [2, 4], scalars: [Float](repeating: 1.5, count: 8))
-        K.expectInvalid("y_zero_point has type int8") {
+        K.expectInvalid("differs from y_zero_point's type int8") {
             try K.run("QuantizeLinear", opset: 21, inputs: [x, Tensor(scalar: Float(1)), Tensor(scalar: Int8(0))],
                       attributes: ["output_dtype": .int(Int(DataType.uint8.rawValue))])
         }
