@@ -37,13 +37,14 @@ let package = Package(
         .executableTarget(
             name: "switchyard",
             dependencies: [
-                "SwitchyardEngine",
+                "SwitchyardEngine", "SwitchyardONNX", "SwitchyardGraph", "SwitchyardTensor",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
         .testTarget(name: "SwitchyardTensorTests", dependencies: ["SwitchyardTensor"]),
         .testTarget(name: "SwitchyardONNXTests", dependencies: ["SwitchyardONNX"]),
         .testTarget(name: "SwitchyardEngineTests", dependencies: ["SwitchyardEngine"]),
+        .testTarget(name: "SwitchyardCLITests", dependencies: ["switchyard"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -14,35 +14,45 @@ public struct SessionOptions: Sendable {
     }
 }
 
-/// Runs one model. Compiles the graph at creation, so unsupported operators are reported before
-/// the first run, all at once.
+/// Runs one loaded model. Several sessions may share a `LoadedModel` (and so its weights); each
+/// compiles its own program with its own kernel choice (see `KernelSelection`).
 ///
 /// Threading: `run` may be called from several threads at once; each call computes on the
 /// calling thread. Call it from a dedicated worker thread, never from Swift's cooperative pool.
 public final class Session: Sendable {
-    public let model: Model
+    public let loadedModel: LoadedModel
     public let options: SessionOptions
     let program: GraphProgram
 
-    public init(model: Model, options: SessionOptions = SessionOptions()) throws(EngineError) {
-        self.model = model
+    /// A session over an already loaded model.
+    public init(model: LoadedModel, options: SessionOptions = SessionOptions()) throws(EngineError) {
+        loadedModel = model
         self.options = options
-        program = try GraphProgram(graph: model.graph, opsets: model.opsetImports, outerNames: []) { node, _ in
-            ReferenceKernels.kernel(opType: node.opType, domain: node.domain)
+        let opsets = model.model.opsetImports
+        let graph = KernelSelection.executableGraph(model.graph, opsets: opsets, options: options)
+        program = try GraphProgram(graph: graph, opsets: opsets, outerNames: []) { node, opset in
+            KernelSelection.kernel(for: node, opset: opset, constants: graph.initializers, options: options)
         }
     }
 
+    /// Loads `model` (optimizing it) and makes a session over it.
+    public convenience init(model: Model, options: SessionOptions = SessionOptions()) throws(EngineError) {
+        try self.init(model: LoadedModel(model: model), options: options)
+    }
+
+    /// The optimized model this session runs.
+    public var model: Model { loadedModel.model }
     /// The model's runtime inputs and outputs.
-    public var inputs: [ValueInfo] { model.graph.inputs }
-    public var outputs: [ValueInfo] { model.graph.outputs }
+    public var inputs: [ValueInfo] { loadedModel.inputs }
+    public var outputs: [ValueInfo] { loadedModel.outputs }
 
     /// Runs the model on `inputs` (by input name) and returns every graph output by name.
     public func run(_ inputs: [String: Tensor]) throws -> [String: Tensor] {
-        try InputValidator.validate(inputs, against: model.graph.inputs)
-        let ordered = model.graph.inputs.map { inputs[$0.name] }
-        let results = try program.run(inputs: ordered)
+        let declared = loadedModel.inputs
+        try InputValidator.validate(inputs, against: declared)
+        let results = try program.run(inputs: declared.map { inputs[$0.name] })
         var named: [String: Tensor] = [:]
-        for (info, tensor) in zip(model.graph.outputs, results) { named[info.name] = tensor }
+        for (info, tensor) in zip(loadedModel.outputs, results) { named[info.name] = tensor }
         return named
     }
 }

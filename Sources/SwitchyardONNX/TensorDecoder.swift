@@ -26,7 +26,7 @@ struct TensorDecoder {
             let byteCount = try Self.byteCount(count, dataType, of: what)
             let storage = try externalData.storage(for: proto.externalData, tensorName: proto.name, byteCount: byteCount)
             var tensor = Tensor(dataType: dataType, shape: shape, storage: storage)
-            if dataType == .bool { Self.normalizeBools(&tensor) }
+            tensor.canonicalizeBoolBytes()
             return tensor
         }
         if proto.hasRawData {
@@ -76,18 +76,8 @@ struct TensorDecoder {
             throw .invalidModel("\(what) has dims \(shape) of \(dataType) (\(expected) bytes) but its raw_data holds \(raw.count) bytes")
         }
         var tensor = raw.withUnsafeBytes { Tensor(dataType: dataType, shape: shape, bytes: $0) }
-        if dataType == .bool { normalizeBools(&tensor) }
+        tensor.canonicalizeBoolBytes()
         return tensor
-    }
-
-    /// Makes every bool byte 0 or 1: files may hold any non-zero byte for true, and Swift's
-    /// `Bool` must be exactly 0 or 1.
-    static func normalizeBools(_ tensor: inout Tensor) {
-        let needsFix = tensor.withUnsafeBytes { $0.contains { $0 > 1 } }
-        guard needsFix else { return }
-        tensor.withUnsafeMutableBytes { bytes in
-            for index in bytes.indices where bytes[index] > 1 { bytes[index] = 1 }
-        }
     }
 
     // MARK: Typed fields

@@ -94,6 +94,9 @@ private struct Reader {
             for element in proto.optionalValues { elements.append(try optional(element)) }
             return .sequence(elements)
         case .undefined?, nil:
+            let isEmpty = proto.tensorValues.isEmpty && proto.sparseTensorValues.isEmpty && proto.sequenceValues.isEmpty
+                && proto.mapValues.isEmpty && proto.optionalValues.isEmpty
+            if isEmpty && proto.elemType == 0 { return .sequence([]) }
             throw .invalidTestData(path: path, reason: "sequence '\(proto.name)' has element type code \(proto.elemType); expected 1 (tensor) to 5 (optional). Is this file a different message than the model declares?")
         }
     }

@@ -53,11 +53,15 @@ enum ValueInfoDecoder {
         }
     }
 
+    /// Dimension names that exporters write to mean "unknown", not a name shared between dims
+    /// (PaddlePaddle writes `?` for every free dim of `[-1, 3, ?, ?]`).
+    static let anonymousDimensionNames: Set<String> = ["", "?", "-1"]
+
     static func dimensions(_ shape: Onnx_TensorShapeProto) -> [Dimension] {
         shape.dim.map { dim in
             switch dim.value {
             case .dimValue(let value) where value >= 0: .fixed(Int(value))
-            case .dimParam(let name) where !name.isEmpty: .symbolic(name)
+            case .dimParam(let name) where !anonymousDimensionNames.contains(name): .symbolic(name)
             default: .unknown
             }
         }

@@ -62,11 +62,7 @@ extension Tensor {
         switch element {
         case .numeric(let dataType):
             var tensor = payload.withUnsafeBytes { Tensor(dataType: dataType, shape: header.shape, bytes: $0) }
-            if dataType == .bool {
-                tensor.withUnsafeMutableBytes { bytes in
-                    for index in bytes.indices where bytes[index] > 1 { bytes[index] = 1 }
-                }
-            }
+            tensor.canonicalizeBoolBytes()
             self = tensor
         case .unicode(let length):
             var strings: [String] = []
@@ -183,6 +179,7 @@ private enum NumPyElement {
         }
         let code = String(descr.dropFirst())
         if code.hasPrefix("U"), let length = Int(code.dropFirst()), length >= 0 {
+            guard length <= 1 << 24 else { throw .invalid("dtype '\(descr)': strings of \(length) characters") }
             guard order != ">" else { throw .unsupported("dtype '\(descr)' is big-endian; save with a little-endian dtype (a.astype(a.dtype.newbyteorder('<')))") }
             self = .unicode(length: length)
             return

@@ -6,6 +6,6 @@ struct Switchyard: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "switchyard",
         abstract: "Run ONNX models on this machine: inspect, infer, benchmark, serve.",
-        subcommands: [ConformanceCommand.self]
+        subcommands: [InspectCommand.self, InferCommand.self, BenchCommand.self, ConformanceCommand.self]
     )
 }

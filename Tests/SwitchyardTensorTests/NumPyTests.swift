@@ -52,6 +52,14 @@ private struct SeededGenerator: RandomNumberGenerator {
         #expect(try Tensor(npyData: numpyFile("unicode_2")).strings == ["ab", "çé"])
     }
 
+    @Test func readsAnyNonZeroBoolByteAsTrue() throws {
+        var data = numpyFile("bool_3")
+        data[data.count - 1] = 7
+        let tensor = try Tensor(npyData: data)
+        #expect(tensor.scalars(as: Bool.self) == [true, false, true])
+        #expect(tensor.withUnsafeBytes { Array($0) } == [1, 0, 1])
+    }
+
     @Test func readsFormatVersions2And3() throws {
         #expect(try Tensor(npyData: numpyFile("float64_v2")).scalars(as: Double.self) == [3.25, -1e300])
         let ints = try Tensor(npyData: numpyFile("int32_v3"))
@@ -116,6 +124,9 @@ private struct SeededGenerator: RandomNumberGenerator {
         let range = complex.range(of: Data("<f4".utf8))!
         complex.replaceSubrange(range, with: Data("<c8".utf8))
         #expect(message { try Tensor(npyData: complex) }.contains("'<c8'"))
+        var hugeStrings = good
+        hugeStrings.replaceSubrange(hugeStrings.range(of: Data("'<f4'".utf8))!, with: Data("'<U9223372036854775807'".utf8))
+        #expect(message { try Tensor(npyData: hugeStrings) }.contains("strings of"))
         var badHeader = good
         badHeader.replaceSubrange(badHeader.range(of: Data("(2, 3)".utf8))!, with: Data("(2; 3)".utf8))
         #expect(message { try Tensor(npyData: badHeader) }.contains("header"))

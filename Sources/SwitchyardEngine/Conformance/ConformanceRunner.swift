@@ -11,6 +11,8 @@ public struct ConformanceOutcome: Sendable {
     public var status: Status
     /// Why it failed or was skipped; empty when it passed.
     public var detail: String
+    /// The operators without a kernel, when that is why it failed.
+    public var missingOperators: [String] = []
 }
 
 /// Runs ONNX's node conformance cases — folders holding `model.onnx` and
@@ -59,6 +61,10 @@ public struct ConformanceRunner: Sendable {
         let session: Session
         do {
             session = try Session(model: model, options: sessionOptions)
+        } catch .unsupportedOperators(let operators) {
+            var result = outcome(.failed, EngineError.unsupportedOperators(operators).description)
+            result.missingOperators = Array(Set(operators.map(\.opType))).sorted()
+            return result
         } catch {
             return outcome(.failed, error.description)
         }

@@ -4,6 +4,17 @@ import SwitchyardTensor
 /// Checks a run's inputs against the model's declared inputs, naming expected vs. got.
 enum InputValidator {
     static func validate(_ inputs: [String: Tensor], against declared: [ValueInfo]) throws(EngineError) {
+        try validate(inputs.mapValues { (dataType: Optional($0.dataType), shape: $0.shape) }, against: declared)
+    }
+
+    /// Checks input shapes alone (for planning before any tensor exists).
+    static func validateShapes(_ shapes: [String: [Int]], against declared: [ValueInfo]) throws(EngineError) {
+        try validate(shapes.mapValues { (dataType: DataType?.none, shape: $0) }, against: declared)
+    }
+
+    private static func validate(
+        _ inputs: [String: (dataType: DataType?, shape: [Int])], against declared: [ValueInfo]
+    ) throws(EngineError) {
         let expectedNames = Set(declared.map(\.name))
         let unknown = inputs.keys.filter { !expectedNames.contains($0) }.sorted()
         if !unknown.isEmpty {
@@ -14,18 +25,19 @@ enum InputValidator {
             guard let tensor = inputs[info.name] else {
                 throw .inputMismatch("missing input '\(info.name)' (\(describe(info)))")
             }
-            if let dataType = info.dataType, dataType != tensor.dataType {
-                throw .inputMismatch("input '\(info.name)' must be \(dataType), got \(tensor.dataType)")
+            if let dataType = info.dataType, let given = tensor.dataType, dataType != given {
+                throw .inputMismatch("input '\(info.name)' must be \(dataType), got \(given)")
             }
             guard let shape = info.shape else { continue }
-            guard shape.count == tensor.rank else {
+            guard shape.count == tensor.shape.count else {
                 throw .inputMismatch("input '\(info.name)' must have rank \(shape.count) (\(describe(info))), got shape \(tensor.shape)")
             }
             for (axis, (dimension, size)) in zip(shape, tensor.shape).enumerated() {
                 switch dimension {
                 case .fixed(let expected) where expected != size:
                     throw .inputMismatch("input '\(info.name)' dimension \(axis) must be \(expected) (\(describe(info))), got shape \(tensor.shape)")
-                case .symbolic(let name):
+                // `?` is how some exporters (paddle2onnx) write "unknown", not a shared size.
+                case .symbolic(let name) where name != "?":
                     if let bound = symbols[name], bound.size != size {
                         throw .inputMismatch("dimension '\(name)' is \(bound.size) in input '\(bound.input)' but \(size) in input '\(info.name)'")
                     }

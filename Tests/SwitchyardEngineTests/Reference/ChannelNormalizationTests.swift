@@ -79,6 +79,19 @@ import SwitchyardTensor
         }
     }
 
+    @Test func groupNormalizationOpset18AcceptsPerChannelParameters() throws {
+        // Exporters following the corrected (opset 21) definition give C values under opset 18.
+        var rng = F.SeededGenerator(seed: 44)
+        let (n, c, inner, groups) = (2, 4, 3, 2)
+        let x = F.tensor([n, c, inner], F.values(n * c * inner, using: &rng))
+        let scale = F.tensor([c], F.values(c, using: &rng)), bias = F.tensor([c], F.values(c, using: &rng))
+        let outputs = try F.run("GroupNormalization", opset: 18, inputs: [x, scale, bias],
+                                attributes: ["num_groups": .int(groups)])
+        let expected = Self.groupNorm(x.doubles(), n: n, c: c, inner: inner, groups: groups, channelScale: scale.doubles(),
+                                      channelBias: bias.doubles(), epsilon: Double(Float(1e-5)))
+        F.expectClose(outputs[0], expected, shape: [n, c, inner])
+    }
+
     @Test func invalidInputsThrow() {
         let x = F.tensor([1, 4, 2], [1, 2, 3, 4, 5, 6, 7, 8]), four = F.tensor([4], [1, 1, 1, 1])
         F.expectInvalid("must be positive and divide the channel count 4") {

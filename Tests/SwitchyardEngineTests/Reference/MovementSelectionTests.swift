@@ -96,6 +96,14 @@ private typealias Kit = MovementTestKit
         #expect(try Kit.run1("Einsum", [square], attributes: ["equation": .string("ii->i")]).scalars(as: Int64.self) == [1, 5, 9])
         // Implicit output: the labels used once, alphabetically ("ji" transposes).
         #expect(try Kit.run1("Einsum", [square], attributes: ["equation": .string("ji")]).scalars(as: Int64.self) == [1, 4, 7, 2, 5, 8, 3, 6, 9])
+        let vector = Tensor(shape: [2], scalars: [Int64(2), -3])
+        #expect(try Kit.run1("Einsum", [vector, vector], attributes: ["equation": .string("i,j->ij")]).scalars(as: Int64.self) == [4, -6, -6, 9])
+        #expect(try Kit.run1("Einsum", [square, square], attributes: ["equation": .string("ij,ij->")]).scalars(as: Int64.self) == [285])
+        // Ellipsis dimensions broadcast: [2, 1] against [3] gives [2, 3].
+        let column = Tensor(shape: [2, 1], scalars: [Int64(1), 10])
+        let row = Tensor(shape: [3], scalars: [Int64(1), 2, 3])
+        let broadcast = try Kit.run1("Einsum", [column, row], attributes: ["equation": .string("...,...->...")])
+        #expect(broadcast.shape == [2, 3] && broadcast.scalars(as: Int64.self) == [1, 2, 3, 10, 20, 30])
         #expect(Kit.throwsKernelError { try Kit.run1("Einsum", [square, square], attributes: ["equation": .string("ij,jk,kl")]) })
     }
 

@@ -83,5 +83,8 @@ private typealias Kit = MovementTestKit
         let training = Tensor(scalar: true)
         #expect(try Kit.run1("Dropout", [data, Tensor(scalar: Float(0)), training]).floats() == data.floats())
         #expect(Kit.throwsKernelError { try Kit.run1("Dropout", [data, Tensor(scalar: Float(0.5)), training]) })
+        // Before opset 10 the mask has the data's type.
+        let old = try Kit.run("Dropout", opset: 6, [data], attributes: ["is_test": .int(0)], outputs: 2)
+        #expect(old[0].floats() == data.floats() && old[1].floats() == [Float](repeating: 1, count: 12))
     }
 }

@@ -104,6 +104,16 @@ enum MovementCopy {
         return shape.indices.map { axis in (0..<shape[axis]).map { $0 * strides[axis] } }
     }
 
+    /// The slices of `data` along `axis` at the given positions (in order, repeats allowed).
+    static func picking(_ data: Tensor, axis: Int, positions: [Int]) -> Tensor {
+        var shape = data.shape
+        shape[axis] = positions.count
+        var offsets = identityOffsets(shape: data.shape)
+        let stride = ShapeMath.strides(data.shape)[axis]
+        offsets[axis] = positions.map { $0 * stride }
+        return mapped(data, shape: shape, axisOffsets: offsets)
+    }
+
     /// `tensor` with its axes permuted: output axis `a` is input axis `permutation[a]`.
     static func transposed(_ tensor: Tensor, permutation: [Int]) -> Tensor {
         let strides = ShapeMath.strides(tensor.shape)

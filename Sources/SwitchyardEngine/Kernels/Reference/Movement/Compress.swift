@@ -11,7 +11,7 @@ extension IndexingOps {
         }
         let axis: Int
         if let requested = try context.int("axis") {
-            axis = try ShapeMath.normalizedAxis(requested, rank: data.rank, op: "Compress")
+            axis = try MovementOps.resolvedAxis(requested, rank: data.rank, op: "Compress")
         } else {
             data = data.reshaped([data.count])
             axis = 0
@@ -19,13 +19,8 @@ extension IndexingOps {
         guard condition.count <= data.shape[axis] else {
             throw .invalidArgument("Compress: condition has \(condition.count) entries for axis \(axis) of size \(data.shape[axis])")
         }
-        let stride = ShapeMath.strides(data.shape)[axis]
-        let kept = condition.int64s().enumerated().filter { $0.element != 0 }.map { $0.offset * stride }
-        var shape = data.shape
-        shape[axis] = kept.count
-        var offsets = MovementCopy.identityOffsets(shape: data.shape)
-        offsets[axis] = kept
-        return [MovementCopy.mapped(data, shape: shape, axisOffsets: offsets)]
+        let kept = condition.int64s().enumerated().filter { $0.element != 0 }.map(\.offset)
+        return [MovementCopy.picking(data, axis: axis, positions: kept)]
     }
 
     /// NonZero: the coordinates of the non-zero elements, as an int64 `[rank, count]` tensor in

@@ -8,7 +8,7 @@ extension MovementOps {
         guard let requestedAxis = try context.int("axis") else {
             throw .invalidArgument("Concat: attribute 'axis' is missing")
         }
-        let axis = try ShapeMath.normalizedAxis(requestedAxis, rank: first.rank, op: "Concat")
+        let axis = try MovementOps.resolvedAxis(requestedAxis, rank: first.rank, op: "Concat")
         var shape = first.shape
         shape[axis] = 0
         for input in inputs {

@@ -24,14 +24,12 @@ extension MovementOps {
     /// ConstantOfShape: a tensor of the given shape filled with `value` (default float 0).
     static func constantOfShape(_ context: OpContext) throws(KernelError) -> [Tensor] {
         let shape = try context.input(0).ints()
-        guard shape.allSatisfy({ $0 >= 0 }) else {
-            throw .invalidArgument("ConstantOfShape: shape \(shape) has a negative dimension")
-        }
+        let count = try checkedCount(shape, op: "ConstantOfShape")
         let value = try context.tensor("value") ?? Tensor(scalar: Float(0))
         guard value.count == 1 else {
             throw .invalidArgument("ConstantOfShape: 'value' must hold one element, got shape \(value.shape)")
         }
-        let zeros = [Int](repeating: 0, count: shape.reduce(1, *))
+        let zeros = [Int](repeating: 0, count: count)
         return [MovementCopy.gathered(from: value, shape: shape, sourceIndices: zeros)]
     }
 
@@ -76,8 +74,8 @@ extension MovementOps {
             }
             dataType = requested
         }
-        let k = try context.int("k", default: 0)
         let (rows, columns) = (input.shape[0], input.shape[1])
+        let k = min(max(try context.int("k", default: 0), -(rows + columns)), rows + columns)
         var values = [Double](repeating: 0, count: rows * columns)
         for row in 0..<rows where row + k >= 0 && row + k < columns { values[row * columns + row + k] = 1 }
         return [Tensor(dataType: dataType, shape: input.shape, doubles: values)]

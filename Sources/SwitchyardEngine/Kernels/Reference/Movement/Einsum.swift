@@ -130,20 +130,47 @@ struct EinsumPlan {
     }
 
     /// The output values: for each output coordinate, the sum over the summed labels of the
-    /// product of the operands' elements.
+    /// product of the operands' elements. The innermost loop label runs as a tight strided loop.
     func evaluate<T: IndexingArithmetic>(_ operands: [[T]]) -> [T] {
         var output = [T](repeating: T.zero, count: outputCount)
         let total = loopSizes.reduce(1, *)
         guard total > 0 else { return output }
-        let summedCount = total / max(outputCount, 1)
-        var coordinate = [Int](repeating: 0, count: loopSizes.count)
+        guard let innerSize = loopSizes.last else {
+            output[0] = operands.reduce(T.one) { T.times($0, $1[0]) }
+            return output
+        }
+        let outerLabels = loopSizes.count - 1
+        let innerStrides = operandStrides.map { $0[outerLabels] }
+        // Output elements per outer step: the whole inner run when the inner label is an
+        // output label (no summed labels at all), else the run sums into one element.
+        let innerIsOutput = total == outputCount
+        let summedPerOutput = total / max(outputCount, 1)
+        var coordinate = [Int](repeating: 0, count: outerLabels)
         var offsets = [Int](repeating: 0, count: operands.count)
-        for step in 0..<total {
-            var product = T.one
-            for (index, operand) in operands.enumerated() { product = T.times(product, operand[offsets[index]]) }
-            let target = step / summedCount
-            output[target] = T.plus(output[target], product)
-            var axis = loopSizes.count - 1
+        var step = 0
+        while step < total {
+            if innerIsOutput {
+                for k in 0..<innerSize {
+                    var product = T.one
+                    for index in operands.indices {
+                        product = T.times(product, operands[index][offsets[index] + k * innerStrides[index]])
+                    }
+                    output[step + k] = product
+                }
+            } else {
+                var sum = T.zero
+                for k in 0..<innerSize {
+                    var product = T.one
+                    for index in operands.indices {
+                        product = T.times(product, operands[index][offsets[index] + k * innerStrides[index]])
+                    }
+                    sum = T.plus(sum, product)
+                }
+                let target = step / summedPerOutput
+                output[target] = T.plus(output[target], sum)
+            }
+            step += innerSize
+            var axis = outerLabels - 1
             while axis >= 0 {
                 coordinate[axis] += 1
                 for index in operands.indices { offsets[index] += operandStrides[index][axis] }

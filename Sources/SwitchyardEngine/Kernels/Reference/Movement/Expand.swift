@@ -5,7 +5,9 @@ extension MovementOps {
     static func expand(_ context: OpContext) throws(KernelError) -> [Tensor] {
         let data = try context.input(0)
         let requested = try context.input(1).ints()
+        _ = try checkedCount(requested, op: "Expand")
         let shape = try ShapeMath.broadcast([data.shape, requested])
+        _ = try checkedCount(shape, op: "Expand")
         return [broadcasted(data, to: shape)]
     }
 
@@ -27,7 +29,11 @@ extension MovementOps {
             throw .invalidArgument("Tile: repeats \(repeats) must be \(data.rank) non-negative values for input shape \(data.shape)")
         }
         let strides = ShapeMath.strides(data.shape)
+        for (dimension, count) in zip(data.shape, repeats) where dimension > 0 && count > Int.max / dimension {
+            throw .invalidArgument("Tile: repeating \(dimension) elements \(count) times overflows")
+        }
         let shape = zip(data.shape, repeats).map { $0 * $1 }
+        _ = try checkedCount(shape, op: "Tile")
         let offsets = shape.indices.map { axis in
             (0..<shape[axis]).map { ($0 % data.shape[axis]) * strides[axis] }
         }

@@ -7,19 +7,14 @@ extension IndexingOps {
     static func gather(_ context: OpContext) throws(KernelError) -> [Tensor] {
         let data = try context.input(0)
         let indices = try context.input(1)
-        let axis = try ShapeMath.normalizedAxis(try context.int("axis", default: 0), rank: data.rank, op: "Gather")
+        let axis = try MovementOps.resolvedAxis(try context.int("axis", default: 0), rank: data.rank, op: "Gather")
         let dimension = data.shape[axis]
-        let stride = ShapeMath.strides(data.shape)[axis]
-        var picked: [Int] = []
-        picked.reserveCapacity(indices.count)
+        var positions: [Int] = []
+        positions.reserveCapacity(indices.count)
         for index in indices.ints() {
-            picked.append(try resolvedIndex(index, bound: dimension, op: "Gather", axis: axis) * stride)
+            positions.append(try resolvedIndex(index, bound: dimension, op: "Gather", axis: axis))
         }
-        var flatShape = data.shape
-        flatShape[axis] = indices.count
-        var offsets = MovementCopy.identityOffsets(shape: data.shape)
-        offsets[axis] = picked
-        let gathered = MovementCopy.mapped(data, shape: flatShape, axisOffsets: offsets)
+        let gathered = MovementCopy.picking(data, axis: axis, positions: positions)
         return [gathered.reshaped(Array(data.shape[..<axis]) + indices.shape + Array(data.shape[(axis + 1)...]))]
     }
 
@@ -28,7 +23,7 @@ extension IndexingOps {
     static func gatherElements(_ context: OpContext) throws(KernelError) -> [Tensor] {
         let data = try context.input(0)
         let indices = try context.input(1)
-        let axis = try ShapeMath.normalizedAxis(try context.int("axis", default: 0), rank: data.rank, op: "GatherElements")
+        let axis = try MovementOps.resolvedAxis(try context.int("axis", default: 0), rank: data.rank, op: "GatherElements")
         let sourceOffsets = try elementOffsets(
             indices: indices, axis: axis, target: data.shape, op: "GatherElements")
         return [MovementCopy.gathered(from: data, shape: indices.shape, sourceIndices: sourceOffsets)]

@@ -16,8 +16,9 @@ extension MovementOps {
             if let ratioTensor = context.optionalInput(1) { ratio = ratioTensor.floats().first ?? ratio }
             if let mode = context.optionalInput(2) { training = mode.ints().first.map { $0 != 0 } ?? false }
         } else {
+            // Before opset 12 training is not a graph input; like ONNX Runtime, an inference
+            // engine runs these (including opset < 7 `is_test` = 0) as the identity.
             ratio = try context.float("ratio", default: 0.5)
-            if context.opset < 7 { training = try context.int("is_test", default: 0) == 0 }
         }
         if training && ratio != 0 {
             throw .unsupported("Dropout: training mode with ratio \(ratio) needs random masks; run the model in inference mode")

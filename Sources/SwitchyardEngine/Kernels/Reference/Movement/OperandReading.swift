@@ -20,11 +20,33 @@ extension MovementOps {
         return tensor.ints()[0]
     }
 
+    /// Resolves a possibly negative axis against `rank` (`[-rank, rank-1]`); a scalar has no axes.
+    static func resolvedAxis(_ axis: Int, rank: Int, op: String) throws(KernelError) -> Int {
+        let resolved = axis < 0 ? axis + rank : axis
+        guard resolved >= 0 && resolved < rank else {
+            throw .invalidArgument("\(op): axis \(axis) is out of range for rank \(rank)")
+        }
+        return resolved
+    }
+
+    /// The element count of `shape`, or an error when a dimension is negative or the count
+    /// overflows (a crafted shape must not crash the engine).
+    static func checkedCount(_ shape: [Int], op: String) throws(KernelError) -> Int {
+        var count = 1
+        for dimension in shape {
+            guard dimension >= 0 else { throw .invalidArgument("\(op): shape \(shape) has a negative dimension") }
+            let (product, overflow) = count.multipliedReportingOverflow(by: dimension)
+            guard !overflow else { throw .invalidArgument("\(op): shape \(shape) has too many elements") }
+            count = product
+        }
+        return count
+    }
+
     /// Resolves axes (possibly negative) against `rank`, rejecting duplicates.
     static func normalizedAxes(_ axes: [Int], rank: Int, op: String) throws(KernelError) -> [Int] {
         var resolved: [Int] = []
         for axis in axes {
-            let normalized = try ShapeMath.normalizedAxis(axis, rank: rank, op: op)
+            let normalized = try resolvedAxis(axis, rank: rank, op: op)
             guard !resolved.contains(normalized) else {
                 throw .invalidArgument("\(op): axis \(axis) appears more than once in \(axes)")
             }

@@ -42,13 +42,15 @@ extension MovementOps {
         }
         let count = input.reduce(1, *)
         if let inferredAxis {
-            let known = shape.enumerated().filter { $0.offset != inferredAxis }.reduce(1) { $0 * $1.element }
-            guard known != 0, count % known == 0 else {
+            var known = shape
+            known[inferredAxis] = 1
+            let knownCount = try checkedCount(known, op: "Reshape")
+            guard knownCount != 0, count % knownCount == 0 else {
                 throw .invalidArgument("Reshape: cannot infer the -1 in \(requested) for an input of shape \(input)")
             }
-            shape[inferredAxis] = count / known
+            shape[inferredAxis] = count / knownCount
         }
-        guard shape.reduce(1, *) == count else {
+        guard try checkedCount(shape, op: "Reshape") == count else {
             throw .invalidArgument("Reshape: shape \(requested) (resolved \(shape)) does not hold the \(count) elements of input shape \(input)")
         }
         return shape

@@ -19,7 +19,7 @@ extension IndexingOps {
         guard updates.shape == indices.shape, updates.dataType == data.dataType else {
             throw .invalidArgument("\(op): updates (\(updates.dataType) \(updates.shape)) must match indices shape \(indices.shape) and data type \(data.dataType)")
         }
-        let axis = try ShapeMath.normalizedAxis(try context.int("axis", default: 0), rank: data.rank, op: op)
+        let axis = try MovementOps.resolvedAxis(try context.int("axis", default: 0), rank: data.rank, op: op)
         let targets = try elementOffsets(indices: indices, axis: axis, target: data.shape, op: op)
         return try scattered(data, updates: updates, targets: targets, blockSize: 1, reduction: reduction, op: op)
     }

@@ -46,16 +46,17 @@ extension MovementOps {
         /// axis (`[0, dim]` for positive steps, `[-1, dim-1]` for negative ones).
         init(start rawStart: Int, end rawEnd: Int, step: Int, dimension: Int) throws(KernelError) {
             guard step != 0 else { throw .invalidArgument("Slice: step must not be 0") }
+            let step = max(step, -Int.max) // so that -step cannot overflow
             var start = rawStart < 0 ? rawStart + dimension : rawStart
             var end = rawEnd < 0 ? rawEnd + dimension : rawEnd
             if step > 0 {
                 start = min(max(start, 0), dimension)
                 end = min(max(end, 0), dimension)
-                count = end > start ? (end - start + step - 1) / step : 0
+                count = end > start ? (end - start - 1) / step + 1 : 0
             } else {
                 start = min(max(start, -1), dimension - 1)
                 end = min(max(end, -1), dimension - 1)
-                count = start > end ? (start - end - step - 1) / -step : 0
+                count = start > end ? (start - end - 1) / -step + 1 : 0
             }
             self.start = start
             self.step = step

@@ -5,12 +5,13 @@ extension MovementOps {
     /// equal parts — with a smaller last one when `num_outputs` (opset 18) does not divide.
     static func split(_ context: OpContext) throws(KernelError) -> [Tensor] {
         let data = try context.input(0)
-        let axis = try ShapeMath.normalizedAxis(try context.int("axis", default: 0), rank: data.rank, op: "Split")
+        let axis = try MovementOps.resolvedAxis(try context.int("axis", default: 0), rank: data.rank, op: "Split")
         let dimension = data.shape[axis]
         let outputCount = context.node.outputs.count
         var sizes: [Int]
+        // An empty `split` counts as absent, as ONNX Runtime treats it.
         if let split = try intList(context, input: 1, attribute: "split", inputOpset: 13)
-            ?? (context.opset < 13 ? context.optionalInput(1)?.ints() : nil) {
+            ?? (context.opset < 13 ? context.optionalInput(1)?.ints() : nil), !split.isEmpty {
             sizes = split
             guard sizes.allSatisfy({ $0 >= 0 }), sizes.reduce(0, +) == dimension else {
                 throw .invalidArgument("Split: split \(sizes) must be non-negative and sum to \(dimension), the size of axis \(axis)")

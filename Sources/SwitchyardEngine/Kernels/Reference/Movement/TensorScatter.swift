@@ -6,7 +6,7 @@ extension IndexingOps {
     /// entry `b` (0 when absent); `circular` mode wraps past the end, `linear` must fit.
     static func tensorScatter(_ context: OpContext) throws(KernelError) -> [Tensor] {
         let cache = try context.input(0), update = try context.input(1)
-        let axis = try ShapeMath.normalizedAxis(try context.int("axis", default: -2), rank: cache.rank, op: "TensorScatter")
+        let axis = try MovementOps.resolvedAxis(try context.int("axis", default: -2), rank: cache.rank, op: "TensorScatter")
         let mode = try context.string("mode", default: "linear")
         guard mode == "linear" || mode == "circular" else {
             throw .invalidArgument("TensorScatter: mode '\(mode)' is not linear or circular")

@@ -6,11 +6,13 @@ extension MovementOps {
     static func trilu(_ context: OpContext) throws(KernelError) -> [Tensor] {
         let data = try context.input(0)
         guard data.rank >= 2 else { throw .invalidArgument("Trilu: input must have rank >= 2, got shape \(data.shape)") }
-        let k = try context.optionalInput(1).map { (tensor) throws(KernelError) in
+        let requestedK = try context.optionalInput(1).map { (tensor) throws(KernelError) in
             try scalarInt(tensor, op: "Trilu", name: "k")
         } ?? 0
         let upper = try context.int("upper", default: 1) != 0
         let rows = data.shape[data.rank - 2], columns = data.shape[data.rank - 1]
+        // Beyond ±(rows + columns) every diagonal offset behaves alike; clamping avoids overflow.
+        let k = min(max(requestedK, -(rows + columns)), rows + columns)
         let matrices = data.count / max(rows * columns, 1)
         return [MovementCopy.build(from: data, shape: data.shape) { copier in
             guard rows * columns > 0 else { return }

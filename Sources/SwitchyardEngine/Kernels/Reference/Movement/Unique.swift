@@ -9,7 +9,7 @@ extension IndexingOps {
         let sorted = try context.int("sorted", default: 1) != 0
         let axis: Int
         if let requested = try context.int("axis") {
-            axis = try ShapeMath.normalizedAxis(requested, rank: data.rank, op: "Unique")
+            axis = try MovementOps.resolvedAxis(requested, rank: data.rank, op: "Unique")
         } else {
             data = data.reshaped([data.count])
             axis = 0
@@ -49,11 +49,7 @@ extension IndexingOps {
         for (group, members) in groups.enumerated() {
             for member in members { inverse[member] = Int64(group) }
         }
-        var shape = data.shape
-        shape[axis] = groups.count
-        var offsets = MovementCopy.identityOffsets(shape: data.shape)
-        offsets[axis] = groups.map { $0[0] * inner }
-        let values = MovementCopy.mapped(data, shape: shape, axisOffsets: offsets)
+        let values = MovementCopy.picking(data, axis: axis, positions: groups.map { $0[0] })
         return [
             values,
             Tensor(shape: [groups.count], scalars: groups.map { Int64($0[0]) }),

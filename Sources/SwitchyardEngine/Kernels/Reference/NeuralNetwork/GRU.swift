@@ -16,13 +16,9 @@ enum GRU {
         let hidden = layer.hiddenSize, batch = layer.batchSize
         let result = layer.run(initialCell: nil) { direction, projected, previous, _ in
             let f = layer.activations[direction][0], g = layer.activations[direction][1]
-            let weightBase = direction * 3 * hidden * hidden
-            let recurrenceBiasBase = direction * 6 * hidden + 3 * hidden
             // Ht-1·Rᵀ + Rb for z and r, and for h too when it does not depend on rt.
             let gateCount = linearBeforeReset ? 3 : 2
-            let recurrent = RecurrentLayer.multiplyTransposed(
-                previous, rows: batch, depth: hidden, weights: layer.r, weightOffset: weightBase,
-                outputs: gateCount * hidden, bias: layer.b, biasOffset: recurrenceBiasBase)
+            let recurrent = layer.recurrentProduct(previous, direction: direction, gates: 0..<gateCount)
             var update = [Double](repeating: 0, count: batch * hidden)
             var reset = [Double](repeating: 0, count: batch * hidden)
             for entry in 0..<batch {
@@ -40,10 +36,7 @@ enum GRU {
                 }
             } else {
                 let resetState = zip(reset, previous).map { $0 * $1 }
-                candidateRecurrent = RecurrentLayer.multiplyTransposed(
-                    resetState, rows: batch, depth: hidden, weights: layer.r,
-                    weightOffset: weightBase + 2 * hidden * hidden, outputs: hidden,
-                    bias: layer.b, biasOffset: recurrenceBiasBase + 2 * hidden)
+                candidateRecurrent = layer.recurrentProduct(resetState, direction: direction, gates: 2..<3)
             }
             var next = [Double](repeating: 0, count: batch * hidden)
             for entry in 0..<batch {

@@ -30,10 +30,7 @@ enum LSTM {
         let result = layer.run(initialCell: initialCell) { direction, projected, previous, previousCell in
             let activations = layer.activations[direction]
             let f = activations[0], g = activations[1], h = activations[2]
-            let recurrent = RecurrentLayer.multiplyTransposed(
-                previous, rows: batch, depth: hidden, weights: layer.r,
-                weightOffset: direction * 4 * hidden * hidden, outputs: 4 * hidden,
-                bias: layer.b, biasOffset: direction * 8 * hidden + 4 * hidden)
+            let recurrent = layer.recurrentProduct(previous, direction: direction, gates: 0..<4)
             let peepholeBase = direction * 3 * hidden
             var nextHidden = [Double](repeating: 0, count: batch * hidden)
             var nextCell = [Double](repeating: 0, count: batch * hidden)

@@ -8,10 +8,7 @@ enum RNN {
         let hidden = layer.hiddenSize, batch = layer.batchSize
         let result = layer.run(initialCell: nil) { direction, projected, previous, _ in
             let f = layer.activations[direction][0]
-            let recurrent = RecurrentLayer.multiplyTransposed(
-                previous, rows: batch, depth: hidden, weights: layer.r,
-                weightOffset: direction * hidden * hidden, outputs: hidden,
-                bias: layer.b, biasOffset: direction * 2 * hidden + hidden)
+            let recurrent = layer.recurrentProduct(previous, direction: direction, gates: 0..<1)
             let next = (0..<(batch * hidden)).map { f(layer.clipped(projected[$0] + recurrent[$0])) }
             return (next, [])
         }

@@ -22,10 +22,11 @@ struct RecurrentLayer {
     let layout: Int
     /// X as `[seq_length, batch, input]`.
     let x: [Double]
-    /// W as `[directions, gates * hidden, input]`.
-    let w: [Double]
-    /// R as `[directions, gates * hidden, hidden]`.
-    let r: [Double]
+    /// Wᵀ per direction, `[input, gates * hidden]`: transposed once so that every product below
+    /// is a plain row-major GEMM.
+    let wTransposed: [[Double]]
+    /// Rᵀ per direction, `[hidden, gates * hidden]`.
+    let rTransposed: [[Double]]
     /// B as `[directions, 2 * gates * hidden]` (input biases, then recurrence biases); zeros when
     /// omitted.
     let b: [Double]
@@ -76,8 +77,8 @@ struct RecurrentLayer {
         }
         let xValues = xTensor.doubles()
         x = layout == 0 ? xValues : Self.swapLeadingAxes(xValues, xTensor.shape[0], xTensor.shape[1], inputSize)
-        w = wTensor.doubles()
-        r = rTensor.doubles()
+        wTransposed = Self.transposedPerDirection(wTensor.doubles(), directions: directionCount, rows: gateRows, columns: inputSize)
+        rTransposed = Self.transposedPerDirection(rTensor.doubles(), directions: directionCount, rows: gateRows, columns: hiddenSize)
 
         if let bias = context.optionalInput(3) {
             try NormalizationMath.requireFloatingPoint(bias, op, "B")
@@ -157,10 +158,9 @@ struct RecurrentLayer {
         var finalHidden = [Double](repeating: 0, count: directionCount * stateSize)
         var finalCell = [Double](repeating: 0, count: initialCell == nil ? 0 : directionCount * stateSize)
         for direction in 0..<directionCount {
-            let projected = Self.multiplyTransposed(
-                x, rows: sequenceLength * batchSize, depth: inputSize,
-                weights: w, weightOffset: direction * gateRows * inputSize, outputs: gateRows,
-                bias: b, biasOffset: direction * 2 * gateRows)
+            let projected = Self.product(
+                x, rows: sequenceLength * batchSize, depth: inputSize, transposedWeights: wTransposed[direction],
+                columns: 0..<gateRows, bias: b, biasOffset: direction * 2 * gateRows)
             var hidden = Array(initialH[(direction * stateSize)..<((direction + 1) * stateSize)])
             var cellState = initialCell.map { Array($0[(direction * stateSize)..<((direction + 1) * stateSize)]) } ?? []
             var stepInput = [Double](repeating: 0, count: batchSize * gateRows)
@@ -229,29 +229,53 @@ struct RecurrentLayer {
         return Array(outputs.prefix(max(1, context.node.outputs.count)))
     }
 
-    /// `out[i, j] = Σₖ a[i, k] · weights[weightOffset + j·depth + k] (+ bias[biasOffset + j])`:
-    /// rows of `a` times the transpose of an `outputs × depth` block of `weights`.
-    static func multiplyTransposed(
-        _ a: [Double], rows: Int, depth: Int, weights: [Double], weightOffset: Int, outputs: Int,
-        bias: [Double]? = nil, biasOffset: Int = 0
+    /// `state · R[gates]ᵀ + Rb[gates]` for direction `direction`: the recurrent part of the
+    /// pre-activations of the gates in `gates` (indices in the operator's gate order), for
+    /// `state` of `[batch, hidden]`. Returns `[batch, gates.count * hidden]`.
+    func recurrentProduct(_ state: [Double], direction: Int, gates: Range<Int>) -> [Double] {
+        let gateRows = gateCount * hiddenSize
+        return Self.product(
+            state, rows: batchSize, depth: hiddenSize, transposedWeights: rTransposed[direction],
+            columns: (gates.lowerBound * hiddenSize)..<(gates.upperBound * hiddenSize),
+            bias: b, biasOffset: direction * 2 * gateRows + gateRows)
+    }
+
+    /// `a · Wt[:, columns] + bias[biasOffset + columns]` for `a` of `rows × depth` and `Wt` of
+    /// `depth × gates·hidden`, through the shared reference GEMM.
+    private static func product(
+        _ a: [Double], rows: Int, depth: Int, transposedWeights: [Double], columns: Range<Int>,
+        bias: [Double], biasOffset: Int
     ) -> [Double] {
-        var result = [Double](repeating: 0, count: rows * outputs)
-        let rowBias = bias.map { Array($0[biasOffset..<(biasOffset + outputs)]) } ?? [Double](repeating: 0, count: outputs)
+        let width = columns.count
+        let biasRow = bias[(biasOffset + columns.lowerBound)..<(biasOffset + columns.upperBound)]
+        var result = [Double]()
+        result.reserveCapacity(rows * width)
+        for _ in 0..<rows { result.append(contentsOf: biasRow) }
+        guard rows > 0, width > 0, depth > 0 else { return result }
+        let leading = transposedWeights.count / depth
         a.withUnsafeBufferPointer { a in
-            weights.withUnsafeBufferPointer { weights in
+            transposedWeights.withUnsafeBufferPointer { weights in
                 result.withUnsafeMutableBufferPointer { result in
-                    for row in 0..<rows {
-                        for column in 0..<outputs {
-                            var sum = rowBias[column]
-                            let weightBase = weightOffset + column * depth, inputBase = row * depth
-                            for k in 0..<depth { sum += a[inputBase + k] * weights[weightBase + k] }
-                            result[row * outputs + column] = sum
-                        }
-                    }
+                    Double.referenceGEMM(GEMMProblem(
+                        m: rows, n: width, k: depth, a: a.baseAddress!, lda: depth, transposeA: false,
+                        b: weights.baseAddress! + columns.lowerBound, ldb: leading, transposeB: false,
+                        c: result.baseAddress!, ldc: width, alpha: 1, beta: 1))
                 }
             }
         }
         return result
+    }
+
+    /// `[directions, rows, columns]` to `[directions][columns × rows]`.
+    private static func transposedPerDirection(_ values: [Double], directions: Int, rows: Int, columns: Int) -> [[Double]] {
+        (0..<directions).map { direction in
+            let base = direction * rows * columns
+            var transposed = [Double](repeating: 0, count: rows * columns)
+            for row in 0..<rows {
+                for column in 0..<columns { transposed[column * rows + row] = values[base + row * columns + column] }
+            }
+            return transposed
+        }
     }
 
     /// Swaps the first two axes of a `[first, second, inner]` array.

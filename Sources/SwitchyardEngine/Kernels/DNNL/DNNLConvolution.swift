@@ -1,0 +1,114 @@
+import CDNNL
+import SwitchyardGraph
+
+/// Conv and the fused `ai.switchyard` FusedConv (bias, residual `Sum` input, activation) as one
+/// oneDNN convolution whose layouts oneDNN picks (`format_tag_any`): blocked `nChw8c` data and
+/// prepacked weights on AVX2. The residual add is a `sum` post-op on a destination buffer that
+/// starts as a copy of `Sum`; the activation is eltwise post-ops.
+struct DNNLConvolutionOperation: DNNLOperation {
+    let opType: String
+    let window: DNNLWindowAttributes
+    let group: Int
+    /// Eltwise post-ops after the bias and residual add (empty for plain Conv).
+    var activation: [DNNLEltwiseFunction]
+    /// Whether source and destination use oneDNN's preferred (blocked) layouts or stay plain
+    /// row-major; plain exists to measure what blocking buys.
+    var plainActivations = false
+
+    func lower(_ inputs: [DNNLOperand?], into builder: inout DNNLPlanBuilder) throws -> [(slot: Int, shape: [Int])] {
+        let x = try inputs.required(0, opType), w = try inputs.required(1, opType)
+        let bias = inputs.optional(2), sum = inputs.optional(3)
+        let geometry = try DNNLChannelGeometry(x: x.shape, w: w.shape, group: group, outputChannelsAxis: 0, op: opType)
+        let resolved = try window.resolve(spatial: geometry.spatial, kernel: geometry.kernel, op: opType)
+        let dstShape = [geometry.batch, geometry.outputChannels] + resolved.outputs
+        if let bias, bias.shape != [geometry.outputChannels] {
+            throw KernelError.invalidArgument("\(opType): bias shape \(bias.shape) must be [\(geometry.outputChannels)]")
+        }
+        if let sum, sum.shape != dstShape {
+            throw KernelError.unsupported("\(opType): Sum shape \(sum.shape) differs from the output \(dstShape)")
+        }
+        // oneDNN's grouped weights are [G, O/G, I/G, k...]: ONNX's [O, I/G, k...] split at O.
+        let weightDims = group == 1 ? w.shape
+            : [group, geometry.outputChannels / group] + Array(w.shape.dropFirst())
+
+        let attributes = try DNNLAttributes()
+        if sum != nil { try attributes.appendSum() }
+        try DNNLActivations.appendPostOps(activation, to: attributes)
+
+        let src = plainActivations ? try DNNLMemoryDesc.plain(x.shape) : try DNNLMemoryDesc.any(x.shape)
+        let dst = plainActivations ? try DNNLMemoryDesc.plain(dstShape) : try DNNLMemoryDesc.any(dstShape)
+        let weights = try DNNLMemoryDesc.any(weightDims)
+        let biasDesc = bias == nil ? nil : try DNNLMemoryDesc.plain([geometry.outputChannels])
+        var op = dnnl_convolution_desc_t()
+        let status = withUnsafePointer(to: src.raw) { srcRaw in
+            withUnsafePointer(to: weights.raw) { weightsRaw in
+                withUnsafePointer(to: dst.raw) { dstRaw in
+                    withOptionalPointer(to: biasDesc?.raw) { biasRaw in
+                        dnnl_dilated_convolution_forward_desc_init(
+                            &op, dnnl_forward_inference, dnnl_convolution_direct, srcRaw, weightsRaw, biasRaw, dstRaw,
+                            resolved.strides.int64, resolved.dnnlDilations, resolved.padBegin.int64, resolved.padEnd.int64)
+                    }
+                }
+            }
+        }
+        try dnnlCheck(status, "dnnl_dilated_convolution_forward_desc_init(\(opType))")
+        let pd = try DNNLPrimitiveDescriptor(op, attributes: attributes, engine: builder.engine, name: opType)
+        guard let srcChosen = pd.desc(dnnl_query_src_md), let weightsChosen = pd.desc(dnnl_query_weights_md),
+              let dstChosen = pd.desc(dnnl_query_dst_md) else {
+            throw KernelError.unsupported("\(opType): oneDNN reported no memory layouts")
+        }
+        var arguments: [(Int32, Int)] = [
+            (DNNL_ARG_SRC, try builder.reorder(x.slot, to: srcChosen)),
+            (DNNL_ARG_WEIGHTS, try builder.packed(w, source: .plain(weightDims), as: weightsChosen)),
+        ]
+        if let bias, let biasChosen = pd.desc(dnnl_query_weights_md, index: 1) {
+            arguments.append((DNNL_ARG_BIAS, try builder.packed(bias, as: biasChosen)))
+        }
+        let output = try sum.map { sum throws(DNNLError) in try builder.copy(sum.slot, to: dstChosen) }
+            ?? builder.slot(dstChosen)
+        arguments.append((DNNL_ARG_DST, output))
+        try builder.add(pd, arguments: arguments)
+        return [(output, dstShape)]
+    }
+}
+
+/// Batch, channel and spatial sizes of a convolution's data and weights, validated.
+struct DNNLChannelGeometry {
+    let batch: Int
+    let inputChannels: Int
+    let outputChannels: Int
+    let spatial: [Int]
+    let kernel: [Int]
+
+    /// `outputChannelsAxis` is 0 for Conv weights `[M, C/g, k...]` and 1 for ConvTranspose
+    /// weights `[C, M/g, k...]`.
+    init(x: [Int], w: [Int], group: Int, outputChannelsAxis: Int, op: String) throws(KernelError) {
+        guard (3...5).contains(x.count), w.count == x.count else {
+            throw .unsupported("\(op): oneDNN handles 1-D to 3-D windows; got input \(x) and weights \(w)")
+        }
+        guard group > 0, x[1] % group == 0 else {
+            throw .invalidArgument("\(op): \(x[1]) input channels are not divisible by group \(group)")
+        }
+        batch = x[0]
+        inputChannels = x[1]
+        spatial = Array(x.dropFirst(2))
+        kernel = Array(w.dropFirst(2))
+        if outputChannelsAxis == 0 {
+            guard w[0] % group == 0, w[1] * group == x[1] else {
+                throw .invalidArgument("\(op): weights \(w) do not match \(x[1]) input channels in \(group) groups")
+            }
+            outputChannels = w[0]
+        } else {
+            guard w[0] == x[1] else {
+                throw .invalidArgument("\(op): weights \(w) do not match \(x[1]) input channels")
+            }
+            outputChannels = w[1] * group
+        }
+    }
+}
+
+/// Calls `body` with a pointer to `value`, or with nil when there is none.
+func withOptionalPointer<T, R>(to value: T?, _ body: (UnsafePointer<T>?) -> R) -> R {
+    guard let value else { return body(nil) }
+    return withUnsafePointer(to: value) { body($0) }
+}

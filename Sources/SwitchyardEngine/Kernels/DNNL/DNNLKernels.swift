@@ -1,0 +1,162 @@
+import CDNNL
+import SwitchyardGraph
+import SwitchyardTensor
+
+/// The oneDNN-backed kernels: the fast path for convolutions, matrix products, pooling,
+/// normalization, softmax and elementwise operators on float32.
+///
+/// A kernel is made per node and returns nil when oneDNN cannot compute the node exactly as the
+/// ONNX spec says (an attribute combination it lacks); the caller then uses the reference
+/// kernel. Limits that depend on the inputs (a non-float32 tensor, a broadcast oneDNN lacks)
+/// are found when the kernel first sees those shapes, and those calls run the reference kernel.
+public enum DNNLKernels {
+    /// The kernel for `node`, or nil. `constants` are the graph's initializers: weights found
+    /// there are prepacked once per input shape instead of reordered on every call. `threads`
+    /// is the OpenMP team size oneDNN uses on the calling thread.
+    public static func kernel(for node: Node, opset: Int, constants: [String: Tensor] = [:],
+                              threads: Int = 1) -> KernelFunction? {
+        makeKernel(for: node, opset: opset, constants: constants, threads: threads)?.function
+    }
+
+    /// Like `kernel(for:opset:constants:threads:)`, but returns the kernel object, which also
+    /// reports the oneDNN implementations it runs (`implementationNames`).
+    public static func makeKernel(for node: Node, opset: Int, constants: [String: Tensor] = [:],
+                                  threads: Int = 1) -> DNNLRegionKernel? {
+        guard (try? DNNLEngine.shared()) != nil else { return nil }
+        if node.domain == ReferenceKernels.switchyardDomain && node.opType == DNNLRegionPartitioner.opType {
+            return DNNLRegionPartitioner.kernel(for: node, constants: constants, threads: threads)
+        }
+        guard let operation = operation(for: node, opset: opset) else { return nil }
+        return DNNLRegionKernel(members: [.init(node: node, opset: opset, operation: operation)],
+                                inputNames: node.inputs, outputNames: [node.outputs[0]],
+                                constants: constants, threads: threads)
+    }
+
+    /// The oneDNN lowering of `node`, or nil when oneDNN cannot compute it exactly.
+    static func operation(for node: Node, opset: Int) -> (any DNNLOperation)? {
+        // Every supported operator has exactly one output; extra requested outputs (MaxPool's
+        // Indices, BatchNormalization's training statistics, LayerNormalization's Mean) are not
+        // produced here.
+        guard let first = node.outputs.first, !first.isEmpty,
+              node.outputs.dropFirst().allSatisfy(\.isEmpty) else { return nil }
+        let attributes = AttributeReader(node: node)
+        let operation: (any DNNLOperation)?
+        switch (node.domain, node.opType) {
+        case ("", _), ("ai.onnx", _):
+            operation = onnxOperation(node, opset: opset, attributes)
+        case (ReferenceKernels.switchyardDomain, "FusedConv"):
+            operation = DNNLActivations.fused(node).flatMap { convolution(node, attributes, activation: $0) }
+        case (ReferenceKernels.switchyardDomain, "FusedMatMul"):
+            operation = DNNLActivations.fused(node).map { DNNLMatMulOperation(opType: "FusedMatMul", activation: $0) }
+        default:
+            operation = nil
+        }
+        // A wrongly typed attribute is the reference kernel's to report, not ours to default.
+        return attributes.foundMistyped ? nil : operation
+    }
+
+    private static func onnxOperation(_ node: Node, opset: Int, _ attributes: AttributeReader) -> (any DNNLOperation)? {
+        switch node.opType {
+        case "Conv":
+            return node.inputs.count <= 3 ? convolution(node, attributes, activation: []) : nil
+        case "ConvTranspose":
+            guard attributes.ints("output_shape") == nil, let window = DNNLWindowAttributes(node) else { return nil }
+            return DNNLDeconvolutionOperation(window: window, group: attributes.int("group") ?? 1,
+                                              outputPadding: attributes.ints("output_padding"))
+        case "MatMul":
+            return DNNLMatMulOperation(opType: "MatMul", activation: [])
+        case "Gemm":
+            return DNNLGemmOperation(transA: attributes.int("transA") ?? 0 != 0, transB: attributes.int("transB") ?? 0 != 0,
+                                     alpha: attributes.float("alpha") ?? 1, beta: attributes.float("beta") ?? 1)
+        case "MaxPool", "AveragePool":
+            guard let window = DNNLWindowAttributes(node), window.kernelShape != nil else { return nil }
+            let kind: DNNLPoolingOperation.Kind = node.opType == "MaxPool"
+                ? .max : .average(countIncludePad: attributes.int("count_include_pad") ?? 0 != 0)
+            return DNNLPoolingOperation(opType: node.opType, kind: kind, window: window,
+                                        ceilMode: attributes.int("ceil_mode") ?? 0 != 0)
+        case "GlobalMaxPool":
+            return DNNLPoolingOperation(opType: node.opType, kind: .max, window: nil, ceilMode: false)
+        case "GlobalAveragePool":
+            return DNNLPoolingOperation(opType: node.opType, kind: .average(countIncludePad: false), window: nil, ceilMode: false)
+        case "Add", "Sub", "Mul", "Div", "Max", "Min":
+            guard node.inputs.count == 2 else { return nil }
+            let (alg, commutative): (dnnl_alg_kind_t, Bool) = switch node.opType {
+            case "Add": (dnnl_binary_add, true)
+            case "Sub": (dnnl_binary_sub, false)
+            case "Mul": (dnnl_binary_mul, true)
+            case "Div": (dnnl_binary_div, false)
+            case "Max": (dnnl_binary_max, true)
+            default: (dnnl_binary_min, true)
+            }
+            return DNNLBinaryOperation(opType: node.opType, alg: alg, commutative: commutative)
+        case "Softmax", "LogSoftmax":
+            let axis = attributes.int("axis") ?? (opset >= 13 ? -1 : 1)
+            return DNNLSoftmaxOperation(opType: node.opType, axis: axis, flattens: opset < 13)
+        case "BatchNormalization":
+            guard (attributes.int("training_mode") ?? 0) == 0, (attributes.int("spatial") ?? 1) == 1,
+                  opset >= 7 || attributes.ints("consumed_inputs") == nil else { return nil }
+            return DNNLBatchNormalizationOperation(epsilon: attributes.float("epsilon") ?? 1e-5)
+        case "LayerNormalization":
+            return DNNLLayerNormalizationOperation(axis: attributes.int("axis") ?? -1,
+                                                   epsilon: attributes.float("epsilon") ?? 1e-5)
+        case "Clip":
+            if opset >= 11 { return DNNLEltwiseOperation(opType: "Clip", chain: nil) }
+            guard let chain = DNNLActivations.clip(min: attributes.float("min") ?? -.infinity,
+                                                   max: attributes.float("max") ?? .infinity) else { return nil }
+            return DNNLEltwiseOperation(opType: "Clip", chain: chain)
+        default:
+            guard let chain = DNNLActivations.chain(opType: node.opType, floatAttribute: attributes.float,
+                                                    stringAttribute: attributes.string) else { return nil }
+            return DNNLEltwiseOperation(opType: node.opType, chain: chain)
+        }
+    }
+
+    private static func convolution(_ node: Node, _ attributes: AttributeReader,
+                                    activation: [DNNLEltwiseFunction]) -> (any DNNLOperation)? {
+        guard let window = DNNLWindowAttributes(node) else { return nil }
+        return DNNLConvolutionOperation(opType: node.opType, window: window, group: attributes.int("group") ?? 1,
+                                        activation: activation)
+    }
+}
+
+/// Attribute lookups that note a wrongly typed attribute (`foundMistyped`); the kernel factory
+/// then makes no kernel for the node and the reference kernel reports the problem.
+private final class AttributeReader {
+    let node: Node
+    private(set) var foundMistyped = false
+
+    init(node: Node) { self.node = node }
+
+    func int(_ name: String) -> Int? {
+        switch node.attributes[name] {
+        case nil: return nil
+        case .int(let value)?: return value
+        default: foundMistyped = true; return nil
+        }
+    }
+
+    func float(_ name: String) -> Float? {
+        switch node.attributes[name] {
+        case nil: return nil
+        case .float(let value)?: return value
+        case .int(let value)?: return Float(value)
+        default: foundMistyped = true; return nil
+        }
+    }
+
+    func string(_ name: String) -> String? {
+        switch node.attributes[name] {
+        case nil: return nil
+        case .string(let value)?: return value
+        default: foundMistyped = true; return nil
+        }
+    }
+
+    func ints(_ name: String) -> [Int]? {
+        switch node.attributes[name] {
+        case nil: return nil
+        case .ints(let value)?: return value
+        default: foundMistyped = true; return nil
+        }
+    }
+}

@@ -1,0 +1,32 @@
+import SwitchyardGraph
+
+/// One node's computation expressed as oneDNN primitives. Made by `DNNLKernels.operation(for:)`
+/// only for attribute combinations oneDNN computes exactly as the ONNX spec says; shape- or
+/// value-dependent limits are found at plan time, when `lower` throws and the node (or region)
+/// falls back to the reference kernels.
+protocol DNNLOperation: Sendable {
+    /// Node input indices whose values, not only shapes, the primitives depend on (Clip's
+    /// bounds). The plan cache is keyed by their contents.
+    var parameterInputs: Set<Int> { get }
+
+    /// Adds this node's primitives to `builder`; `inputs` align with the node's inputs (`nil`
+    /// where omitted). Returns the slots of the node's outputs and their logical shapes.
+    func lower(_ inputs: [DNNLOperand?], into builder: inout DNNLPlanBuilder) throws -> [(slot: Int, shape: [Int])]
+}
+
+extension DNNLOperation {
+    var parameterInputs: Set<Int> { [] }
+}
+
+extension Array where Element == DNNLOperand? {
+    /// Operand `index`, which the node must have.
+    func required(_ index: Int, _ op: String) throws(KernelError) -> DNNLOperand {
+        guard index < count, let operand = self[index] else {
+            throw .invalidArgument("\(op) needs input \(index), which is missing")
+        }
+        return operand
+    }
+
+    /// Operand `index`, or nil when omitted.
+    func optional(_ index: Int) -> DNNLOperand? { index < count ? self[index] : nil }
+}

@@ -1,0 +1,153 @@
+import CDNNL
+import SwitchyardTensor
+
+/// A node input as a lowering sees it: its slot, logical shape, and its value when known at
+/// plan time (an initializer, or a small parameter such as Clip's bounds).
+struct DNNLOperand {
+    let slot: Int
+    let shape: [Int]
+    let value: Tensor?
+}
+
+/// Builds a `DNNLPlan`: operations add primitives over slots, and the builder inserts the
+/// reorders between the layouts that consecutive primitives chose.
+struct DNNLPlanBuilder {
+    let engine: DNNLEngine
+    private(set) var descs: [DNNLMemoryDesc] = []
+    private var constants: [Int: TensorStorage] = [:]
+    private var steps: [DNNLStep] = []
+    private var implementationNames: [String] = []
+    /// Reorders already added: (source slot, target layout) → target slot.
+    private var reorders: [(source: Int, desc: DNNLMemoryDesc, target: Int)] = []
+
+    init(engine: DNNLEngine) { self.engine = engine }
+
+    func desc(_ slot: Int) -> DNNLMemoryDesc { descs[slot] }
+
+    /// A new slot whose buffer will hold `desc`.
+    mutating func slot(_ desc: DNNLMemoryDesc) -> Int {
+        descs.append(desc)
+        return descs.count - 1
+    }
+
+    /// Adds a primitive for `descriptor` with its arguments bound to slots.
+    mutating func add(_ descriptor: DNNLPrimitiveDescriptor, arguments: [(Int32, Int)]) throws(DNNLError) {
+        let primitive = try DNNLPrimitive(descriptor)
+        let scratchpad = descriptor.desc(dnnl_query_scratchpad_md).flatMap { $0.byteSize > 0 ? $0 : nil }
+        steps.append(.primitive(primitive, arguments: arguments, scratchpad: scratchpad))
+        implementationNames.append(descriptor.implementationName)
+    }
+
+    /// The slot holding `slot`'s value in layout `desc`: `slot` itself when the layouts match,
+    /// else a reorder (added once per source and layout).
+    mutating func reorder(_ slot: Int, to desc: DNNLMemoryDesc) throws(DNNLError) -> Int {
+        if descs[slot] == desc { return slot }
+        if let done = reorders.first(where: { $0.source == slot && $0.desc == desc }) { return done.target }
+        let target = try copy(slot, to: desc)
+        reorders.append((slot, desc, target))
+        return target
+    }
+
+    /// A new slot holding a copy of `slot` in layout `desc` (a buffer a primitive may overwrite).
+    mutating func copy(_ slot: Int, to desc: DNNLMemoryDesc) throws(DNNLError) -> Int {
+        let target = self.slot(desc)
+        let reorder = try DNNLPrimitiveDescriptor(reorderFrom: descs[slot], to: desc, engine: engine)
+        try add(reorder, arguments: [(DNNL_ARG_FROM, slot), (DNNL_ARG_TO, target)])
+        return target
+    }
+
+    /// `slot`'s value in plain row-major layout.
+    mutating func plain(_ slot: Int) throws(DNNLError) -> Int {
+        try reorder(slot, to: .plain(descs[slot].dims))
+    }
+
+    /// A slot that describes `slot`'s bytes as `desc` (no copy); the caller guarantees both
+    /// describe the same memory.
+    mutating func view(_ slot: Int, as desc: DNNLMemoryDesc) -> Int {
+        let target = self.slot(desc)
+        steps.append(.view(from: slot, to: target))
+        return target
+    }
+
+    /// `slot`'s value, made plain, viewed with `shape` (same element count).
+    mutating func reshape(_ slot: Int, to shape: [Int]) throws(DNNLError) -> Int {
+        let plainSlot = try plain(slot)
+        if descs[plainSlot].dims == shape { return plainSlot }
+        return view(plainSlot, as: try .plain(shape))
+    }
+
+    /// `operand` in layout `desc`. `source` describes the operand's bytes when they are not
+    /// plain over `desc`'s dimensions (a transposed or regrouped view). A plan-time value is
+    /// reordered now, once (weight prepacking); a runtime one gets a reorder step.
+    mutating func packed(_ operand: DNNLOperand, source: DNNLMemoryDesc? = nil, as desc: DNNLMemoryDesc) throws(DNNLError) -> Int {
+        let sourceDesc: DNNLMemoryDesc
+        if let source { sourceDesc = source } else { sourceDesc = try .plain(desc.dims) }
+        guard let value = operand.value else {
+            let viewed = source == nil && descs[operand.slot].dims == desc.dims
+                ? operand.slot : view(operand.slot, as: sourceDesc)
+            return try reorder(viewed, to: desc)
+        }
+        return try constant(value.storage, source: sourceDesc, as: desc)
+    }
+
+    /// A plan constant: `storage` (laid out as `source`) reordered now to `desc`.
+    mutating func constant(_ storage: TensorStorage, source: DNNLMemoryDesc, as desc: DNNLMemoryDesc) throws(DNNLError) -> Int {
+        let target = slot(desc)
+        if source == desc {
+            constants[target] = storage
+            return target
+        }
+        let packed = TensorStorage(uninitializedByteCount: desc.byteSize)
+        let reorder = try DNNLPrimitive(DNNLPrimitiveDescriptor(reorderFrom: source, to: desc, engine: engine))
+        let stream = try DNNLStream(engine: engine)
+        try reorder.execute(on: stream, arguments: [
+            (DNNL_ARG_FROM, try DNNLMemory(desc: source, storage: storage, engine: engine)),
+            (DNNL_ARG_TO, try DNNLMemory(desc: desc, storage: packed, engine: engine)),
+        ])
+        try stream.wait()
+        constants[target] = packed
+        return target
+    }
+
+    /// A plain float32 constant of `shape`.
+    mutating func constant(_ values: [Float], shape: [Int]) throws(DNNLError) -> Int {
+        let tensor = Tensor(shape: [values.count], scalars: values)
+        let desc = try DNNLMemoryDesc.plain(shape)
+        return try constant(tensor.storage, source: desc, as: desc)
+    }
+
+    /// The finished plan: `inputSlots`/`outputSlots` are the region's boundary, and outputs are
+    /// reordered to plain layout here.
+    mutating func finish(inputSlots: [Int], outputs: [(slot: Int, shape: [Int])]) throws(DNNLError) -> DNNLPlan {
+        var outputSlots: [Int] = []
+        for output in outputs { outputSlots.append(try reshape(output.slot, to: output.shape)) }
+        // A buffer is dropped after its last reader unless it is an input, constant or output.
+        var lastUse: [Int: Int] = [:]
+        var viewSource: [Int: Int] = [:]
+        for (index, step) in steps.enumerated() {
+            switch step {
+            case .primitive(_, let arguments, _):
+                for (_, slot) in arguments { lastUse[root(slot, viewSource)] = index }
+            case .view(let from, let to):
+                viewSource[to] = from
+                lastUse[root(from, viewSource)] = index
+            }
+        }
+        let kept = Set(inputSlots).union(constants.keys).union(outputSlots.map { root($0, viewSource) })
+        var releases = [[Int]](repeating: [], count: steps.count)
+        for (slot, index) in lastUse where !kept.contains(slot) {
+            releases[index].append(slot)
+            // Views of a dropped buffer go with it.
+            releases[index] += viewSource.keys.filter { root($0, viewSource) == slot }
+        }
+        return DNNLPlan(descs: descs, constants: constants, inputSlots: inputSlots, outputSlots: outputSlots,
+                        outputShapes: outputs.map(\.shape), steps: steps, releases: releases,
+                        implementationNames: implementationNames)
+    }
+
+    private func root(_ slot: Int, _ viewSource: [Int: Int]) -> Int {
+        var current = slot
+        while let source = viewSource[current] { current = source }
+        return current
+    }
+}

@@ -1,0 +1,48 @@
+/// What a region computes for one set of input shapes (and parameter values).
+enum DNNLCachedPlan: Sendable {
+    /// oneDNN primitives.
+    case dnnl(DNNLPlan)
+    /// oneDNN cannot compute these inputs exactly; the reference kernels run instead.
+    case reference(reason: String)
+}
+
+/// The key of a plan: every input's shape, and the contents of the parameter inputs.
+struct DNNLPlanKey: Hashable, Sendable {
+    let shapes: [[Int]]
+    let parameters: [[Float]]
+}
+
+/// A small least-recently-used cache of plans. Models rarely see more than a few input
+/// shapes; a bound keeps a stream of varying shapes from holding every plan's packed weights.
+struct DNNLPlanCache: Sendable {
+    static let capacity = 8
+
+    private var entries: [(key: DNNLPlanKey, plan: DNNLCachedPlan)] = []
+    /// oneDNN implementations of the most recently used plan (empty when it fell back).
+    private(set) var latestImplementations: [String] = []
+
+    mutating func lookup(_ key: DNNLPlanKey) -> DNNLCachedPlan? {
+        guard let index = entries.firstIndex(where: { $0.key == key }) else { return nil }
+        let entry = entries.remove(at: index)
+        entries.append(entry)
+        note(entry.plan)
+        return entry.plan
+    }
+
+    mutating func insert(_ plan: DNNLCachedPlan, for key: DNNLPlanKey) {
+        entries.removeAll { $0.key == key }
+        entries.append((key, plan))
+        if entries.count > Self.capacity { entries.removeFirst() }
+        note(plan)
+    }
+
+    var count: Int { entries.count }
+
+    private mutating func note(_ plan: DNNLCachedPlan) {
+        if case .dnnl(let compiled) = plan {
+            latestImplementations = compiled.implementationNames
+        } else {
+            latestImplementations = []
+        }
+    }
+}

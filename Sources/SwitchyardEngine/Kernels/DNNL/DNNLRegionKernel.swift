@@ -1,0 +1,196 @@
+import Logging
+import Synchronization
+import SwitchyardGraph
+import SwitchyardTensor
+
+/// Runs a list of oneDNN-capable nodes as one unit: values between them stay in the layouts
+/// oneDNN chose (blocked formats such as `nChw8c`), and only the region's boundary tensors are
+/// converted from and to plain row-major. A single node is the one-member case, which is how
+/// every per-node DNNL kernel runs.
+///
+/// Per concrete input shape it compiles a `DNNLPlan` (primitives plus constants prepacked into
+/// the weight layouts the primitives chose) and keeps the last few in a cache shared by every
+/// thread that runs the kernel. Inputs oneDNN cannot compute exactly (a non-float32 tensor, a
+/// broadcast oneDNN lacks) run through the reference kernels of the member nodes instead.
+public final class DNNLRegionKernel: Sendable {
+    struct Member: Sendable {
+        /// The node as lowered (for a fused member, the first node with the last one's outputs).
+        let node: Node
+        let opset: Int
+        let operation: any DNNLOperation
+        /// The original nodes this member computes, which the reference fallback runs.
+        let originals: [(node: Node, opset: Int)]
+
+        init(node: Node, opset: Int, operation: any DNNLOperation, originals: [(node: Node, opset: Int)]? = nil) {
+            self.node = node
+            self.opset = opset
+            self.operation = operation
+            self.originals = originals ?? [(node, opset)]
+        }
+    }
+
+    let members: [Member]
+    /// Names of the region's inputs and outputs, aligned with the `OpContext` inputs and the
+    /// returned tensors. `""` marks an omitted optional input.
+    let inputNames: [String]
+    let outputNames: [String]
+    /// Region inputs whose values are known when the kernel is made (initializers).
+    let constants: [String: Tensor]
+    /// OpenMP team size for every primitive this kernel runs.
+    let threads: Int
+    /// Region input indices whose contents key the plan cache.
+    private let parameterIndices: [Int]
+    private let cache = Mutex(DNNLPlanCache())
+    private static let logger = Logger(label: "switchyard.dnnl")
+
+    init(members: [Member], inputNames: [String], outputNames: [String], constants: [String: Tensor], threads: Int) {
+        self.members = members
+        self.inputNames = inputNames
+        self.outputNames = outputNames
+        self.threads = threads
+        let used = Set(members.flatMap(\.originals).flatMap(\.node.inputs))
+        self.constants = constants.filter { used.contains($0.key) }
+        var parameterNames = Set<String>()
+        for member in members {
+            for index in member.operation.parameterInputs where index < member.node.inputs.count {
+                parameterNames.insert(member.node.inputs[index])
+            }
+        }
+        parameterIndices = inputNames.indices.filter {
+            parameterNames.contains(inputNames[$0]) && constants[inputNames[$0]] == nil
+        }
+    }
+
+    /// The kernel as the graph program calls it.
+    public var function: KernelFunction { { context in try self.run(context.inputs) } }
+
+    /// oneDNN implementation names of the most recently used plan, one per primitive (reorders
+    /// included); empty before the first run or when that run fell back to reference kernels.
+    public var implementationNames: [String] { cache.withLock { $0.latestImplementations } }
+
+    /// Number of plans cached (one per input shape seen, up to `DNNLPlanCache.capacity`).
+    public var cachedPlanCount: Int { cache.withLock { $0.count } }
+
+    /// Runs the region on `inputs` (aligned with `inputNames`).
+    public func run(_ inputs: [Tensor?]) throws -> [Tensor] {
+        let key = planKey(inputs)
+        let plan: DNNLCachedPlan
+        if let cached = cache.withLock({ $0.lookup(key) }) {
+            plan = cached
+        } else {
+            plan = compile(inputs)
+            cache.withLock { $0.insert(plan, for: key) }
+        }
+        switch plan {
+        case .dnnl(let compiled):
+            let bound = compiled.inputSlots.isEmpty ? [] : boundInputs(inputs)
+            do {
+                return try compiled.run(inputs: bound, engine: try DNNLEngine.shared(), threads: threads)
+            } catch {
+                throw error.kernelError
+            }
+        case .reference:
+            return try runReference(inputs)
+        }
+    }
+
+    private func planKey(_ inputs: [Tensor?]) -> DNNLPlanKey {
+        let shapes = inputs.map { $0.map { $0.shape + [$0.dataType == .float32 ? 0 : -1] } ?? [-2] }
+        let parameters = parameterIndices.map { index -> [Float] in
+            guard index < inputs.count, let tensor = inputs[index], tensor.dataType == .float32,
+                  tensor.count <= 16 else { return [] }
+            return tensor.scalars(as: Float.self)
+        }
+        return DNNLPlanKey(shapes: shapes, parameters: parameters)
+    }
+
+    /// The tensors bound to the plan's input slots: the first occurrence of each named input.
+    private func boundInputs(_ inputs: [Tensor?]) -> [Tensor] {
+        var seen = Set<String>()
+        var bound: [Tensor] = []
+        for (index, name) in inputNames.enumerated() where !name.isEmpty && !seen.contains(name) {
+            guard index < inputs.count, let tensor = inputs[index] else { continue }
+            seen.insert(name)
+            bound.append(tensor)
+        }
+        return bound
+    }
+
+    private func compile(_ inputs: [Tensor?]) -> DNNLCachedPlan {
+        do {
+            let plan = try buildPlan(inputs)
+            Self.logger.debug("oneDNN plan for \(describeMembers()): \(plan.implementationNames.joined(separator: ", "))")
+            return .dnnl(plan)
+        } catch {
+            let reason = "\(error)"
+            Self.logger.debug("oneDNN cannot run \(describeMembers()) on \(inputs.map { $0?.description ?? "-" }): \(reason)")
+            return .reference(reason: reason)
+        }
+    }
+
+    private func buildPlan(_ inputs: [Tensor?]) throws -> DNNLPlan {
+        var builder = DNNLPlanBuilder(engine: try DNNLEngine.shared())
+        var values: [String: DNNLOperand] = [:]
+        var inputSlots: [Int] = []
+        let parameterNames = Set(parameterIndices.map { inputNames[$0] })
+        for (index, name) in inputNames.enumerated() where !name.isEmpty && values[name] == nil {
+            guard index < inputs.count, let tensor = inputs[index] else { continue }
+            guard tensor.dataType == .float32 else {
+                throw KernelError.unsupported("input '\(name)' is \(tensor.dataType), oneDNN path is float32 only")
+            }
+            guard tensor.count > 0 else { throw KernelError.unsupported("input '\(name)' is empty") }
+            let slot = builder.slot(try .plain(tensor.shape.isEmpty ? [1] : tensor.shape))
+            inputSlots.append(slot)
+            let value = constants[name] ?? (parameterNames.contains(name) ? tensor : nil)
+            values[name] = DNNLOperand(slot: slot, shape: tensor.shape, value: value)
+        }
+        for member in members {
+            let operands = member.node.inputs.map { $0.isEmpty ? nil : values[$0] }
+            let outputs = try member.operation.lower(operands, into: &builder)
+            for (name, output) in zip(member.node.outputs, outputs) where !name.isEmpty {
+                values[name] = DNNLOperand(slot: output.slot, shape: output.shape, value: nil)
+            }
+        }
+        let outputs = try outputNames.map { name throws(KernelError) -> (slot: Int, shape: [Int]) in
+            guard let value = values[name] else {
+                throw .invalidArgument("region output '\(name)' is not produced by its nodes")
+            }
+            return (value.slot, value.shape)
+        }
+        return try builder.finish(inputSlots: inputSlots, outputs: outputs)
+    }
+
+    /// Computes the member nodes one by one with the reference kernels.
+    private func runReference(_ inputs: [Tensor?]) throws -> [Tensor] {
+        var values: [String: Tensor] = [:]
+        for (index, name) in inputNames.enumerated() where !name.isEmpty && index < inputs.count {
+            if let tensor = inputs[index] { values[name] = tensor }
+        }
+        for (node, opset) in members.flatMap(\.originals) {
+            guard let kernel = ReferenceKernels.kernel(opType: node.opType, domain: node.domain) else {
+                throw KernelError.unsupported("\(node.opType): oneDNN cannot run these inputs and there is no reference kernel")
+            }
+            let context = OpContext(node: node, opset: opset, inputs: node.inputs.map { $0.isEmpty ? nil : values[$0] })
+            let outputs = try kernel(context)
+            for (name, tensor) in zip(node.outputs, outputs) where !name.isEmpty { values[name] = tensor }
+        }
+        return try outputNames.map { name in
+            guard let tensor = values[name] else {
+                throw KernelError.invalidArgument("region output '\(name)' was not produced")
+            }
+            return tensor
+        }
+    }
+
+    private func describeMembers() -> String {
+        members.count == 1 ? members[0].node.displayName : "region of \(members.count) nodes (\(members.map(\.node.opType).joined(separator: ",")))"
+    }
+}
+
+extension Error {
+    /// This error as the engine reports kernel failures.
+    var kernelError: Error {
+        if let dnnl = self as? DNNLError { return dnnl.kernelError }
+        return self
+    }
+}

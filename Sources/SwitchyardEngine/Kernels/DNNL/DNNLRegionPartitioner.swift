@@ -1,0 +1,145 @@
+import SwitchyardGraph
+import SwitchyardTensor
+
+/// A graph pass that groups runs of consecutive oneDNN-capable nodes whose values can stay in
+/// oneDNN's blocked layouts (convolutions, pooling, batch normalization, elementwise and binary
+/// operators) into single `ai.switchyard` `DNNLRegion` nodes. The region kernel then reorders
+/// only the region's boundary tensors between plain and blocked layouts, instead of every node
+/// doing so on its way in and out.
+///
+/// A region node carries its nodes as the subgraph attribute `body` (inputs: the values the run
+/// reads from outside; outputs: the values it produces that later nodes or the graph read) and
+/// the opset of each node in `opsets`. Runs are contiguous in the node order, which is
+/// topological, so grouping never creates a cycle.
+public enum DNNLRegionPartitioner {
+    public static let opType = "DNNLRegion"
+
+    /// Operators that work in any layout oneDNN gives them.
+    static let layoutFriendly: Set<String> = [
+        "Conv", "FusedConv", "ConvTranspose", "MaxPool", "AveragePool", "GlobalMaxPool", "GlobalAveragePool",
+        "BatchNormalization", "Add", "Sub", "Mul", "Div", "Max", "Min", "Relu", "LeakyRelu", "Sigmoid", "Tanh",
+        "Elu", "Selu", "Exp", "Sqrt", "Abs", "Neg", "Reciprocal", "Round", "HardSwish",
+        "HardSigmoid", "Gelu", "Clip",
+    ]
+
+    /// `graph` with each run of at least `minimumSize` layout-friendly nodes replaced by one
+    /// region node. Subgraphs are partitioned too. `opsets` are the model's opset imports.
+    public static func partition(_ graph: Graph, opsets: [String: Int], minimumSize: Int = 2) -> Graph {
+        var result = graph
+        result.nodes = []
+        let nodes = graph.nodes.map { partitionSubgraphs($0, opsets: opsets, minimumSize: minimumSize) }
+        // Names read after position `index`, for deciding which region values escape.
+        var readsFrom = [Set<String>](repeating: [], count: nodes.count + 1)
+        readsFrom[nodes.count] = Set(graph.outputs.map(\.name))
+        for index in stride(from: nodes.count - 1, through: 0, by: -1) {
+            readsFrom[index] = readsFrom[index + 1].union(reads(of: nodes[index]))
+        }
+        var run: [(node: Node, opset: Int)] = []
+        func flush(end: Int) {
+            if run.count >= minimumSize {
+                result.nodes.append(region(run.map(\.node), opsets: run.map(\.opset), escaping: readsFrom[end],
+                                           index: result.nodes.count))
+            } else {
+                result.nodes += run.map(\.node)
+            }
+            run = []
+        }
+        for (index, node) in nodes.enumerated() {
+            let opset = opsets[node.domain] ?? opsets[""] ?? 1
+            if layoutFriendly.contains(node.opType), DNNLKernels.operation(for: node, opset: opset) != nil {
+                run.append((node, opset))
+            } else {
+                flush(end: index)
+                result.nodes.append(node)
+            }
+        }
+        flush(end: nodes.count)
+        return result
+    }
+
+    /// The region kernel of a `DNNLRegion` node, or nil when its body holds a node oneDNN
+    /// cannot run. A convolution directly followed by the only reader of its output, an
+    /// activation, runs as one primitive with the activation as a post-op (the intermediate
+    /// never reaches memory).
+    static func kernel(for node: Node, constants: [String: Tensor], threads: Int) -> DNNLRegionKernel? {
+        guard case .graph(let body)? = node.attributes["body"], case .ints(let opsets)? = node.attributes["opsets"],
+              opsets.count == body.nodes.count else { return nil }
+        var operations: [any DNNLOperation] = []
+        for (member, opset) in zip(body.nodes, opsets) {
+            guard let operation = DNNLKernels.operation(for: member, opset: opset) else { return nil }
+            operations.append(operation)
+        }
+        var readers: [String: Int] = [:]
+        for member in body.nodes { for name in member.inputs { readers[name, default: 0] += 1 } }
+        let escaping = Set(body.outputs.map(\.name))
+        var members: [DNNLRegionKernel.Member] = []
+        var index = 0
+        while index < body.nodes.count {
+            let current = body.nodes[index]
+            if index + 1 < body.nodes.count, var convolution = operations[index] as? DNNLConvolutionOperation,
+               convolution.activation.isEmpty, let activation = operations[index + 1] as? DNNLEltwiseOperation,
+               let chain = activation.chain, body.nodes[index + 1].inputs.first == current.outputs[0],
+               readers[current.outputs[0]] == 1, !escaping.contains(current.outputs[0]) {
+                convolution.activation = chain
+                var fused = current
+                fused.outputs = body.nodes[index + 1].outputs
+                members.append(.init(node: fused, opset: opsets[index], operation: convolution,
+                                     originals: [(current, opsets[index]), (body.nodes[index + 1], opsets[index + 1])]))
+                index += 2
+            } else {
+                members.append(.init(node: current, opset: opsets[index], operation: operations[index]))
+                index += 1
+            }
+        }
+        return DNNLRegionKernel(members: members, inputNames: body.inputs.map(\.name),
+                                outputNames: body.outputs.map(\.name), constants: constants, threads: threads)
+    }
+
+    private static func region(_ nodes: [Node], opsets: [Int], escaping: Set<String>, index: Int) -> Node {
+        var produced = Set<String>()
+        var inputs: [String] = []
+        var outputs: [String] = []
+        for node in nodes {
+            for name in node.inputs where !name.isEmpty && !produced.contains(name) && !inputs.contains(name) {
+                inputs.append(name)
+            }
+            for name in node.outputs where !name.isEmpty {
+                produced.insert(name)
+                if escaping.contains(name) { outputs.append(name) }
+            }
+        }
+        let name = "dnnl_region_\(index)_" + (nodes.first?.displayName ?? "")
+        let body = Graph(name: name, nodes: nodes, inputs: inputs.map { ValueInfo(name: $0) },
+                         outputs: outputs.map { ValueInfo(name: $0) })
+        return Node(name: name, opType: opType, domain: ReferenceKernels.switchyardDomain, inputs: inputs,
+                    outputs: outputs, attributes: ["body": .graph(body), "opsets": .ints(opsets)])
+    }
+
+    /// Every name `node` reads, including those its subgraphs read from enclosing scopes.
+    private static func reads(of node: Node) -> Set<String> {
+        var names = Set(node.inputs.filter { !$0.isEmpty })
+        for attribute in node.attributes.values {
+            switch attribute {
+            case .graph(let graph): names.formUnion(graph.allNodes().flatMap(\.inputs) + graph.outputs.map(\.name))
+            case .graphs(let graphs):
+                for graph in graphs { names.formUnion(graph.allNodes().flatMap(\.inputs) + graph.outputs.map(\.name)) }
+            default: break
+            }
+        }
+        return names
+    }
+
+    private static func partitionSubgraphs(_ node: Node, opsets: [String: Int], minimumSize: Int) -> Node {
+        var node = node
+        for (name, attribute) in node.attributes {
+            switch attribute {
+            case .graph(let graph):
+                node.attributes[name] = .graph(partition(graph, opsets: opsets, minimumSize: minimumSize))
+            case .graphs(let graphs):
+                node.attributes[name] = .graphs(graphs.map { partition($0, opsets: opsets, minimumSize: minimumSize) })
+            default: break
+            }
+        }
+        return node
+    }
+}

@@ -1,0 +1,76 @@
+import SwitchyardGraph
+import SwitchyardTensor
+
+/// Runs graph passes to a fixed point, on the main graph and on every subgraph.
+public struct Optimizer: Sendable {
+    public var passes: [any GraphPass]
+    /// Upper bound on rounds, in case two passes undo each other.
+    public var maxRounds: Int
+    /// Largest tensor constant folding may create, in bytes.
+    public var foldingByteLimit: Int
+
+    public init(passes: [any GraphPass], maxRounds: Int = 16, foldingByteLimit: Int = 64 << 20) {
+        self.passes = passes
+        self.maxRounds = maxRounds
+        self.foldingByteLimit = foldingByteLimit
+    }
+
+    /// The engine's passes, in the order they run within each round.
+    /// `fusedActivations` are the activation names fusion may fold into `FusedConv`/`FusedMatMul`.
+    public static func standard(
+        foldingByteLimit: Int = 64 << 20, fusedActivations: Set<String> = FusedActivation.fusedByDefault
+    ) -> Optimizer {
+        Optimizer(passes: [
+            ConstantNodesToInitializers(),
+            IdentityElimination(),
+            ConstantFolding(),
+            ShapeFolding(),
+            LayerNormFusion(),
+            ConvAffineFolding(),
+            ConvFusion(activations: fusedActivations),
+            MatMulFusion(activations: fusedActivations),
+            DeadNodeElimination(),
+        ], foldingByteLimit: foldingByteLimit)
+    }
+
+    /// The optimized model and what changed.
+    public func optimize(_ model: Model) -> (model: Model, report: OptimizationReport) {
+        var optimized = model
+        var report = OptimizationReport()
+        report.nodesBefore = model.graph.allNodes().count
+        let scope = PassScope(opsets: model.opsetImports, foldingByteLimit: foldingByteLimit, path: "main")
+        optimize(&optimized.graph, scope: scope, report: &report)
+        report.nodesAfter = optimized.graph.allNodes().count
+        return (optimized, report)
+    }
+
+    /// Optimizes one scope: its subgraphs, then its own passes, round after round.
+    func optimize(_ graph: inout Graph, scope: PassScope, report: inout OptimizationReport) {
+        for round in 1...max(maxRounds, 1) {
+            var changed = false
+            if graph.nodes.contains(where: { !$0.subgraphs.isEmpty }) {
+                let visible = scope.outerFacts.merging(scope.facts(of: graph).mapValues(\.withoutValue)) { $1 }
+                for index in graph.nodes.indices where !graph.nodes[index].subgraphs.isEmpty {
+                    let owner = graph.nodes[index].displayName
+                    var subgraphNumber = 0
+                    graph.nodes[index].transformSubgraphs { subgraph in
+                        subgraphNumber += 1
+                        var inner = scope
+                        inner.outerFacts = visible
+                        inner.path = "\(scope.path)/\(owner)#\(subgraphNumber)"
+                        let before = report.changes.count
+                        optimize(&subgraph, scope: inner, report: &report)
+                        if report.changes.count != before { changed = true }
+                    }
+                }
+            }
+            for pass in passes {
+                let changes = pass.run(on: &graph, scope: scope)
+                if !changes.isEmpty { changed = true }
+                report.changes += changes.map { PassChange(pass: pass.name, scope: scope.path, detail: $0) }
+            }
+            if scope.path == "main" { report.rounds = round }
+            if !changed { break }
+        }
+    }
+}

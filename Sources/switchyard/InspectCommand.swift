@@ -1,0 +1,86 @@
+import ArgumentParser
+import SwitchyardGraph
+
+/// `switchyard inspect MODEL [--shape NAME=…] [--json]`.
+struct InspectCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "inspect",
+        abstract: "Describe a model: versions, inputs and outputs, operators, weights, and FLOPs and peak activation memory at given input shapes."
+    )
+
+    @Argument(help: "The .onnx model file.")
+    var model: String
+
+    @Option(name: .customLong("shape"), help: ArgumentHelp("Concrete shape of an input, for FLOPs and memory (repeatable). A free batch axis defaults to 1.", valueName: "NAME=1x3x640x640"),
+            transform: { try ShapeAssignment.parse($0) })
+    var shapes: [ShapeAssignment] = []
+
+    @Flag(help: "Print JSON instead of text.")
+    var json = false
+
+    /// What `inspect` prints: the static summary and, when the shapes are known and the model
+    /// runs, its cost.
+    struct Report: Encodable {
+        var model: ModelSummary
+        var cost: CostProfile?
+        /// Why no cost was measured.
+        var costUnavailable: String?
+    }
+
+    func run() throws {
+        let loaded = try ModelFile.load(model)
+        let report = try Self.report(for: loaded, shapes: try shapes.byName())
+        print(json ? try Formatting.json(report) : Self.text(report, path: model))
+    }
+
+    /// Builds the report. Shapes the user gave must fit the model (else an error); when none
+    /// were given and some input has a free dimension, the cost is reported as unavailable.
+    static func report(for model: Model, shapes: [String: [Int]]) throws -> Report {
+        var report = Report(model: ModelSummary(model))
+        let resolved: [String: [Int]]
+        switch Result(catching: { () throws(CLIError) in try InputShapes.resolve(model.graph.inputs, given: shapes) }) {
+        case .success(let value): resolved = value
+        case .failure(let error) where shapes.isEmpty:
+            report.costUnavailable = error.description
+            return report
+        case .failure(let error): throw error
+        }
+        do {
+            report.cost = try DedicatedThread.run { try CostProfiler.profile(model, inputShapes: resolved) }
+        } catch {
+            report.costUnavailable = "the model did not run at these shapes: \(error)"
+        }
+        return report
+    }
+
+    static func text(_ report: Report, path: String) -> String {
+        let summary = report.model
+        var lines = [path]
+        lines.append("  IR version \(summary.irVersion)" + (summary.producer.isEmpty ? "" : ", producer \(summary.producer)"))
+        lines.append("  opsets: " + summary.opsets.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", "))
+        if !summary.metadataKeys.isEmpty { lines.append("  metadata: " + summary.metadataKeys.joined(separator: ", ")) }
+        for (title, values) in [("inputs", summary.inputs), ("outputs", summary.outputs)] {
+            lines.append("\(title):")
+            let width = values.map(\.name.count).max() ?? 0
+            for value in values {
+                let dims = value.dims.map { "[" + $0.joined(separator: ", ") + "]" } ?? "(rank unknown)"
+                lines.append("  \(Formatting.padded(value.name, width))  \(value.dtype) \(dims)")
+            }
+        }
+        lines.append("operators (\(summary.nodeCount) nodes, subgraphs included):")
+        let counts = summary.opCounts.sorted { ($1.value, $0.key) < ($0.value, $1.key) }
+        lines.append("  " + counts.map { "\($0.key) \($0.value)" }.joined(separator: ", "))
+        lines.append("parameters: \(Formatting.count(summary.parameterCount)) (\(Formatting.bytes(summary.weightBytes)) of weights)")
+        if let cost = report.cost {
+            let shapes = cost.inputShapes.sorted { $0.key < $1.key }.map { "\($0.key)=\(Formatting.shape($0.value))" }
+            lines.append("at \(shapes.joined(separator: " ")):")
+            let top = cost.flopsByOpType.filter { $0.value > 0 }.sorted { ($1.value, $0.key) < ($0.value, $1.key) }.prefix(5)
+            lines.append("  FLOPs: \(Formatting.count(cost.flops))"
+                         + (top.isEmpty ? "" : " (" + top.map { "\($0.key) \(Formatting.count($0.value))" }.joined(separator: ", ") + ")"))
+            lines.append("  peak activations: \(Formatting.bytes(cost.peakActivationBytes))")
+        } else if let reason = report.costUnavailable {
+            lines.append("FLOPs and memory: unavailable: \(reason)")
+        }
+        return lines.joined(separator: "\n")
+    }
+}

@@ -1,0 +1,64 @@
+import SwitchyardGraph
+import SwitchyardTensor
+
+/// What `switchyard inspect` reports about a model without running it.
+struct ModelSummary: Encodable, Equatable {
+    struct Value: Encodable, Equatable {
+        var name: String
+        /// ONNX type name (`float`), or `?` when undeclared.
+        var dtype: String
+        /// Sizes and symbolic names (`batch`, `?` for an unnamed free dimension); `nil` when the
+        /// rank is unknown.
+        var dims: [String]?
+    }
+
+    var irVersion: Int
+    var producer: String
+    var opsets: [String: Int]
+    var metadataKeys: [String]
+    var inputs: [Value]
+    var outputs: [Value]
+    /// Nodes per op type (`domain.Op` outside the default domain), subgraphs included.
+    var opCounts: [String: Int]
+    var nodeCount: Int
+    /// Elements and bytes of the initializers, subgraphs included.
+    var parameterCount: Int
+    var weightBytes: Int
+
+    init(_ model: Model) {
+        irVersion = model.irVersion
+        producer = [model.producerName, model.producerVersion].filter { !$0.isEmpty }.joined(separator: " ")
+        opsets = Dictionary(uniqueKeysWithValues: model.opsetImports.map { ($0.key.isEmpty ? "ai.onnx" : $0.key, $0.value) })
+        metadataKeys = model.metadata.keys.sorted()
+        inputs = model.graph.inputs.map(Self.value)
+        outputs = model.graph.outputs.map(Self.value)
+        let nodes = model.graph.allNodes()
+        nodeCount = nodes.count
+        opCounts = [:]
+        for node in nodes {
+            let isDefault = node.domain.isEmpty || node.domain == "ai.onnx"
+            opCounts[isDefault ? node.opType : "\(node.domain).\(node.opType)", default: 0] += 1
+        }
+        let initializers = Self.allInitializers(model.graph)
+        parameterCount = initializers.reduce(0) { $0 + $1.count }
+        weightBytes = initializers.reduce(0) { $0 + $1.byteCount }
+    }
+
+    private static func value(_ info: ValueInfo) -> Value {
+        Value(name: info.name, dtype: info.dataType?.onnxName ?? "?", dims: info.shape?.map(\.description))
+    }
+
+    private static func allInitializers(_ graph: Graph) -> [Tensor] {
+        var tensors = Array(graph.initializers.values)
+        for node in graph.nodes {
+            for attribute in node.attributes.values {
+                switch attribute {
+                case .graph(let body): tensors += allInitializers(body)
+                case .graphs(let bodies): for body in bodies { tensors += allInitializers(body) }
+                default: break
+                }
+            }
+        }
+        return tensors
+    }
+}

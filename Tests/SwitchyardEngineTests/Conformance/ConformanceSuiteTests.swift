@@ -1,0 +1,41 @@
+import Foundation
+import Testing
+import SwitchyardEngine
+
+/// ONNX's node conformance cases (written by scripts/generate-conformance.sh): every case whose
+/// operators all have kernels must pass, and the total must stay above the issue's target.
+@Suite struct ConformanceSuiteTests {
+    /// Cases of supported operators that fail, each with the reason it is accepted for now.
+    static let knownFailures: [String: String] = {
+        var failures: [String: String] = [:]
+        for name in ["test_training_dropout", "test_training_dropout_default", "test_training_dropout_default_mask",
+                     "test_training_dropout_mask"] {
+            failures[name] = "training-mode Dropout draws its mask from NumPy's random stream (seed 0), which no other runtime reproduces"
+        }
+        for name in ["test_attention_3d_causal_bf16_expanded", "test_attention_4d_attn_mask_causal_bf16_expanded",
+                     "test_attention_4d_causal_bf16_expanded", "test_attention_4d_causal_fp16_expanded",
+                     "test_attention_4d_causal_padded_kv_bf16_expanded", "test_attention_4d_padded_kv_bf16_expanded"] {
+            failures[name] = "one bf16/fp16 unit in the last place: the expanded graph's intermediates are rounded differently from ONNX's NumPy reference"
+        }
+        return failures
+    }()
+
+    @Test func everyCaseOfASupportedOperatorPasses() throws {
+        let root = TestPaths.conformance
+        try #require(FileManager.default.fileExists(atPath: root + "/.complete"),
+                     "no conformance cases at \(root): run scripts/setup.sh")
+        let runner = ConformanceRunner()
+        var counts: [ConformanceOutcome.Status: Int] = [:]
+        for directory in try ConformanceRunner.caseDirectories(in: root) {
+            let outcome = runner.run(caseAt: directory)
+            counts[outcome.status, default: 0] += 1
+            if outcome.status == .failed && outcome.missingOperators.isEmpty
+                && Self.knownFailures[outcome.name] == nil {
+                Issue.record("\(outcome.name): \(outcome.detail)")
+            }
+        }
+        let passed = counts[.passed] ?? 0
+        print("conformance: \(passed) passed, \(counts[.failed] ?? 0) failed, \(counts[.skipped] ?? 0) skipped")
+        #expect(passed >= 1400, "only \(passed) of ONNX's conformance cases pass; the target is 1,400")
+    }
+}

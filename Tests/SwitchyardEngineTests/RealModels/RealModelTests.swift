@@ -1,0 +1,72 @@
+import Foundation
+import Testing
+import SwitchyardEngine
+import SwitchyardONNX
+import SwitchyardTensor
+
+/// Whole-model checks: each example model (fetched by scripts/fetch-models.sh) runs on fresh
+/// random inputs and on a synthetic image, and must match ONNX Runtime on the same inputs.
+///
+/// The error measure is the largest absolute difference divided by the largest magnitude of the
+/// reference output (`max|a - b| / max|b|`): per-element relative error is meaningless where
+/// outputs cross zero.
+@Suite(.serialized)
+struct RealModelTests {
+    struct Case: Sendable, CustomTestStringConvertible {
+        var file: String
+        var input: String
+        var shape: [Int]
+        /// Largest accepted normalized error for FP32.
+        var tolerance: Double = 1e-4
+        var testDescription: String { "\(file) \(shape)" }
+    }
+
+    static let cases: [Case] = [
+        Case(file: "ch_ppocr_mobile_v2.0_cls_infer.onnx", input: "x", shape: [2, 3, 48, 192]),
+        Case(file: "ch_PP-OCRv4_rec_infer.onnx", input: "x", shape: [1, 3, 48, 320]),
+        Case(file: "ch_PP-OCRv4_det_infer.onnx", input: "x", shape: [1, 3, 320, 320]),
+        Case(file: "yolov8n-320.onnx", input: "images", shape: [1, 3, 320, 320]),
+    ]
+
+    @Test(arguments: cases)
+    func matchesOnnxRuntimeOnRandomInput(_ testCase: Case) throws {
+        var generator = SeededGenerator(seed: UInt64.random(in: 1...UInt64.max))
+        let values = (0..<testCase.shape.reduce(1, *)).map { _ in Float.random(in: -1...1, using: &generator) }
+        try check(testCase, input: Tensor(shape: testCase.shape, scalars: values), seed: generator.seed)
+    }
+
+    @Test(arguments: cases)
+    func matchesOnnxRuntimeOnSyntheticImage(_ testCase: Case) throws {
+        var generator = SeededGenerator(seed: UInt64.random(in: 1...UInt64.max))
+        let image = SyntheticImage.textLines(shape: testCase.shape, using: &generator)
+        // YOLO takes pixels in [0, 1]; PaddleOCR models take (pixel - 0.5) / 0.5.
+        let scaled = testCase.input == "images" ? image : image.map { ($0 - 0.5) / 0.5 }
+        try check(testCase, input: Tensor(shape: testCase.shape, scalars: scaled), seed: generator.seed)
+    }
+
+    private func check(_ testCase: Case, input: Tensor, seed: UInt64) throws {
+        let modelPath = TestPaths.model(testCase.file)
+        try #require(FileManager.default.fileExists(atPath: modelPath), "missing \(modelPath): run scripts/setup.sh")
+        let session = try Session(model: try ModelLoader.load(path: modelPath))
+        let outputs = try session.run([testCase.input: input])
+
+        let expected = try OnnxRuntimeReference.run(model: modelPath, inputs: [testCase.input: input])
+        for (index, info) in session.outputs.enumerated() {
+            let got = try #require(outputs[info.name])
+            let want = expected[index]
+            #expect(got.shape == want.shape, "\(info.name) shape")
+            guard got.shape == want.shape else { continue }
+            let error = normalizedMaxError(got.floats(), want.floats())
+            #expect(error <= testCase.tolerance, "\(testCase.file) output \(info.name): normalized error \(error) (seed \(seed))")
+        }
+    }
+
+    private func normalizedMaxError(_ a: [Float], _ b: [Float]) -> Double {
+        var maxDifference = 0.0, maxMagnitude = 0.0
+        for (x, y) in zip(a, b) {
+            maxDifference = max(maxDifference, Double(abs(x - y)))
+            maxMagnitude = max(maxMagnitude, Double(abs(y)))
+        }
+        return maxDifference / max(maxMagnitude, .leastNormalMagnitude)
+    }
+}

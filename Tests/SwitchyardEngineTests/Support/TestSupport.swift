@@ -1,0 +1,73 @@
+import Foundation
+
+/// Where the tests find what the project's scripts fetched: the package root is four levels
+/// above this file.
+enum TestPaths {
+    static let root: String = {  // Tests/SwitchyardEngineTests/Support/TestSupport.swift
+        var url = URL(fileURLWithPath: #filePath)
+        for _ in 0..<4 { url.deleteLastPathComponent() }
+        return url.path
+    }()
+
+    static func model(_ file: String) -> String { root + "/models/" + file }
+    static func script(_ file: String) -> String { root + "/scripts/" + file }
+    static var conformance: String { root + "/.cache/conformance" }
+    static var python: String {
+        ProcessInfo.processInfo.environment["SWITCHYARD_PYTHON"] ?? root + "/.venv/bin/python"
+    }
+}
+
+/// A small, fast, seedable generator (SplitMix64), so a failing random input can be replayed
+/// from the seed a test prints.
+struct SeededGenerator: RandomNumberGenerator {
+    let seed: UInt64
+    private var state: UInt64
+
+    init(seed: UInt64) {
+        self.seed = seed
+        state = seed
+    }
+
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+}
+
+/// Image-like inputs: a light page with dark horizontal strokes, like lines of text.
+enum SyntheticImage {
+    /// NCHW pixels in [0, 1].
+    static func textLines(shape: [Int], using generator: inout SeededGenerator) -> [Float] {
+        let (batch, channels, height, width) = (shape[0], shape[1], shape[2], shape[3])
+        var pixels = [Float](repeating: 0, count: batch * channels * height * width)
+        for n in 0..<batch {
+            let background = Float.random(in: 0.8...1, using: &generator)
+            var mask = [Float](repeating: background, count: height * width)
+            let lineHeight = max(4, height / 8)
+            var top = Int.random(in: 0..<max(1, lineHeight), using: &generator)
+            while top + lineHeight / 2 < height {
+                var x = Int.random(in: 0..<max(1, width / 8), using: &generator)
+                while x < width {
+                    let stroke = Int.random(in: 1...max(1, width / 20), using: &generator)
+                    let ink = Float.random(in: 0...0.3, using: &generator)
+                    for y in top..<min(height, top + lineHeight / 2) {
+                        for xx in x..<min(width, x + stroke) { mask[y * width + xx] = ink }
+                    }
+                    x += stroke + Int.random(in: 1...max(1, width / 30), using: &generator)
+                }
+                top += lineHeight
+            }
+            for c in 0..<channels {
+                let base = (n * channels + c) * height * width
+                for i in 0..<(height * width) {
+                    let noise = Float.random(in: -0.03...0.03, using: &generator)
+                    pixels[base + i] = min(1, max(0, mask[i] + noise))
+                }
+            }
+        }
+        return pixels
+    }
+}
