@@ -7,7 +7,7 @@ import SwitchyardTensor
 /// Helpers for the quantization and signal-processing tests: running one kernel of any domain
 /// and building seeded random data.
 enum QuantizationTestKit {
-    typealias Generator = NormRNNFixtures.SeededGenerator
+    typealias Generator = SeededGenerator
 
     static func run(
         _ opType: String, domain: String = "", opset: Int, inputs: [Tensor?],
@@ -25,10 +25,16 @@ enum QuantizationTestKit {
         return Tensor(dataType: type, shape: shape, int64s: (0..<count).map { _ in Int64.random(in: range, using: &generator) })
     }
 
-    /// Random float32 values in `range`, none closer to zero than 0.05.
+    /// Random float32 values in `range`, none closer to zero than 0.05 (the range must reach
+    /// beyond ±0.05).
     static func floats(_ shape: [Int], in range: ClosedRange<Double> = -3...3, using generator: inout Generator) -> Tensor {
         let count = shape.reduce(1, *)
-        return Tensor(dataType: .float32, shape: shape, doubles: NormRNNFixtures.values(count, in: range, using: &generator))
+        let values = (0..<count).map { _ in
+            var value = 0.0
+            repeat { value = Double.random(in: range, using: &generator) } while abs(value) < 0.05
+            return value
+        }
+        return Tensor(dataType: .float32, shape: shape, doubles: values)
     }
 
     /// Random positive float32 values in `range` (scales), which may lie below 0.05.
