@@ -1,3 +1,4 @@
+import CDNNL
 import Logging
 import Synchronization
 import SwitchyardGraph
@@ -73,6 +74,9 @@ public final class DNNLRegionKernel: Sendable {
 
     /// Runs the region on `inputs` (aligned with `inputNames`).
     public func run(_ inputs: [Tensor?]) throws -> [Tensor] {
+        // Before anything reaches oneDNN, compiling (weight prepacking) included: a team larger
+        // than the budget leaves OpenMP workers spinning on cores other work needs.
+        omp_set_num_threads(Int32(max(threads, 1)))
         let key = planKey(inputs)
         let plan: DNNLCachedPlan
         if let cached = cache.withLock({ $0.lookup(key) }) {
@@ -85,7 +89,7 @@ public final class DNNLRegionKernel: Sendable {
         case .dnnl(let compiled):
             let bound = compiled.inputSlots.isEmpty ? [] : boundInputs(inputs)
             do {
-                return try compiled.run(inputs: bound, engine: try DNNLEngine.shared(), threads: threads)
+                return try compiled.run(inputs: bound, engine: try DNNLEngine.shared())
             } catch {
                 throw error.kernelError
             }
