@@ -8,18 +8,7 @@ import SwitchyardTensor
 /// single node through the reference registry, and a naive broadcasting oracle written with
 /// explicit coordinates (independent of the kernels' row plans).
 enum ElementwiseTestSupport {
-    /// SplitMix64: deterministic across platforms, so failures reproduce.
-    struct SeededGenerator: RandomNumberGenerator {
-        var state: UInt64
-        init(seed: UInt64) { state = seed }
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-    }
+    typealias SeededGenerator = SplitMix64
 
     /// Random non-zero floats in `[-range, -0.05] ∪ [0.05, range]`.
     static func nonZeroFloats(_ count: Int, range: Float = 3, generator: inout SeededGenerator) -> [Float] {
