@@ -32,6 +32,13 @@ struct DNNLPlanBuilder {
 
     /// Adds a primitive for `descriptor` with its arguments bound to slots.
     mutating func add(_ descriptor: DNNLPrimitiveDescriptor, arguments: [(Int32, Int)]) throws(DNNLError) {
+        // oneDNN's `ref:any` implementations are scalar loops, far slower than the engine's own
+        // reference kernels (measured: a broadcast Add of PP-OCR's recognizer, 22 ms in
+        // `binary ref:any`): refuse them, so the region runs on the Swift kernels instead.
+        if descriptor.implementationName.hasPrefix("ref") {
+            throw DNNLError(call: "primitive creation (only oneDNN's slow '\(descriptor.implementationName)' implementation fits)",
+                            status: dnnl_unimplemented.rawValue)
+        }
         let primitive = try DNNLPrimitive(descriptor)
         let scratchpad = descriptor.desc(dnnl_query_scratchpad_md).flatMap { $0.byteSize > 0 ? $0 : nil }
         steps.append(.primitive(primitive, arguments: arguments, scratchpad: scratchpad))
