@@ -3,19 +3,7 @@ import SwitchyardGraph
 import SwitchyardTensor
 @testable import SwitchyardEngine
 
-/// A small deterministic generator (SplitMix64) so every test input is reproducible.
-struct SeededGenerator: RandomNumberGenerator {
-    private var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
-
+// `SeededGenerator` is the one in Support/TestSupport.swift.
 extension SeededGenerator {
     /// A float32 tensor of `shape` with values in `range`, none closer to zero than 0.05.
     mutating func tensor(_ shape: [Int], in range: ClosedRange<Float> = -1...1) -> Tensor {
