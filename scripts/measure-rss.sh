@@ -44,10 +44,15 @@ peak_kib() {
 
 switchyard_kib=$(peak_kib "$switchyard" infer "$model" --input "$name=$work/input.npy" --output-dir "$work/sy")
 ort_kib=$(peak_kib "$python" "$root/scripts/ort_infer.py" "$model" "$work/ort" "$name=$work/input.npy")
+# What the Python interpreter with numpy and onnxruntime imported holds before any model.
+baseline_kib=$(peak_kib "$python" -c "import numpy, onnxruntime")
+switchyard_baseline_kib=$(peak_kib "$switchyard" --help)
 
-awk -v s="$switchyard_kib" -v o="$ort_kib" -v m="$(basename "$model")" -v sh="$shape" 'BEGIN {
+awk -v s="$switchyard_kib" -v o="$ort_kib" -v b="$baseline_kib" -v sb="$switchyard_baseline_kib" -v m="$(basename "$model")" -v sh="$shape" 'BEGIN {
     printf "%s %s\n", m, sh
     printf "  switchyard peak RSS: %8.1f MiB\n", s / 1024
     printf "  onnxruntime peak RSS: %7.1f MiB\n", o / 1024
     printf "  ratio switchyard/onnxruntime: %.2f\n", s / o
+    printf "  without the process baseline (python + numpy + onnxruntime imported: %.1f MiB;\n", b / 1024
+    printf "    switchyard --help: %.1f MiB): switchyard %.1f MiB, onnxruntime %.1f MiB\n", sb / 1024, (s - sb) / 1024, (o - b) / 1024
 }'
