@@ -36,7 +36,8 @@ enum BadInput {
         let outputs = try session.run(["x": Tensor(shape: [1, 3, 48, 192], scalars: clsInput(seed: 7))])
         let probabilities = try #require(outputs.values.first, sourceLocation: sourceLocation).floats()
         #expect(probabilities.count == 2, sourceLocation: sourceLocation)
-        #expect(probabilities.allSatisfy(\.isFinite), "\(probabilities)", sourceLocation: sourceLocation)
+        let allFinite = probabilities.allSatisfy { $0.isFinite }
+        #expect(allFinite, "\(probabilities)", sourceLocation: sourceLocation)
         #expect(abs(probabilities.reduce(0, +) - 1) < 1e-4, "\(probabilities)", sourceLocation: sourceLocation)
     }
 

@@ -23,7 +23,7 @@ import SwitchyardTensor
         #expect(operators.count == 2)
         #expect(operators.map(\.opType).sorted() == ["FrobnicateA", "FrobnicateB"])
         #expect(operators.map(\.nodeName).sorted() == ["first_unknown", "second_unknown"])
-        #expect(operators.allSatisfy { $0.opset == 17 })
+        #expect(operators.map(\.opset) == [17, 17])
         let message = String(describing: error!)
         for text in ["FrobnicateA", "first_unknown", "FrobnicateB", "second_unknown", "opset 17"] {
             #expect(message.contains(text), "\(message) names \(text)")
