@@ -56,8 +56,10 @@ struct BenchRunner: Sendable {
 
         var results: [BenchReport.Result] = []
         var agreement: [OutputAgreement]?
+        // Loaded (optimized) once; each thread count gets its own session over it.
+        let loaded = try LoadedModel(model: model)
         for threadCount in threads {
-            let session = try Session(model: model, options: SessionOptions(threads: threadCount))
+            let session = try Session(model: loaded, options: SessionOptions(threads: threadCount))
             try worker?.load(model: modelPath, threads: threadCount)
             for batch in batches {
                 let inputs = inputsByBatch[batch]!

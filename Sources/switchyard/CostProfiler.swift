@@ -10,8 +10,12 @@ struct CostProfile: Encodable, Equatable {
     var flops: Int
     /// FLOPs per op type, for the biggest contributors.
     var flopsByOpType: [String: Int]
-    /// The most activation bytes alive at once (see `ActivationLiveness`).
+    /// The most activation bytes alive at once in the model as written (see
+    /// `ActivationLiveness`).
     var peakActivationBytes: Int
+    /// The arena the engine plans for the optimized model's intermediates at these shapes,
+    /// when it can plan them.
+    var engineArenaBytes: Int?
 }
 
 /// Measures a model's cost by running it once on random inputs with every intermediate value
@@ -27,10 +31,14 @@ enum CostProfiler {
             }
         }
         let inputs = RandomInputs.make(for: graph.inputs, shapes: inputShapes, seed: seed)
-        let session = try Session(model: probe, options: SessionOptions(threads: threads))
+        // Unoptimized, so every value of the graph as written is computed and exposed.
+        let unoptimized = try LoadedModel(model: probe, options: LoadOptions(optimize: false))
+        let session = try Session(model: unoptimized, options: SessionOptions(threads: threads))
         var values = try session.run(inputs)
         values.merge(inputs) { produced, _ in produced }
-        return profile(graph, values: values, inputShapes: inputShapes)
+        var cost = profile(graph, values: values, inputShapes: inputShapes)
+        cost.engineArenaBytes = try? LoadedModel(model: model).arenaBytes(for: inputShapes)
+        return cost
     }
 
     /// The cost of `graph` given every value it produced or read, by name.

@@ -66,7 +66,7 @@ enum InputShapes {
         declared.enumerated().map { axis, dimension in
             if let size = dimension.fixedValue { return "\(size)" }
             if axis == 0 { return "\(batch ?? 1)" }
-            return dimension == .unknown ? "N" : dimension.description
+            return dimension == .unknown ? "<size>" : "<\(dimension)>"
         }.joined(separator: "x")
     }
 

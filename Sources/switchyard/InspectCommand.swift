@@ -77,7 +77,8 @@ struct InspectCommand: ParsableCommand {
             let top = cost.flopsByOpType.filter { $0.value > 0 }.sorted { ($1.value, $0.key) < ($0.value, $1.key) }.prefix(5)
             lines.append("  FLOPs: \(Formatting.count(cost.flops))"
                          + (top.isEmpty ? "" : " (" + top.map { "\($0.key) \(Formatting.count($0.value))" }.joined(separator: ", ") + ")"))
-            lines.append("  peak activations: \(Formatting.bytes(cost.peakActivationBytes))")
+            lines.append("  peak activations: \(Formatting.bytes(cost.peakActivationBytes))"
+                         + (cost.engineArenaBytes.map { " (engine arena for the optimized model: \(Formatting.bytes($0)))" } ?? ""))
         } else if let reason = report.costUnavailable {
             lines.append("FLOPs and memory: unavailable: \(reason)")
         }

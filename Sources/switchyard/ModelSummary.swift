@@ -21,7 +21,8 @@ struct ModelSummary: Encodable, Equatable {
     /// Nodes per op type (`domain.Op` outside the default domain), subgraphs included.
     var opCounts: [String: Int]
     var nodeCount: Int
-    /// Elements and bytes of the initializers, subgraphs included.
+    /// Elements and bytes of the stored weights: initializers and `Constant` node values,
+    /// subgraphs included (some exporters keep every weight in a `Constant` node).
     var parameterCount: Int
     var weightBytes: Int
 
@@ -39,22 +40,27 @@ struct ModelSummary: Encodable, Equatable {
             let isDefault = node.domain.isEmpty || node.domain == "ai.onnx"
             opCounts[isDefault ? node.opType : "\(node.domain).\(node.opType)", default: 0] += 1
         }
-        let initializers = Self.allInitializers(model.graph)
-        parameterCount = initializers.reduce(0) { $0 + $1.count }
-        weightBytes = initializers.reduce(0) { $0 + $1.byteCount }
+        let weights = Self.storedTensors(model.graph)
+        parameterCount = weights.reduce(0) { $0 + $1.count }
+        weightBytes = weights.reduce(0) { $0 + $1.byteCount }
     }
 
     private static func value(_ info: ValueInfo) -> Value {
         Value(name: info.name, dtype: info.dataType?.onnxName ?? "?", dims: info.shape?.map(\.description))
     }
 
-    private static func allInitializers(_ graph: Graph) -> [Tensor] {
+    /// The initializers and `Constant` values of `graph` and its subgraphs.
+    private static func storedTensors(_ graph: Graph) -> [Tensor] {
         var tensors = Array(graph.initializers.values)
         for node in graph.nodes {
+            if node.opType == "Constant", node.domain.isEmpty || node.domain == "ai.onnx",
+               case .tensor(let value)? = node.attributes["value"] {
+                tensors.append(value)
+            }
             for attribute in node.attributes.values {
                 switch attribute {
-                case .graph(let body): tensors += allInitializers(body)
-                case .graphs(let bodies): for body in bodies { tensors += allInitializers(body) }
+                case .graph(let body): tensors += storedTensors(body)
+                case .graphs(let bodies): for body in bodies { tensors += storedTensors(body) }
                 default: break
                 }
             }

@@ -1,20 +1,8 @@
 import SwitchyardGraph
 import SwitchyardTensor
 
-/// SplitMix64: a small, fast, seedable generator, so benchmark inputs repeat run to run.
-struct SeededGenerator: RandomNumberGenerator {
-    private var state: UInt64
-
-    init(seed: UInt64) { state = seed }
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
+/// Benchmark inputs repeat run to run from their seed.
+typealias SeededGenerator = SplitMix64
 
 /// Seeded random inputs in a realistic range, never zero: floats of magnitude in [0.05, 1)
 /// with either sign (normalized activations, images), small positive integers (indices and

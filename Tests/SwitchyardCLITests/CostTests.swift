@@ -48,15 +48,16 @@ import Testing
         let graph = Graph(
             nodes: [Node(opType: "Relu", inputs: ["x"], outputs: ["r"]),
                     Node(opType: "If", inputs: ["c"], outputs: ["o"], attributes: ["then_branch": .graph(body), "else_branch": .graph(body)]),
-                    Node(opType: "FusedConv", domain: "ai.switchyard", inputs: ["r"], outputs: ["f"])],
+                    Node(opType: "FusedConv", domain: "ai.switchyard", inputs: ["r"], outputs: ["f"]),
+                    Node(opType: "Constant", inputs: [], outputs: ["k2"], attributes: ["value": .tensor(Tensor(zeros: .int64, shape: [4]))])],
             inputs: [ValueInfo(name: "x", dataType: .float32, shape: [.symbolic("n"), .unknown, .fixed(3)])],
             initializers: ["w": Tensor(zeros: .float32, shape: [2, 5])]
         )
         let summary = ModelSummary(Model(opsetImports: ["": 17, "ai.switchyard": 1], metadata: ["b": "1", "a": "2"], graph: graph))
-        #expect(summary.opCounts == ["Relu": 3, "If": 1, "ai.switchyard.FusedConv": 1])
-        #expect(summary.nodeCount == 5)
-        #expect(summary.parameterCount == 10 + 3 + 3)
-        #expect(summary.weightBytes == 40 + 6 + 6)
+        #expect(summary.opCounts == ["Relu": 3, "If": 1, "ai.switchyard.FusedConv": 1, "Constant": 1])
+        #expect(summary.nodeCount == 6)
+        #expect(summary.parameterCount == 10 + 3 + 3 + 4)
+        #expect(summary.weightBytes == 40 + 6 + 6 + 32)
         #expect(summary.inputs == [ModelSummary.Value(name: "x", dtype: "float", dims: ["n", "?", "3"])])
         #expect(summary.metadataKeys == ["a", "b"])
         #expect(summary.opsets == ["ai.onnx": 17, "ai.switchyard": 1])

@@ -14,7 +14,7 @@ import Testing
 
     @Test func otherFreeDimensionsNeedAShape() throws {
         let error = #expect(throws: CLIError.self) { try InputShapes.resolve([images], given: [:], batch: 4) }
-        #expect(error?.description.contains("--shape images=4x3xheightxwidth") == true)
+        #expect(error?.description.contains("--shape images=4x3x<height>x<width>") == true)
         #expect(try InputShapes.resolve([images], given: ["images": [1, 3, 320, 480]], batch: 4) == ["images": [4, 3, 320, 480]])
     }
 

@@ -6,7 +6,7 @@ import SwitchyardTensor
 /// Bad files give an `ONNXError` that says what is wrong; none may crash the process.
 @Suite struct BadInputTests {
     private var goodModel: Onnx_ModelProto {
-        var generator = SeededGenerator(state: 3)
+        var generator = SeededGenerator(seed: 3)
         let graph = Proto.graph(nodes: [Proto.node("Gemm", ["x", "w", "b"], ["y"], attributes: [Proto.attribute("transB", int: 1)]),
                                         Proto.node("Relu", ["y"], ["z"])],
                                 inputs: [Proto.value("x", .float32, ["n", 8])], outputs: [Proto.value("z", .float32, ["n", 4])],
@@ -39,7 +39,7 @@ import SwitchyardTensor
 
     @Test func truncatedModelsAtEveryLength() throws {
         let bytes = Proto.bytes(goodModel)
-        var generator = SeededGenerator(state: 17)
+        var generator = SeededGenerator(seed: 17)
         let cuts = [1, 2, 5, bytes.count / 2, bytes.count - 1] + (0..<40).map { _ in Int.random(in: 1..<bytes.count, using: &generator) }
         for cut in cuts {
             let message = loadError(bytes.prefix(cut))
@@ -49,7 +49,7 @@ import SwitchyardTensor
     }
 
     @Test func randomBytesAndFlippedBytesNeverCrash() throws {
-        var generator = SeededGenerator(state: 99)
+        var generator = SeededGenerator(seed: 99)
         for length in [1, 3, 16, 100, 1000, 5000] {
             for _ in 0..<20 {
                 let bytes = Data((0..<length).map { _ in UInt8.random(in: 0...255, using: &generator) })

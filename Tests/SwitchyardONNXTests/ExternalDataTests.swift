@@ -37,7 +37,7 @@ import SwitchyardTensor
     }
 
     @Test func readsTensorsAtOffsetsNextToTheModel() throws {
-        var generator = SeededGenerator(state: 5)
+        var generator = SeededGenerator(seed: 5)
         let values = generator.floats(10)
         let folder = try makeFolder(values: values)
         defer { try? FileManager.default.removeItem(atPath: folder) }

@@ -30,7 +30,7 @@ import SwitchyardTensor
     }
 
     @Test func loadsConvReluWithInitializers() throws {
-        var generator = SeededGenerator(state: 11)
+        var generator = SeededGenerator(seed: 11)
         let weights = generator.floats(72)
         let bias = generator.floats(4)
         let model = try ModelLoader.load(data: Proto.bytes(convRelu(weights: weights, bias: bias)), baseDirectory: nil)

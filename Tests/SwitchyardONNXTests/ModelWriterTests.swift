@@ -6,7 +6,7 @@ import SwitchyardTensor
 
 @Suite struct ModelWriterTests {
     private func sampleModel() -> Model {
-        var generator = SeededGenerator(state: 42)
+        var generator = SeededGenerator(seed: 42)
         let weights = Tensor(shape: [3, 2], scalars: generator.floats(6))
         let branch = Graph(name: "then", nodes: [Node(opType: "Identity", inputs: ["w"], outputs: ["t"])],
                            outputs: [ValueInfo(name: "t", dataType: .float32, shape: [.fixed(3), .fixed(2)])])

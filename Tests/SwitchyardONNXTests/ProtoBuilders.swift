@@ -142,17 +142,10 @@ func loadError(_ data: Data, baseDirectory: String? = nil) -> String {
     }
 }
 
-/// A small seeded generator (SplitMix64) so random inputs are the same on every run.
-struct SeededGenerator: RandomNumberGenerator {
-    var state: UInt64
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
+/// The seeded generator of the tests: random inputs are the same on every run.
+typealias SeededGenerator = SplitMix64
 
+extension SplitMix64 {
     mutating func floats(_ count: Int) -> [Float] {
         var values: [Float] = []
         for _ in 0..<count { values.append(Float.random(in: -2...2, using: &self)) }

@@ -28,7 +28,7 @@ import SwitchyardTensor
 
     @Test(arguments: DataType.allCases)
     func typedFieldsAndRawDataDecodeAlike(dataType: DataType) throws {
-        var generator = SeededGenerator(state: UInt64(dataType.rawValue) + 100)
+        var generator = SeededGenerator(seed: UInt64(dataType.rawValue) + 100)
         let values = (0..<12).map { _ in Double(Int.random(in: -300...300, using: &generator)) / 4 }
         let tensor = Tensor(dataType: dataType, shape: [3, 4], doubles: values)
 

@@ -29,6 +29,8 @@ public struct Optimizer: Sendable {
             ConvAffineFolding(),
             ConvFusion(activations: fusedActivations),
             MatMulFusion(activations: fusedActivations),
+            // After fusion, so a decomposed activation's own `/ 6` stays with its pattern.
+            ConvInputAffineFolding(),
             DeadNodeElimination(),
         ], foldingByteLimit: foldingByteLimit)
     }

@@ -74,6 +74,15 @@ struct DNNLConvolutionTests {
         }
     }
 
+    @Test("Conv with a team of two OpenMP threads matches one thread")
+    func threads() throws {
+        var generator = SeededGenerator(seed: 35)
+        let node = DNNLHarness.node("Conv", inputs: 3, attributes: ["pads": .ints([1, 1, 1, 1])])
+        let inputs: [Tensor?] = [generator.tensor([2, 16, 20, 20]), generator.tensor([32, 16, 3, 3]), generator.tensor([32])]
+        let (single, _) = try DNNLHarness.runDNNL(node, opset: 11, inputs: inputs, constantIndices: [1, 2], threads: 1)
+        try DNNLHarness.check(node, opset: 11, inputs: inputs, constantIndices: [1, 2], expected: single, threads: 2)
+    }
+
     @Test("Conv of a hand-computed case")
     func handComputed() throws {
         let x = Tensor(shape: [1, 1, 3, 3], scalars: (1...9).map(Float.init))
@@ -112,6 +121,18 @@ struct DNNLConvolutionTests {
             DNNLHarness.node(activation, inputs: activationInputs.count, attributes: activationAttributes),
             opset: 20, inputs: activationInputs)
         try DNNLHarness.check(fused, opset: 1, inputs: [x, w, b, sum], constantIndices: [1, 2], expected: expected)
+        // And against the fused reference kernel itself.
+        try DNNLHarness.check(fused, opset: 1, inputs: [x, w, b, sum], constantIndices: [1, 2])
+    }
+
+    @Test("FusedConv with Swish and without Sum matches the fused reference kernel")
+    func fusedSwish() throws {
+        var generator = SeededGenerator(seed: 36)
+        let node = DNNLHarness.node("FusedConv", domain: "ai.switchyard", inputs: 3, attributes: [
+            "strides": .ints([2, 2]), "activation": .string("Swish"), "activation_params": .floats([1.5]),
+        ])
+        try DNNLHarness.check(node, opset: 1, inputs: [generator.tensor([1, 6, 9, 9]), generator.tensor([8, 6, 3, 3]),
+                                                       generator.tensor([8])], constantIndices: [1, 2])
     }
 
     static let transposeCases: [([Int], [Int], [String: Attribute])] = [
@@ -149,7 +170,7 @@ struct DNNLKernelFactoryTests {
 
     @Test("unknown activations, extra outputs and foreign domains get no DNNL kernel")
     func unsupportedNodes() {
-        let fused = DNNLHarness.node("FusedConv", domain: "ai.switchyard", inputs: 2, attributes: ["activation": .string("Swish")])
+        let fused = DNNLHarness.node("FusedConv", domain: "ai.switchyard", inputs: 2, attributes: ["activation": .string("Softsign")])
         #expect(DNNLKernels.kernel(for: fused, opset: 1) == nil)
         let layerNorm = Node(opType: "LayerNormalization", inputs: ["x", "s"], outputs: ["y", "mean"])
         #expect(DNNLKernels.kernel(for: layerNorm, opset: 17) == nil)

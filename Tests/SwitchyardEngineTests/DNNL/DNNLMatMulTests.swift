@@ -32,6 +32,7 @@ struct DNNLMatMulTests {
         let attributes: [String: Attribute] = activation.isEmpty ? [:] : ["activation": .string(activation)]
         let node = DNNLHarness.node("FusedMatMul", domain: "ai.switchyard", inputs: 3, attributes: attributes)
         try DNNLHarness.check(node, opset: 1, inputs: [a, b, bias], constantIndices: [1, 2], expected: expected)
+        try DNNLHarness.check(node, opset: 1, inputs: [a, b, bias], constantIndices: [1, 2])
     }
 
     @Test("Gemm with transposes, alpha, beta and every C broadcast",

@@ -57,6 +57,10 @@ struct DNNLRegionTests {
             return
         }
         #expect(body.nodes.map(\.name) == ["conv1", "relu", "conv2", "bn", "add", "pool"])
+        // conv1's output feeds only the Relu, which becomes its post-op.
+        let kernel = try #require(DNNLKernels.makeKernel(for: region, opset: 1, constants: graph.initializers))
+        #expect(kernel.members.map(\.node.opType) == ["Conv", "Conv", "BatchNormalization", "Add", "MaxPool"])
+        #expect(kernel.members[0].node.outputs == ["r1"])
     }
 
     @Test("a region computes what the per-node oneDNN kernels compute")

@@ -3,7 +3,6 @@ import SwitchyardGraph
 import SwitchyardTensor
 @testable import SwitchyardEngine
 
-// `SeededGenerator` is the one in Support/TestSupport.swift.
 extension SeededGenerator {
     /// A float32 tensor of `shape` with values in `range`, none closer to zero than 0.05.
     mutating func tensor(_ shape: [Int], in range: ClosedRange<Float> = -1...1) -> Tensor {

@@ -6,18 +6,7 @@ import SwitchyardTensor
 /// Builders and oracles shared by the pass tests: small graphs, seeded non-zero inputs, and the
 /// check that an optimized graph computes what the unoptimized one does.
 enum PassTestKit {
-    /// SplitMix64: deterministic across platforms.
-    struct Generator: RandomNumberGenerator {
-        var state: UInt64
-        init(seed: UInt64) { state = seed }
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-    }
+    typealias Generator = SplitMix64
 
     /// Uniform values in ±[0.1, 1]: never zero, so a dropped term always shows.
     static func floats(_ count: Int, _ generator: inout Generator) -> [Float] {

@@ -25,18 +25,7 @@ enum MovementTestKit {
         try run(op, opset: opset, inputs, attributes: attributes)[0]
     }
 
-    /// SplitMix64: a small deterministic generator so failures reproduce.
-    struct Generator: RandomNumberGenerator {
-        var state: UInt64
-        init(seed: UInt64) { state = seed }
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-    }
+    typealias Generator = SplitMix64
 
     /// Random non-zero floats in [-10, -0.5] ∪ [0.5, 10].
     static func floats(_ count: Int, _ generator: inout Generator) -> [Float] {

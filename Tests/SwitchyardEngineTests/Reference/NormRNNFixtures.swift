@@ -6,18 +6,7 @@ import SwitchyardTensor
 /// Helpers for the normalization and recurrent kernel tests: seeded random data, running one
 /// reference kernel on a single node, and comparing with expected values.
 enum NormRNNFixtures {
-    /// SplitMix64: a small, seedable generator so every test sees the same data on every run.
-    struct SeededGenerator: RandomNumberGenerator {
-        var state: UInt64
-        init(seed: UInt64) { state = seed }
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-    }
+    typealias SeededGenerator = SplitMix64
 
     /// `count` values in `range`, none closer to zero than 0.05.
     static func values(_ count: Int, in range: ClosedRange<Double> = -2...2,

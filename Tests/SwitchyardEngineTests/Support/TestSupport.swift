@@ -1,4 +1,5 @@
 import Foundation
+import SwitchyardTensor
 
 /// Where the tests find what the project's scripts fetched: the package root is four levels
 /// above this file.
@@ -17,25 +18,8 @@ enum TestPaths {
     }
 }
 
-/// A small, fast, seedable generator (SplitMix64), so a failing random input can be replayed
-/// from the seed a test prints.
-struct SeededGenerator: RandomNumberGenerator {
-    let seed: UInt64
-    private var state: UInt64
-
-    init(seed: UInt64) {
-        self.seed = seed
-        state = seed
-    }
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
+/// The tests' seeded generator: a failing random input replays from the seed a test prints.
+typealias SeededGenerator = SplitMix64
 
 /// Image-like inputs: a light page with dark horizontal strokes, like lines of text.
 enum SyntheticImage {

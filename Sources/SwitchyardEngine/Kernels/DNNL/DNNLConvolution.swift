@@ -10,7 +10,7 @@ struct DNNLConvolutionOperation: DNNLOperation {
     let window: DNNLWindowAttributes
     let group: Int
     /// Eltwise post-ops after the bias and residual add (empty for plain Conv).
-    let activation: [DNNLEltwiseFunction]
+    var activation: [DNNLEltwiseFunction]
     /// Whether source and destination use oneDNN's preferred (blocked) layouts or stay plain
     /// row-major; plain exists to measure what blocking buys.
     var plainActivations = false

@@ -77,6 +77,7 @@ enum DNNLActivations {
         case "HardSigmoid":
             return chain(opType: name, floatAttribute: { $0 == "alpha" ? param(0) : $0 == "beta" ? param(1) : nil })
         case "Relu", "Sigmoid", "Tanh", "HardSwish", "Gelu": return chain(opType: name, floatAttribute: { _ in nil })
+        case "Swish": return [.init(alg: dnnl_eltwise_swish, alpha: param(0) ?? 1)]
         default: return nil
         }
     }

@@ -31,13 +31,12 @@ struct DNNLPlan: Sendable {
     /// oneDNN implementation of each primitive step, in order (e.g. `jit:avx2`).
     let implementationNames: [String]
 
-    /// Runs the plan on float32 `inputs` (shapes as planned) with an OpenMP team of `threads`.
-    func run(inputs: [Tensor], engine: DNNLEngine, threads: Int) throws(DNNLError) -> [Tensor] {
+    /// Runs the plan on float32 `inputs` (shapes as planned). The caller sets the OpenMP team size.
+    func run(inputs: [Tensor], engine: DNNLEngine) throws(DNNLError) -> [Tensor] {
         var buffers = [TensorStorage?](repeating: nil, count: descs.count)
         for (slot, storage) in constants { buffers[slot] = storage }
         for (slot, tensor) in zip(inputSlots, inputs) { buffers[slot] = tensor.storage }
         let stream = try DNNLStream(engine: engine)
-        omp_set_num_threads(Int32(max(threads, 1)))
 
         for (index, step) in steps.enumerated() {
             switch step {

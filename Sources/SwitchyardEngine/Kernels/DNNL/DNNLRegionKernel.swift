@@ -1,3 +1,4 @@
+import CDNNL
 import Logging
 import Synchronization
 import SwitchyardGraph
@@ -14,9 +15,19 @@ import SwitchyardTensor
 /// broadcast oneDNN lacks) run through the reference kernels of the member nodes instead.
 public final class DNNLRegionKernel: Sendable {
     struct Member: Sendable {
+        /// The node as lowered (for a fused member, the first node with the last one's outputs).
         let node: Node
         let opset: Int
         let operation: any DNNLOperation
+        /// The original nodes this member computes, which the reference fallback runs.
+        let originals: [(node: Node, opset: Int)]
+
+        init(node: Node, opset: Int, operation: any DNNLOperation, originals: [(node: Node, opset: Int)]? = nil) {
+            self.node = node
+            self.opset = opset
+            self.operation = operation
+            self.originals = originals ?? [(node, opset)]
+        }
     }
 
     let members: [Member]
@@ -38,7 +49,7 @@ public final class DNNLRegionKernel: Sendable {
         self.inputNames = inputNames
         self.outputNames = outputNames
         self.threads = threads
-        let used = Set(members.flatMap(\.node.inputs))
+        let used = Set(members.flatMap(\.originals).flatMap(\.node.inputs))
         self.constants = constants.filter { used.contains($0.key) }
         var parameterNames = Set<String>()
         for member in members {
@@ -63,6 +74,9 @@ public final class DNNLRegionKernel: Sendable {
 
     /// Runs the region on `inputs` (aligned with `inputNames`).
     public func run(_ inputs: [Tensor?]) throws -> [Tensor] {
+        // Before anything reaches oneDNN, compiling (weight prepacking) included: a team larger
+        // than the budget leaves OpenMP workers spinning on cores other work needs.
+        omp_set_num_threads(Int32(max(threads, 1)))
         let key = planKey(inputs)
         let plan: DNNLCachedPlan
         if let cached = cache.withLock({ $0.lookup(key) }) {
@@ -75,7 +89,7 @@ public final class DNNLRegionKernel: Sendable {
         case .dnnl(let compiled):
             let bound = compiled.inputSlots.isEmpty ? [] : boundInputs(inputs)
             do {
-                return try compiled.run(inputs: bound, engine: try DNNLEngine.shared(), threads: threads)
+                return try compiled.run(inputs: bound, engine: try DNNLEngine.shared())
             } catch {
                 throw error.kernelError
             }
@@ -156,14 +170,13 @@ public final class DNNLRegionKernel: Sendable {
         for (index, name) in inputNames.enumerated() where !name.isEmpty && index < inputs.count {
             if let tensor = inputs[index] { values[name] = tensor }
         }
-        for member in members {
-            guard let kernel = ReferenceKernels.kernel(opType: member.node.opType, domain: member.node.domain) else {
-                throw KernelError.unsupported("\(member.node.opType): oneDNN cannot run these inputs and there is no reference kernel")
+        for (node, opset) in members.flatMap(\.originals) {
+            guard let kernel = ReferenceKernels.kernel(opType: node.opType, domain: node.domain) else {
+                throw KernelError.unsupported("\(node.opType): oneDNN cannot run these inputs and there is no reference kernel")
             }
-            let context = OpContext(node: member.node, opset: member.opset,
-                                    inputs: member.node.inputs.map { $0.isEmpty ? nil : values[$0] })
+            let context = OpContext(node: node, opset: opset, inputs: node.inputs.map { $0.isEmpty ? nil : values[$0] })
             let outputs = try kernel(context)
-            for (name, tensor) in zip(member.node.outputs, outputs) where !name.isEmpty { values[name] = tensor }
+            for (name, tensor) in zip(node.outputs, outputs) where !name.isEmpty { values[name] = tensor }
         }
         return try outputNames.map { name in
             guard let tensor = values[name] else {

@@ -58,14 +58,38 @@ public enum DNNLRegionPartitioner {
     }
 
     /// The region kernel of a `DNNLRegion` node, or nil when its body holds a node oneDNN
-    /// cannot run.
+    /// cannot run. A convolution directly followed by the only reader of its output, an
+    /// activation, runs as one primitive with the activation as a post-op (the intermediate
+    /// never reaches memory).
     static func kernel(for node: Node, constants: [String: Tensor], threads: Int) -> DNNLRegionKernel? {
         guard case .graph(let body)? = node.attributes["body"], case .ints(let opsets)? = node.attributes["opsets"],
               opsets.count == body.nodes.count else { return nil }
-        var members: [DNNLRegionKernel.Member] = []
+        var operations: [any DNNLOperation] = []
         for (member, opset) in zip(body.nodes, opsets) {
             guard let operation = DNNLKernels.operation(for: member, opset: opset) else { return nil }
-            members.append(.init(node: member, opset: opset, operation: operation))
+            operations.append(operation)
+        }
+        var readers: [String: Int] = [:]
+        for member in body.nodes { for name in member.inputs { readers[name, default: 0] += 1 } }
+        let escaping = Set(body.outputs.map(\.name))
+        var members: [DNNLRegionKernel.Member] = []
+        var index = 0
+        while index < body.nodes.count {
+            let current = body.nodes[index]
+            if index + 1 < body.nodes.count, var convolution = operations[index] as? DNNLConvolutionOperation,
+               convolution.activation.isEmpty, let activation = operations[index + 1] as? DNNLEltwiseOperation,
+               let chain = activation.chain, body.nodes[index + 1].inputs.first == current.outputs[0],
+               readers[current.outputs[0]] == 1, !escaping.contains(current.outputs[0]) {
+                convolution.activation = chain
+                var fused = current
+                fused.outputs = body.nodes[index + 1].outputs
+                members.append(.init(node: fused, opset: opsets[index], operation: convolution,
+                                     originals: [(current, opsets[index]), (body.nodes[index + 1], opsets[index + 1])]))
+                index += 2
+            } else {
+                members.append(.init(node: current, opset: opsets[index], operation: operations[index]))
+                index += 1
+            }
         }
         return DNNLRegionKernel(members: members, inputNames: body.inputs.map(\.name),
                                 outputNames: body.outputs.map(\.name), constants: constants, threads: threads)

@@ -8,7 +8,8 @@ public enum ReferenceKernels {
     public static let all: [String: ReferenceKernel] = {
         var table: [String: ReferenceKernel] = [:]
         for family in [elementwise, reductions, movement, indexing, neuralNetwork, normalization,
-                       recurrent, controlFlow] {
+                       recurrent, controlFlow, transformer, losses, layout, linearAlgebra, sampling,
+                       quantization, signal, text] {
             table.merge(family) { _, _ in preconditionFailure("an op type is registered twice") }
         }
         return table
@@ -22,6 +23,9 @@ public enum ReferenceKernels {
         switch domain {
         case "", "ai.onnx": all[opType]
         case switchyardDomain: fused[opType]
+        case trainingDomain: training[opType]
+        case previewDomain: preview[opType]
+        case microsoftDomain: microsoft[opType]
         default: nil
         }
     }

@@ -3,20 +3,10 @@ import SwitchyardTensor
 import Testing
 @testable import SwitchyardEngine
 
-/// SplitMix64: a small seeded generator so every test sees the same "random" inputs.
-struct NeuralNetworkTestRandom: RandomNumberGenerator {
-    private var state: UInt64
+/// The seeded generator of these tests: every run sees the same "random" inputs.
+typealias NeuralNetworkTestRandom = SplitMix64
 
-    init(seed: UInt64) { state = seed }
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-
+extension SplitMix64 {
     /// Values in ±[0.1, 1], never zero, so a dropped term always shows.
     mutating func values(_ count: Int) -> [Double] {
         (0..<count).map { _ in

@@ -21,6 +21,14 @@ enum Activations {
         }
     }
 
+    /// `x < 0 ? alpha * x : x`; its own type because detection models run it on every layer.
+    struct LeakyRelu: RealFunction {
+        let alpha: Double
+
+        @inline(__always)
+        func callAsFunction<F: FloatElement>(_ x: F) -> F { x < 0 ? F(alpha) * x : x }
+    }
+
     /// `max(x, 0)` for every numeric type; NaN stays NaN.
     struct Relu: NumericFunction {
         @inline(__always)
@@ -43,7 +51,6 @@ enum Activations {
 
     /// The remaining float-only activations with their attributes.
     enum Function: RealFunction {
-        case leakyRelu(alpha: Double)
         case elu(alpha: Double)
         case selu(alpha: Double, gamma: Double)
         case celu(alpha: Double)
@@ -56,8 +63,6 @@ enum Activations {
 
         func callAsFunction<F: FloatElement>(_ x: F) -> F {
             switch self {
-            case .leakyRelu(let alpha):
-                return x < 0 ? F(alpha) * x : x
             case .elu(let alpha):
                 return x < 0 ? F(alpha) * F.expm1(x) : x
             case .selu(let alpha, let gamma):
@@ -96,7 +101,6 @@ enum Activations {
                 Double(try context.float(name) ?? Float(value))
             }
             switch context.node.opType {
-            case "LeakyRelu": return .leakyRelu(alpha: try attribute("alpha", 0.01))
             case "Elu": return .elu(alpha: try attribute("alpha", 1))
             case "Selu":
                 return .selu(alpha: try attribute("alpha", 1.67326319217681884765625),
@@ -121,7 +125,7 @@ enum Activations {
 
     static var kernels: [String: ReferenceKernel] {
         var table: [String: ReferenceKernel] = [:]
-        for op in ["LeakyRelu", "Elu", "Selu", "Celu", "Gelu", "Mish", "HardSwish", "Softplus", "Softsign",
+        for op in ["Elu", "Selu", "Celu", "Gelu", "Mish", "HardSwish", "Softplus", "Softsign",
                    "ThresholdedRelu"] {
             table[op] = { context in
                 guard let function = try Function.from(context) else {
@@ -132,6 +136,10 @@ enum Activations {
         }
         table["Sigmoid"] = { context in
             [try ElementwiseDispatch.real(context.input(0), op: "Sigmoid", Sigmoid())]
+        }
+        table["LeakyRelu"] = { context in
+            let function = LeakyRelu(alpha: Double(try context.float("alpha", default: 0.01)))
+            return [try ElementwiseDispatch.real(context.input(0), op: "LeakyRelu", function)]
         }
         table["HardSigmoid"] = { context in
             let function = HardSigmoid(alpha: Double(try context.float("alpha", default: 0.2)),

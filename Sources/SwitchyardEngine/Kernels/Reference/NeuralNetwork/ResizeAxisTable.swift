@@ -8,6 +8,8 @@ enum ResizeCoordinateMode: String {
     case alignCorners = "align_corners"
     case asymmetric
     case tfCropAndResize = "tf_crop_and_resize"
+    /// Resize-11 only: `(x + 0.5) / scale`, for nearest-neighbour TensorFlow models.
+    case tfHalfPixelForNearest = "tf_half_pixel_for_nn"
 }
 
 /// How nearest-neighbour Resize rounds a fractional input coordinate (`nearest_mode`), plus the
@@ -59,8 +61,12 @@ struct ResizeAxisTable {
         indices.reserveCapacity(p.outputSize * taps)
         weights.reserveCapacity(p.outputSize * taps)
         for position in 0..<p.outputSize {
-            let original = Self.originalCoordinate(position, p)
-            extrapolated.append(p.coordinateMode == .tfCropAndResize && (original < 0 || original > Double(p.inputSize - 1)))
+            var original = Self.originalCoordinate(position, p)
+            let outside = !(original >= 0 && original <= Double(p.inputSize - 1))
+            extrapolated.append(p.coordinateMode == .tfCropAndResize && outside)
+            // A NaN or absurd coordinate (from a NaN roi, say) must not reach an integer conversion;
+            // clamping leaves every in-range coordinate unchanged.
+            original = original.isNaN ? 0 : min(max(original, -2 - Double(taps)), Double(p.inputSize + taps + 2))
             if case .nearest(let rounding) = p.interpolation {
                 indices.append(Self.clamp(Self.nearest(original, rounding, scale: p.scale), p.inputSize))
                 weights.append(1)
@@ -103,6 +109,8 @@ struct ResizeAxisTable {
             return outputWidth == 1 ? 0 : x * (input - 1) / (outputWidth - 1)
         case .asymmetric:
             return x / p.scale
+        case .tfHalfPixelForNearest:
+            return (x + 0.5) / p.scale
         case .tfCropAndResize:
             let span = (p.roiEnd - p.roiStart) * (input - 1)
             let offset = p.roiStart * (input - 1)
@@ -139,6 +147,8 @@ struct ResizeAxisTable {
 
         init(_ p: Parameters) {
             stretch = p.antialias ? min(p.scale, 1) : 1
+            // An empty output (scale 0) samples nothing; keep the kernel finite.
+            if !(stretch > 0) { stretch = 1 }
             switch p.interpolation {
             case .nearest:
                 shape = .nearest

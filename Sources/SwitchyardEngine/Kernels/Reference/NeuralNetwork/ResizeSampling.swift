@@ -36,6 +36,7 @@ enum ResizeSampling {
         x.withUnsafeBytes { source in
             y.withUnsafeMutableBytes { destination in
                 var coordinate = [Int](repeating: 0, count: rank - 1)
+                var previousBase: Int? = nil
                 for row in 0..<rows {
                     var base: Int? = 0
                     for axis in 0..<(rank - 1) {
@@ -43,7 +44,11 @@ enum ResizeSampling {
                         base = current + offset
                     }
                     let rowStart = row * width * size
-                    if let base {
+                    if let base, row > 0, base == previousBase {
+                        // Enlarging repeats source rows: copy the output row just written.
+                        (destination.baseAddress! + rowStart).copyMemory(
+                            from: destination.baseAddress! + rowStart - width * size, byteCount: width * size)
+                    } else if let base {
                         for j in 0..<width {
                             let offset = last[j]
                             let value = offset >= 0 ? source.load(fromByteOffset: (base + offset) * size, as: Element.self) : fillValue
@@ -52,6 +57,7 @@ enum ResizeSampling {
                     } else {
                         for j in 0..<width { destination.storeBytes(of: fillValue, toByteOffset: rowStart + j * size, as: Element.self) }
                     }
+                    previousBase = base
                     var axis = rank - 2
                     while axis >= 0 {
                         coordinate[axis] += 1
@@ -69,43 +75,78 @@ enum ResizeSampling {
         _ values: [T], shape: [Int], outputShape: [Int], tables: [Int: ResizeAxisTable], extrapolation: Double
     ) -> [T] {
         var current = values, currentShape = shape
-        let fill = T(extrapolation)
         for axis in tables.keys.sorted() {
             let table = tables[axis]!
-            let weights = table.weights.map { T($0) }
             let outer = currentShape[..<axis].reduce(1, *), inner = currentShape[(axis + 1)...].reduce(1, *)
-            let inputSize = currentShape[axis], outputSize = outputShape[axis], taps = table.taps
-            var next = [T](repeating: 0, count: outer * outputSize * inner)
-            current.withUnsafeBufferPointer { sourceBuffer in
-                next.withUnsafeMutableBufferPointer { destinationBuffer in
-                    guard let sourceBase = sourceBuffer.baseAddress, let destinationBase = destinationBuffer.baseAddress else { return }
-                    for block in 0..<outer {
-                        let source = sourceBase + block * inputSize * inner
-                        for position in 0..<outputSize {
-                            let destination = destinationBase + (block * outputSize + position) * inner
-                            if table.extrapolated[position] {
-                                destination.update(repeating: fill, count: inner)
-                                continue
-                            }
-                            let first = position * taps
-                            if inner == 1 {
-                                var sum: T = 0
-                                for tap in 0..<taps { sum += weights[first + tap] * source[table.indices[first + tap]] }
-                                destination[0] = sum
-                            } else {
-                                for tap in 0..<taps {
-                                    let weight = weights[first + tap]
-                                    let row = source + table.indices[first + tap] * inner
-                                    for j in 0..<inner { destination[j] += weight * row[j] }
-                                }
-                            }
+            var next = [T](repeating: 0, count: outer * outputShape[axis] * inner)
+            let weights = table.weights.map { T($0) }
+            current.withUnsafeBufferPointer { source in
+                next.withUnsafeMutableBufferPointer { destination in
+                    weights.withUnsafeBufferPointer { weightBuffer in
+                        table.indices.withUnsafeBufferPointer { indexBuffer in
+                            pass(AxisPass(
+                                outer: outer, inputSize: currentShape[axis], outputSize: outputShape[axis], inner: inner,
+                                taps: table.taps, weights: weightBuffer.baseAddress!, indices: indexBuffer.baseAddress!),
+                                source: source.baseAddress!, destination: destination.baseAddress!)
                         }
                     }
                 }
             }
+            if table.extrapolated.contains(true) {
+                let fill = T(extrapolation)
+                for block in 0..<outer {
+                    for position in 0..<outputShape[axis] where table.extrapolated[position] {
+                        let start = (block * outputShape[axis] + position) * inner
+                        for j in start..<(start + inner) { next[j] = fill }
+                    }
+                }
+            }
             current = next
-            currentShape[axis] = outputSize
+            currentShape[axis] = outputShape[axis]
         }
         return current
+    }
+
+    /// One axis of a separable resize: `[outer, inputSize, inner]` to `[outer, outputSize, inner]`.
+    private struct AxisPass<T> {
+        var outer: Int
+        var inputSize: Int
+        var outputSize: Int
+        var inner: Int
+        var taps: Int
+        var weights: UnsafePointer<T>
+        var indices: UnsafePointer<Int>
+    }
+
+    /// The weighted sums of one axis pass into a zeroed destination. With `inner == 1` (the last
+    /// axis) each output is a short dot product; otherwise whole contiguous rows are blended.
+    private static func pass<T: ReferenceFloatingScalar>(_ p: AxisPass<T>, source: UnsafePointer<T>, destination: UnsafeMutablePointer<T>) {
+        for block in 0..<p.outer {
+            let input = source + block * p.inputSize * p.inner
+            let output = destination + block * p.outputSize * p.inner
+            if p.inner == 1 {
+                if p.taps == 2 {
+                    for position in 0..<p.outputSize {
+                        let w = p.weights + 2 * position, index = p.indices + 2 * position
+                        output[position] = w[0] * input[index[0]] + w[1] * input[index[1]]
+                    }
+                } else {
+                    for position in 0..<p.outputSize {
+                        var sum: T = 0
+                        for tap in 0..<p.taps { sum += p.weights[position * p.taps + tap] * input[p.indices[position * p.taps + tap]] }
+                        output[position] = sum
+                    }
+                }
+                continue
+            }
+            for position in 0..<p.outputSize {
+                let row = output + position * p.inner
+                for tap in 0..<p.taps {
+                    let weight = p.weights[position * p.taps + tap]
+                    let sourceRow = input + p.indices[position * p.taps + tap] * p.inner
+                    for j in 0..<p.inner { row[j] += weight * sourceRow[j] }
+                }
+            }
+        }
     }
 }

@@ -42,6 +42,12 @@ enum Softmax: String, CaseIterable {
         var output = Tensor(uninitialized: F.dataType, shape: x.shape)
         x.withUnsafeBufferPointer(of: F.self) { input in
             output.withUnsafeMutableBufferPointer(of: F.self) { result in
+                if inner == 1 {
+                    for o in 0..<outer {
+                        normalizeLine(input.baseAddress! + o * length, result.baseAddress! + o * length, length: length)
+                    }
+                    return
+                }
                 // Per-line maxima and sums for one outer block; the inner loops run over
                 // contiguous memory even when the axis is not the last one.
                 var maxima = [F](repeating: 0, count: inner)
@@ -80,6 +86,31 @@ enum Softmax: String, CaseIterable {
             }
         }
         return output
+    }
+
+    /// One contiguous line (the common case: the axis is the last one).
+    @inline(__always)
+    private func normalizeLine<F: FloatElement>(_ source: UnsafePointer<F>, _ target: UnsafeMutablePointer<F>, length: Int) {
+        var maximum = source[0]
+        for k in 1..<max(length, 1) where source[k] > maximum || source[k].isNaN { maximum = source[k] }
+        switch self {
+        case .Hardmax:
+            hardmax(source, target, maxima: [maximum], length: length, inner: 1)
+        case .Softmax:
+            var sum: F = 0
+            for k in 0..<length {
+                let e = F.exp(source[k] - maximum)
+                target[k] = e
+                sum += e
+            }
+            for k in 0..<length { target[k] /= sum }
+        case .LogSoftmax:
+            var sum: F = 0
+            for k in 0..<length { sum += F.exp(source[k] - maximum) }
+            // Subtract the maximum first: folding it into log(sum) would lose precision for large inputs.
+            let logSum = F.log(sum)
+            for k in 0..<length { target[k] = (source[k] - maximum) - logSum }
+        }
     }
 
     /// 1 at the first maximum of each line, 0 elsewhere.

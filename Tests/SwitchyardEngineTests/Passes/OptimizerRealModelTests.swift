@@ -7,7 +7,7 @@ import SwitchyardTensor
 /// The optimizer on real exports (PaddleOCR via paddle2onnx, an Ultralytics YOLOv8 detector),
 /// which keep weights in Constant nodes, decompose HardSwish, and build shapes at run time.
 /// The files are the example models that scripts/fetch-models.sh puts in models/.
-@Suite(.serialized) struct OptimizedRealModelTests {
+@Suite(.serialized) struct OptimizerRealModelTests {
     typealias Kit = PassTestKit
 
     static let models: [(path: String, input: [Int])] = [
