@@ -111,6 +111,7 @@ final class GraphProgram: Sendable {
             steps.append((node, opset, kernel, inputs, outputs, subprograms))
         }
         if !unsupported.isEmpty { throw .unsupportedOperators(unsupported) }
+        try AttributeValidation.check(graph)
 
         for output in graph.outputs where !defined.contains(output.name) {
             guard outerNames.contains(output.name) else {
