@@ -24,7 +24,11 @@ struct RealModelTests {
     static let cases: [Case] = [
         Case(file: "ch_ppocr_mobile_v2.0_cls_infer.onnx", input: "x", shape: [2, 3, 48, 192]),
         Case(file: "ch_PP-OCRv4_rec_infer.onnx", input: "x", shape: [1, 3, 48, 320]),
-        Case(file: "ch_PP-OCRv4_det_infer.onnx", input: "x", shape: [1, 3, 320, 320]),
+        // The detector's probability map comes out of ~60 convolutions and two transposed
+        // convolutions; oneDNN's blocked accumulation order differs from ONNX Runtime's MLAS,
+        // and seen over fresh random inputs the normalized error reaches 7e-4 (the reference
+        // kernels stay under 1e-4 on the same inputs).
+        Case(file: "ch_PP-OCRv4_det_infer.onnx", input: "x", shape: [1, 3, 320, 320], tolerance: 1e-3),
         Case(file: "yolov8n-320.onnx", input: "images", shape: [1, 3, 320, 320]),
     ]
 
