@@ -17,6 +17,9 @@ import SwitchyardEngine
                      "test_attention_4d_causal_padded_kv_bf16_expanded", "test_attention_4d_padded_kv_bf16_expanded"] {
             failures[name] = "one bf16/fp16 unit in the last place: the expanded graph's intermediates are rounded differently from ONNX's NumPy reference"
         }
+        for name in ["test_dft_inverse", "test_dft_inverse_opset19"] {
+            failures[name] = "an exactly-zero element: the engine's double-precision DFT gives 3e-15, ONNX's file holds float32 noise (1.9e-7), just past atol 1e-7"
+        }
         return failures
     }()
 

@@ -20,6 +20,8 @@ struct DNNLPlanCache: Sendable {
     private var entries: [(key: DNNLPlanKey, plan: DNNLCachedPlan)] = []
     /// oneDNN implementations of the most recently used plan (empty when it fell back).
     private(set) var latestImplementations: [String] = []
+    /// Why the most recently used plan fell back to the reference kernels (nil when it did not).
+    private(set) var latestFallbackReason: String?
 
     mutating func lookup(_ key: DNNLPlanKey) -> DNNLCachedPlan? {
         guard let index = entries.firstIndex(where: { $0.key == key }) else { return nil }
@@ -39,10 +41,13 @@ struct DNNLPlanCache: Sendable {
     var count: Int { entries.count }
 
     private mutating func note(_ plan: DNNLCachedPlan) {
-        if case .dnnl(let compiled) = plan {
+        switch plan {
+        case .dnnl(let compiled):
             latestImplementations = compiled.implementationNames
-        } else {
+            latestFallbackReason = nil
+        case .reference(let reason):
             latestImplementations = []
+            latestFallbackReason = reason
         }
     }
 }

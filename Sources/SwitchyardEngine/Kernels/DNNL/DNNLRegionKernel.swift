@@ -68,6 +68,8 @@ public final class DNNLRegionKernel: Sendable {
     /// oneDNN implementation names of the most recently used plan, one per primitive (reorders
     /// included); empty before the first run or when that run fell back to reference kernels.
     public var implementationNames: [String] { cache.withLock { $0.latestImplementations } }
+    /// Why the most recent call ran the reference kernels instead (nil when oneDNN ran).
+    public var fallbackReason: String? { cache.withLock { $0.latestFallbackReason } }
 
     /// Number of plans cached (one per input shape seen, up to `DNNLPlanCache.capacity`).
     public var cachedPlanCount: Int { cache.withLock { $0.count } }
