@@ -10,6 +10,15 @@ struct ActivationMatch {
     let output: String
     /// Indices of the nodes the pattern consists of.
     let nodes: Set<Int>
+
+    /// Extends a fusion `pattern` with this activation: adds its nodes, moves the pattern's
+    /// `output` past it and describes it in `parts` (for the optimization report).
+    func absorb(into pattern: inout Set<Int>, output: inout String, parts: inout [String]) -> FusedActivation {
+        pattern.formUnion(nodes)
+        output = self.output
+        parts.append("\(activation.name) activation (\(nodes.count) node\(nodes.count == 1 ? "" : "s"))")
+        return activation
+    }
 }
 
 enum ActivationMatcher {

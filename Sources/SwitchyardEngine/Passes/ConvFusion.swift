@@ -53,13 +53,8 @@ public struct ConvFusion: GraphPass {
                 }
             }
         }
-        var activation: FusedActivation?
-        if let match = ActivationMatcher.match(current, in: graph, usage: usage, allowed: activations) {
-            activation = match.activation
-            pattern.formUnion(match.nodes)
-            current = match.output
-            parts.append("\(match.activation.name) activation (\(match.nodes.count) node\(match.nodes.count == 1 ? "" : "s"))")
-        }
+        let activation = ActivationMatcher.match(current, in: graph, usage: usage, allowed: activations)?
+            .absorb(into: &pattern, output: &current, parts: &parts)
         guard pattern.count > 1 else { return nil }
 
         var inputs = Array(conv.inputs.prefix(3))
