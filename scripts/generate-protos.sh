@@ -1,5 +1,8 @@
 #!/usr/bin/env bash
-# Regenerates Sources/SwitchyardONNX/Generated/*.pb.swift from Sources/SwitchyardONNX/Schema/*.proto.
+# Regenerates the committed Swift code of each protobuf schema:
+#   Sources/SwitchyardONNX/Schema/*.proto                 -> Sources/SwitchyardONNX/Generated/ (internal)
+#   Sources/SwitchyardServing/Repository/Schema/*.proto   -> .../Repository/Generated/ (public: the
+#     model configuration is part of the serving API)
 #
 # Needs `protoc` (Debian: protobuf-compiler) and swift-protobuf's `protoc-gen-swift` at the
 # version Package.swift depends on. The plugin is found, in order: $PROTOC_GEN_SWIFT, on PATH
@@ -9,8 +12,6 @@ set -euo pipefail
 
 SWIFT_PROTOBUF_VERSION=1.39.0
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-SCHEMA_DIR="$ROOT/Sources/SwitchyardONNX/Schema"
-OUT_DIR="$ROOT/Sources/SwitchyardONNX/Generated"
 CACHE_DIR="$ROOT/.cache"
 SWIFT_PROTOBUF_SOURCE="${SWIFT_PROTOBUF_SOURCE:-https://github.com/apple/swift-protobuf.git}"
 if [[ -d /opt/swift-packages/apple/swift-protobuf.git ]]; then
@@ -47,12 +48,20 @@ find_plugin() {
 }
 
 PLUGIN="$(find_plugin)"
-mkdir -p "$OUT_DIR"
-rm -f "$OUT_DIR"/*.pb.swift
-protoc \
-    --plugin=protoc-gen-swift="$PLUGIN" \
-    --proto_path="$SCHEMA_DIR" \
-    --swift_out="$OUT_DIR" \
-    --swift_opt=Visibility=Internal \
-    "$SCHEMA_DIR"/*.proto
-echo "generated: $(cd "$OUT_DIR" && ls *.pb.swift | tr '\n' ' ')"
+
+# generate SCHEMA_DIR OUT_DIR VISIBILITY
+generate() {
+    local schema_dir="$ROOT/$1" out_dir="$ROOT/$2" visibility="$3"
+    mkdir -p "$out_dir"
+    rm -f "$out_dir"/*.pb.swift
+    protoc \
+        --plugin=protoc-gen-swift="$PLUGIN" \
+        --proto_path="$schema_dir" \
+        --swift_out="$out_dir" \
+        --swift_opt=Visibility="$visibility" \
+        "$schema_dir"/*.proto
+    echo "generated: $(cd "$out_dir" && ls *.pb.swift | tr '\n' ' ')"
+}
+
+generate Sources/SwitchyardONNX/Schema Sources/SwitchyardONNX/Generated Internal
+generate Sources/SwitchyardServing/Repository/Schema Sources/SwitchyardServing/Repository/Generated Public

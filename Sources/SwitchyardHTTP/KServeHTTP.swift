@@ -1,0 +1,2 @@
+/// The KServe v2 / Open Inference Protocol HTTP frontend (Hummingbird 2).
+public enum KServeHTTP {}
