@@ -178,18 +178,86 @@ import SwitchyardTensor
         }
     }
 
-    /// Whatever the text, parsing answers or throws `ServingError`; it never traps.
-    @Test func randomTextNeverCrashes() {
+    /// Text-format spellings swift-protobuf accepts must read the same through the parser (its
+    /// own syntax check must not reject valid files).
+    @Test func acceptsEveryTextFormatSpellingTheDecoderDoes() throws {
+        let texts = [
+            "max_batch_size: 0x10; name: 'a\\'b' \"c\"",
+            "4: 8\n1: \"by-number\"",
+            "input: [ ] output [] dims_unused_comment: 1 # trailing",
+            "input < name: \"x\" dims: -1 dims: [ 3 , 4 ] data_type: 11 >, output { name: \"y\" data_type: TYPE_BF16 }",
+            "dynamic_batching { preserve_ordering: True preferred_batch_size: 2; priority_levels: 0x2 default_priority_level: 1 }",
+            "instance_group: [ < count: 1 >, { kind: KIND_CPU } ]",
+            "parameters [ { key: \"a\" value: { string_value: \"\\x41\\n\" } }, { key: 'b', value < > } ]",
+            "max_batch_size:-0\n\n\t  #only comments after\n#\n",
+            "version_policy{latest{num_versions:3}}",
+        ]
+        for text in texts {
+            let expected = try? ModelConfigParser.decode(text)
+            let parsed = try? ModelConfigParser.parse(text, file: "m/config.pbtxt")
+            if text.contains("dims_unused_comment") {
+                #expect(parsed?.warnings.map(\.field) == ["dims_unused_comment"], "\(text)")
+                continue
+            }
+            #expect(expected != nil, "swift-protobuf rejects \(text)")
+            #expect(parsed?.config == expected, "\(text)")
+            #expect(parsed?.warnings.isEmpty == true, "\(text)")
+        }
+        let config = try ModelConfigParser.parse(Self.tritonStyleConfig, file: "cls/config.pbtxt").config
+        #expect(try ModelConfigParser.parse(config.textFormatString(), file: "cls/config.pbtxt").config == config)
+    }
+
+    @Test func unknownFieldsBetweenSeparatorsAreCutCleanly() throws {
+        let text = "instance_group [ { count: 2, secondary_devices [ { kind: KIND_NVDLA } ], kind: KIND_CPU } ]; max_batch_size: 2, model_warmup: [], name: \"m\""
+        let parsed = try ModelConfigParser.parse(text, file: "m/config.pbtxt")
+        #expect(parsed.warnings.map(\.field) == ["instance_group.secondary_devices", "model_warmup"])
+        #expect(parsed.config.instanceGroup.map(\.kind) == [.cpu] && parsed.config.maxBatchSize == 2 && parsed.config.name == "m")
+    }
+
+    @Test func aBadValueIsFoundBesideUnknownFields() {
+        let text = "model_warmup [ { name: \"w\" } ]\ninput [ { name: \"x\" extra_thing: 1 dims: [ 1, two ] } ]\n"
+        RepositoryTestKit.expectError("m/config.pbtxt:2: field 'input.dims': not a valid number for this field (wrong type or out of range) in `dims: [ 1, two ]`") {
+            () throws(ServingError) in _ = try ModelConfigParser.parse(text, file: "m/config.pbtxt")
+        }
+    }
+
+    /// Whatever the text, parsing answers or throws `ServingError`, never traps; and where
+    /// swift-protobuf decodes the text, the parser reads the same config with no warnings.
+    @Test func randomTextNeverCrashesAndAgreesWithTheDecoder() {
         var generator = SplitMix64(seed: 7)
-        let pieces = ["name", ":", "\"x\"", "{", "}", "[", "]", "<", ">", ",", ";", "-", "1", "0x1F", "1e-5", "inf",
-                      "input", "dims", "data_type", "TYPE_FP32", "dynamic_batching", "'s'", "#c\n", "\n", " ", "[a.b]"]
-        for _ in 0..<400 {
-            let text = (0..<Int.random(in: 1...24, using: &generator)).map { _ in pieces.randomElement(using: &generator)! }.joined()
+        let fields = ["max_batch_size: 4", "name: \"m\"", "input [ { name: \"x\" dims: [1, -2] } ]", "output: { name: 'y' data_type: TYPE_INT8 }",
+                      "dynamic_batching { preferred_batch_size: [1] default_queue_policy < max_queue_size: 0x3 > }",
+                      "instance_group { count: 2 }", "version_policy < all {} >", "parameters { key: \"k\" value { string_value: \"v\" } }",
+                      "model_warmup [ { name: \"w\" } ]", "4: 2"]
+        let separators = [" ", "\n", ", ", "; ", " # c\n", ""]
+        let noise = ["{", "}", "[", "]", "<", ">", ":", ",", "\"", "'", "-", "#", "x", "1", "\n", "[a.b]", "e", "."]
+        var agreed = 0
+        for _ in 0..<2000 {
+            var text = (0..<Int.random(in: 1...5, using: &generator)).map { _ in
+                fields.randomElement(using: &generator)! + separators.randomElement(using: &generator)!
+            }.joined()
+            if Bool.random(using: &generator), !text.isEmpty {
+                var characters = Array(text)
+                let index = Int.random(in: 0..<characters.count, using: &generator)
+                if Bool.random(using: &generator) {
+                    characters.remove(at: index)
+                } else {
+                    characters.insert(contentsOf: noise.randomElement(using: &generator)!, at: index)
+                }
+                text = String(characters)
+            }
+            let expected = try? ModelConfigParser.decode(text)
             do {
-                _ = try ModelConfigParser.parse(text, file: "fuzz/config.pbtxt")
+                let parsed = try ModelConfigParser.parse(text, file: "fuzz/config.pbtxt")
+                if let expected {
+                    #expect(parsed.config == expected && parsed.warnings.isEmpty, "\(text.debugDescription)")
+                    agreed += 1
+                }
             } catch {
+                #expect(expected == nil, "the parser rejects what swift-protobuf reads: \(text.debugDescription) -> \(error.message)")
                 #expect(error.message.hasPrefix("fuzz/config.pbtxt"), "\(text) -> \(error.message)")
             }
         }
+        #expect(agreed > 200, "the generator must produce valid configs too")
     }
 }

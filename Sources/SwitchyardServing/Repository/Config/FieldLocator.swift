@@ -15,9 +15,10 @@ struct FieldLocator {
 
     /// Every unknown field, outermost only (nothing is reported inside an unknown field).
     ///
-    /// A field's *name* is probed with an empty value (`name {}` for messages), so the probe
-    /// fails with `unknownField` only when the name itself is unknown — even inside a map entry,
-    /// whose decoder reports a missing key or value only after reading the probed name.
+    /// A field's *name* is probed as `name: 0`: the decoder throws `unknownField` on reading an
+    /// unknown name, before any value; a known field of any type reads `0` (numbers, enums,
+    /// bools) or fails otherwise (`malformedText` for strings and messages). Inside a map entry
+    /// a missing key or value is reported only at its end, after the probed name.
     func unknownFields() -> [Located] {
         var found: [Located] = []
         collectUnknown(outline.entries, ancestors: [], into: &found)
@@ -26,12 +27,7 @@ struct FieldLocator {
 
     private func collectUnknown(_ entries: [TextFormatOutline.Entry], ancestors: [String], into found: inout [Located]) {
         for entry in entries {
-            let probe: String
-            switch entry.value {
-            case .leaf: probe = outline.source(of: entry)
-            case .message, .messageList: probe = "\(entry.name) {}"
-            }
-            if let error = failure(wrap(probe, in: ancestors)),
+            if let error = failure(wrap("\(entry.name): 0", in: ancestors)),
                (error as? TextFormatDecodingError) == .unknownField {
                 found.append(Located(entry: entry, path: path(ancestors, entry), error: error))
                 continue

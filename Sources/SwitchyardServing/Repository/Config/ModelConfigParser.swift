@@ -97,7 +97,7 @@ public enum ModelConfigParser {
         case .conflictingOneOf:
             return "conflicts with another field of the same group (only one of dynamic_batching/ensemble_scheduling, or of latest/all/specific, may be set)"
         case .messageDepthLimit: return "messages nested too deeply"
-        case .unknownField: return "unknown field"
+        case .unknownField: return "malformed value (the decoder read part of it as another field)"
         default: return "cannot be decoded (\(error))"
         }
     }

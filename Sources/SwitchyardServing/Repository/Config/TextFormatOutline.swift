@@ -205,21 +205,44 @@ private struct Parser {
             return
         }
         if c == UInt8(ascii: "-") { p += 1 }
-        let start = p
-        guard let first = current, isLetter(first) || isDigit(first) || first == UInt8(ascii: ".") || first == UInt8(ascii: "_") else {
+        guard let first = current else { throw error("expected a value for '\(field)', found the end of the file") }
+        if isLetter(first) || first == UInt8(ascii: "_") {
+            while let c = current, isLetter(c) || isDigit(c) || c == UInt8(ascii: "_") { p += 1 }
+        } else if isDigit(first) || first == UInt8(ascii: ".") {
+            parseNumber()
+        } else {
             throw error("expected a value for '\(field)', found \(describeCurrent())")
         }
-        let isHex = first == UInt8(ascii: "0") && p + 1 < bytes.count && (bytes[p + 1] | 0x20) == UInt8(ascii: "x")
-        while let c = current {
-            if isLetter(c) || isDigit(c) || c == UInt8(ascii: "_") || c == UInt8(ascii: ".") {
-                p += 1
-            } else if (c == UInt8(ascii: "-") || c == UInt8(ascii: "+")), !isHex, p > start,
-                      (bytes[p - 1] | 0x20) == UInt8(ascii: "e"), isDigit(first) || first == UInt8(ascii: ".") {
-                p += 1
-            } else {
-                break
+    }
+
+    /// `0x1F`, `12`, `1.5e-3f`: where swift-protobuf's number scanners stop, so the next field
+    /// starts where its decoder sees it (`4max_batch_size: 2` is two fields to it).
+    private mutating func parseNumber() {
+        if bytes[p] == UInt8(ascii: "0"), p + 1 < bytes.count, (bytes[p + 1] | 0x20) == UInt8(ascii: "x") {
+            p += 2
+            while let c = current, isDigit(c) || ((c | 0x20) >= UInt8(ascii: "a") && (c | 0x20) <= UInt8(ascii: "f")) { p += 1 }
+            return
+        }
+        skipDigits()
+        if current == UInt8(ascii: ".") {
+            p += 1
+            skipDigits()
+        }
+        if let e = current, (e | 0x20) == UInt8(ascii: "e") {
+            var q = p + 1
+            if q < bytes.count, bytes[q] == UInt8(ascii: "+") || bytes[q] == UInt8(ascii: "-") { q += 1 }
+            if q < bytes.count, isDigit(bytes[q]) {
+                p = q
+                skipDigits()
             }
         }
+        if let f = current, (f | 0x20) == UInt8(ascii: "f"), !(p + 1 < bytes.count && (isLetter(bytes[p + 1]) || isDigit(bytes[p + 1]) || bytes[p + 1] == UInt8(ascii: "_"))) {
+            p += 1
+        }
+    }
+
+    private mutating func skipDigits() {
+        while let c = current, isDigit(c) { p += 1 }
     }
 
     private mutating func parseString() throws(SyntaxError) {
@@ -228,7 +251,7 @@ private struct Parser {
         p += 1
         while let c = current {
             if c == quote { p += 1; return }
-            if c == 0x0A { break }
+            if c == 0x0A || c == 0x0D { break }
             p += c == UInt8(ascii: "\\") ? 2 : 1
         }
         throw error("unterminated string", at: start)
