@@ -27,8 +27,7 @@ struct KServeErrorMiddleware<Context: RequestContext>: RouterMiddleware {
         } catch let error as HTTPError {
             let message = error.body ?? "\(error.status.reasonPhrase) (\(request.method) \(request.uri.path))"
             return KServeResponse.error(message, status: error.status)
-        } catch let error as NIOTooManyBytesError {
-            _ = error
+        } catch is NIOTooManyBytesError {
             return KServeResponse.error("request body exceeds the server's limit", status: .contentTooLarge)
         } catch let error as any HTTPResponseError {
             return KServeResponse.error("\(error)", status: error.status)

@@ -1,5 +1,6 @@
 import Hummingbird
 import HummingbirdTesting
+import NIOCore
 import Testing
 @testable import SwitchyardHTTP
 import SwitchyardServing

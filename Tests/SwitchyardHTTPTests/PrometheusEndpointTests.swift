@@ -8,16 +8,17 @@ import Testing
 @Suite struct PrometheusEndpointTests {
     @Test func servesRecordedMetricsAndProcessGauges() async throws {
         let registry = PrometheusCollectorRegistry()
-        let factory = PrometheusEndpoint.makeFactory(registry: registry)
+        let factory = PrometheusEndpoint.makeFactory(registry: registry, histogramBuckets: ["switchyard_batch_size": [1, 2, 4, 8]])
         // Record through swift-metrics' API with an explicit factory (the global bootstrap can
         // happen only once per process, so tests do not use it).
         let success = Counter(label: "switchyard_inference_request_success", dimensions: [("model", "affine"), ("version", "1")],
                               factory: factory)
         success.increment(by: 3)
-        let batch = Recorder(label: "switchyard_inference_batch_size", dimensions: [("model", "affine")], aggregate: true, factory: factory)
+        let batch = Recorder(label: "switchyard_batch_size", dimensions: [("model", "affine")], aggregate: true, factory: factory)
         batch.record(4)
-        let queue = Timer(label: "switchyard_inference_queue_duration", dimensions: [("model", "affine")], factory: factory)
-        queue.recordMicroseconds(700)
+        let queue = Recorder(label: "switchyard_inference_queue_duration_us", dimensions: [("model", "affine")], aggregate: true,
+                             factory: factory)
+        queue.record(700)
 
         let app = Application(router: PrometheusEndpoint.router(registry: registry))
         try await app.test(.router) { client in
@@ -26,8 +27,8 @@ import Testing
             #expect(response.headers[.contentType]?.hasPrefix("text/plain; version=0.0.4") == true)
             let text = String(buffer: response.body)
             #expect(text.contains(#"switchyard_inference_request_success{model="affine",version="1"} 3"#))
-            #expect(text.contains(#"switchyard_inference_batch_size_bucket{model="affine",le="4.0"} 1"#))
-            #expect(text.contains(#"switchyard_inference_queue_duration_bucket{model="affine",le="0.001"} 1"#))
+            #expect(text.contains(#"switchyard_batch_size_bucket{model="affine",le="4.0"} 1"#))
+            #expect(text.contains(#"switchyard_inference_queue_duration_us_bucket{model="affine",le="1000.0"} 1"#))
             let rss = try #require(Self.value(of: "process_resident_memory_bytes", in: text))
             #expect(rss > 1 << 20)
             let cpu = try #require(Self.value(of: "process_cpu_seconds_total", in: text))

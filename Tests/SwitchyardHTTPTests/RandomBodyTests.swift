@@ -29,7 +29,9 @@ import Testing
             case 1: bytes.insert(contentsOf: tokens.randomElement(using: &generator)!, at: position)
             case 2: bytes = Array(bytes.prefix(position))
             case 3 where !bytes.isEmpty: bytes.remove(at: position)
-            case 4: bytes.insert(contentsOf: bytes[position...].prefix(20), at: position)
+            case 4:
+                let repeated = Array(bytes[position...].prefix(20))
+                bytes.insert(contentsOf: repeated, at: position)
             default:
                 // Swap one digit for another: often still valid, exercising the 200 path too.
                 if let digit = bytes.indices.filter({ bytes[$0] >= 0x30 && bytes[$0] <= 0x39 }).randomElement(using: &generator) {

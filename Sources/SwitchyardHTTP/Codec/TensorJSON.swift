@@ -17,7 +17,7 @@ enum TensorJSON {
         }
         let context = Context(input: input, dataType: dataType)
         switch dataType {
-        case .bool: return try fill(data, shape, context) { if case .bool(let b) = $0 { b } else { nil } }
+        case .bool: return try fill(data, shape, context, boolean)
         case .uint8: return try fill(data, shape, context, integer(UInt8.self))
         case .uint16: return try fill(data, shape, context, integer(UInt16.self))
         case .uint32: return try fill(data, shape, context, integer(UInt32.self))
@@ -26,10 +26,10 @@ enum TensorJSON {
         case .int16: return try fill(data, shape, context, integer(Int16.self))
         case .int32: return try fill(data, shape, context, integer(Int32.self))
         case .int64: return try fill(data, shape, context, integer(Int64.self))
-        case .float16: return try fill(data, shape, context) { finite($0).flatMap { finiteOrNil(Float16($0)) } }
-        case .bfloat16: return try fill(data, shape, context) { finite($0).flatMap { finiteOrNil(Float($0)).map(BFloat16.init) } }
-        case .float32: return try fill(data, shape, context) { finite($0).flatMap { finiteOrNil(Float($0)) } }
-        case .float64: return try fill(data, shape, context) { finite($0) }
+        case .float16: return try fill(data, shape, context, float16)
+        case .bfloat16: return try fill(data, shape, context, bfloat16)
+        case .float32: return try fill(data, shape, context, float32)
+        case .float64: return try fill(data, shape, context, finite)
         case .string:
             var strings: [String] = []
             strings.reserveCapacity(count)
@@ -84,7 +84,7 @@ enum TensorJSON {
         _ data: JSONValue, _ shape: [Int], _ context: Context, _ convert: (JSONValue) -> T?
     ) throws(ServingError) -> Tensor {
         var tensor = Tensor(uninitialized: T.dataType, shape: shape)
-        let result = tensor.withUnsafeMutableBufferPointer(of: T.self) { buffer in
+        let result = tensor.withUnsafeMutableBufferPointer(of: T.self) { buffer -> Result<Void, ServingError> in
             var index = 0
             return Result { () throws(ServingError) in try store(data, buffer, &index, context, convert) }
         }
@@ -124,6 +124,23 @@ enum TensorJSON {
             default: nil
             }
         }
+    }
+
+    private static func boolean(_ value: JSONValue) -> Bool? {
+        if case .bool(let flag) = value { return flag }
+        return nil
+    }
+
+    private static func float16(_ value: JSONValue) -> Float16? {
+        finite(value).flatMap { finiteOrNil(Float16($0)) }
+    }
+
+    private static func bfloat16(_ value: JSONValue) -> BFloat16? {
+        finite(value).flatMap { finiteOrNil(Float($0)) }.map(BFloat16.init)
+    }
+
+    private static func float32(_ value: JSONValue) -> Float? {
+        finite(value).flatMap { finiteOrNil(Float($0)) }
     }
 
     private static func finite(_ value: JSONValue) -> Double? {

@@ -308,7 +308,7 @@ struct JSONParser {
     }
 
     private mutating func expectLiteral(_ literal: StaticString) throws(JSONParseError) {
-        let count = literal.utf8CodeUnitsCount
+        let count = literal.utf8CodeUnitCount
         guard index + count <= bytes.count else { throw error("truncated literal (truncated body?)") }
         for offset in 0..<count where bytes[index + offset] != literal.utf8Start[offset] {
             throw error("unexpected \(describeByte()) where a value was expected")

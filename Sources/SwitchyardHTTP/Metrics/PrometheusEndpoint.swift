@@ -1,6 +1,7 @@
 import Metrics
 import Hummingbird
 import Logging
+import NIOCore
 import Prometheus
 import ServiceLifecycle
 
@@ -46,22 +47,28 @@ public struct PrometheusEndpoint: Service {
 
     /// Makes `registry` the backend of swift-metrics for the whole process. Call once, at start,
     /// before any metric is created (swift-metrics allows one bootstrap per process).
-    /// Histograms of batch sizes get power-of-two buckets; durations use seconds buckets from
-    /// 100 µs to 10 s.
-    public static func bootstrapMetricsSystem(registry: PrometheusCollectorRegistry) {
-        MetricsSystem.bootstrap(makeFactory(registry: registry))
+    ///
+    /// - Parameter histogramBuckets: buckets per metric label for the aggregating `Recorder`s
+    ///   (the batcher's µs durations and batch size: pass its `MetricNames` buckets); other
+    ///   recorders get microsecond buckets from 50 µs to 10 s.
+    public static func bootstrapMetricsSystem(registry: PrometheusCollectorRegistry, histogramBuckets: [String: [Double]] = [:]) {
+        MetricsSystem.bootstrap(makeFactory(registry: registry, histogramBuckets: histogramBuckets))
     }
 
     /// The swift-metrics factory `bootstrapMetricsSystem` installs (exposed for tests, which
     /// cannot bootstrap the global system more than once).
-    public static func makeFactory(registry: PrometheusCollectorRegistry) -> PrometheusMetricsFactory {
+    public static func makeFactory(registry: PrometheusCollectorRegistry, histogramBuckets: [String: [Double]] = [:]) -> PrometheusMetricsFactory {
         var factory = PrometheusMetricsFactory(registry: registry)
-        factory.defaultDurationHistogramBuckets = [
-            .microseconds(100), .microseconds(250), .microseconds(500), .milliseconds(1), .milliseconds(2.5),
-            .milliseconds(5), .milliseconds(10), .milliseconds(25), .milliseconds(50), .milliseconds(100),
-            .milliseconds(250), .milliseconds(500), .seconds(1), .seconds(2.5), .seconds(10),
+        factory.defaultValueHistogramBuckets = [
+            50, 100, 250, 500, 1_000, 2_500, 5_000, 10_000, 25_000, 50_000, 100_000, 250_000, 500_000,
+            1_000_000, 2_500_000, 10_000_000,
         ]
-        factory.defaultValueHistogramBuckets = [1, 2, 4, 8, 16, 32, 64, 128, 256]
+        factory.valueHistogramBuckets = histogramBuckets
+        factory.defaultDurationHistogramBuckets = [
+            .microseconds(100), .microseconds(250), .microseconds(500), .milliseconds(1), .microseconds(2500),
+            .milliseconds(5), .milliseconds(10), .milliseconds(25), .milliseconds(50), .milliseconds(100),
+            .milliseconds(250), .milliseconds(500), .seconds(1), .milliseconds(2500), .seconds(10),
+        ]
         return factory
     }
 }
