@@ -1,5 +1,6 @@
 import CompressNIO
 import Foundation
+import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
 import NIOCore
@@ -103,7 +104,8 @@ import Testing
 
     @Test func gzipAndDeflateBodies() async throws {
         let x = randomFloats(8, seed: 314)
-        let header = #"{"inputs":[{"name":"x","shape":[2,4],"datatype":"FP32","parameters":{"binary_data_size":32}}],"outputs":[{"name":"relu"}]}"#
+        let header = #"{"inputs":[{"name":"x","shape":[2,4],"datatype":"FP32","parameters":{"binary_data_size":32}}],"#
+            + #""outputs":[{"name":"relu","parameters":{"binary_data":true}}]}"#
         let body = binaryBody(json: header, tensors: [littleEndianBytes(x)])
         try await RouterHarness.run { client in
             for (name, algorithm) in [("gzip", CompressionAlgorithm.gzip()), ("deflate", .deflate())] {

@@ -30,7 +30,7 @@ import Testing
             #expect(text.contains(#"switchyard_batch_size_bucket{model="affine",le="4.0"} 1"#))
             #expect(text.contains(#"switchyard_inference_queue_duration_us_bucket{model="affine",le="1000.0"} 1"#))
             let rss = try #require(Self.value(of: "process_resident_memory_bytes", in: text))
-            #expect(rss > 1 << 20)
+            #expect(rss > Double(1 << 20))
             let cpu = try #require(Self.value(of: "process_cpu_seconds_total", in: text))
             #expect(cpu > 0)
             #expect(try await client.execute(uri: "/nothing", method: .get).status == .notFound)
