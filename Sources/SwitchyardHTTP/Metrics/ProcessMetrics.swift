@@ -9,9 +9,15 @@ struct ProcessMetrics: Sendable {
     private let virtualBytes: Gauge
 
     init(registry: PrometheusCollectorRegistry) {
-        cpuSeconds = registry.makeGauge(name: "process_cpu_seconds_total", help: "User and system CPU time of the process, in seconds.")
-        residentBytes = registry.makeGauge(name: "process_resident_memory_bytes", help: "Resident set size of the process, in bytes.")
-        virtualBytes = registry.makeGauge(name: "process_virtual_memory_bytes", help: "Virtual memory size of the process, in bytes.")
+        cpuSeconds = registry.makeGauge(descriptor: MetricNameDescriptor(
+            namespace: "process", metricName: "cpu", unitName: "seconds_total",
+            helpText: "User and system CPU time of the process, in seconds."))
+        residentBytes = registry.makeGauge(descriptor: MetricNameDescriptor(
+            namespace: "process", metricName: "resident_memory", unitName: "bytes",
+            helpText: "Resident set size of the process, in bytes."))
+        virtualBytes = registry.makeGauge(descriptor: MetricNameDescriptor(
+            namespace: "process", metricName: "virtual_memory", unitName: "bytes",
+            helpText: "Virtual memory size of the process, in bytes."))
     }
 
     func update() {
