@@ -96,6 +96,11 @@ import SwitchyardTensor
         #expect(specific.config.versionPolicy.specific.versions == [4, 7])
     }
 
+    @Test func aByteOrderMarkIsSkipped() throws {
+        let parsed = try ModelConfigParser.parse("\u{FEFF}name: \"m\"\nmax_batch_size: 2\n", file: "m/config.pbtxt")
+        #expect(parsed.config.name == "m" && parsed.config.maxBatchSize == 2)
+    }
+
     @Test func emptyTextIsAnEmptyConfig() throws {
         let parsed = try ModelConfigParser.parse("  # nothing but a comment\n", file: "m/config.pbtxt")
         #expect(parsed.config == Inference_ModelConfig())
