@@ -123,13 +123,17 @@ import SwitchyardTensor
             instance_group [ { count: 2 secondary_devices [ { kind: KIND_NVDLA } ] } ]
             parameters { key: "pinned" value { string_value: "false" } }
             response_cache { enable: true }
+            optimization : { execution_accelerators { cpu_execution_accelerator : [ { name : "openvino" parameters { key: "k" value: "v" } } ] } }
+            rate_limiter { resources [ { name: "R1" count: 4 } ] priority: 2 }
+            model_transaction_policy { decoupled: false }
             """
         let parsed = try ModelConfigParser.parse(text, file: "cls/config.pbtxt")
         #expect(parsed.warnings.map(\.field) == [
             "sequence_batching", "model_warmup", "optimization", "dynamic_batching.default_queue_policy.timeout_actoin",
             "dynamic_batching.priority_queue_policy.extra", "instance_group.secondary_devices", "response_cache",
+            "rate_limiter", "model_transaction_policy",
         ])
-        #expect(parsed.warnings.map(\.line) == [3, 4, 6, 9, 10, 12, 14])
+        #expect(parsed.warnings.map(\.line) == [3, 4, 6, 9, 10, 12, 14, 16, 17], "one warning per field, at its first line")
         #expect(parsed.warnings.allSatisfy { $0.file == "cls/config.pbtxt" })
         #expect(parsed.warnings[0].description.hasPrefix("cls/config.pbtxt:3: unknown field 'sequence_batching' ignored"))
         let config = parsed.config
@@ -196,6 +200,7 @@ import SwitchyardTensor
             "parameters [ { key: \"a\" value: { string_value: \"\\x41\\n\" } }, { key: 'b', value < > } ]",
             "max_batch_size:-0\n\n\t  #only comments after\n#\n",
             "version_policy{latest{num_versions:3}}",
+            "name : \"x\"\r\nmax_batch_size : 4 ;\r\n",
         ]
         for text in texts {
             let expected = try? ModelConfigParser.decode(text)
