@@ -176,6 +176,7 @@ import SwitchyardTensor
             ("name: \"cls\"\ndynamic_batching {}\nensemble_scheduling {}\n", "cls/config.pbtxt:3: field 'ensemble_scheduling': conflicts"),
             ("version_policy { latest { num_versions: 1 } all {} }\n", "cls/config.pbtxt:1: field 'version_policy.all': conflicts"),
             ("dynamic_batching: 5\n", "cls/config.pbtxt:1: field 'dynamic_batching'"),
+            ("name: \"cls\"\nmax_batch_size {\n  value: 1\n}\n", "cls/config.pbtxt:2: field 'max_batch_size':"),
         ]
         for (text, prefix) in cases {
             #expect {
