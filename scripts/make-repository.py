@@ -13,8 +13,12 @@ Models (names are what clients ask for):
   rec          PP-OCRv4 recognizer, dims fixed to [3,48,320] (the model's H and W are free).
   det          PP-OCRv4 detector, dims fixed to [3,640,640].
   yolo         YOLOv8n with no config.pbtxt: the server completes it from the ONNX model.
+  multi        A tiny model built here (needs the `onnx` package, e.g. .venv/bin/python; skipped
+               without it): x FP32 [batch, 4] -> doubled = x+x, squared = x*x, negated = -x.
+               Three outputs for requested-output subsets; exact results that make any mix-up
+               between batched requests visible.
 
-Standard library only, so it runs before any venv exists. Idempotent: the output folder is rebuilt.
+Standard library only (plus `onnx` for `multi`). Idempotent: the output folder is rebuilt.
 """
 import argparse
 import os
@@ -30,20 +34,46 @@ DET = "ch_PP-OCRv4_det_infer.onnx"
 YOLO = "yolov8n-320.onnx"
 
 
-def tensor(kind, name, dims, data_type="TYPE_FP32"):
-    dims_text = ", ".join(str(d) for d in dims)
-    return f'{kind} [\n  {{\n    name: "{name}"\n    data_type: {data_type}\n    dims: [ {dims_text} ]\n  }}\n]\n'
+def tensors(kind, specs):
+    """An `input [...]`/`output [...]` list of (name, dims[, data_type]) specs."""
+    blocks = []
+    for name, dims, *data_type in specs:
+        dims_text = ", ".join(str(d) for d in dims)
+        blocks.append(f'  {{\n    name: "{name}"\n    data_type: {data_type[0] if data_type else "TYPE_FP32"}\n    dims: [ {dims_text} ]\n  }}')
+    return f"{kind} [\n" + ",\n".join(blocks) + "\n]\n"
 
 
 def config(name, max_batch, inputs, outputs, dynamic_batching=None, instances=1, extra=""):
     """config.pbtxt text with Triton's field names. `dynamic_batching` is the block's body or None."""
     text = f'name: "{name}"\nbackend: "onnxruntime"\nmax_batch_size: {max_batch}\n'
-    text += "".join(tensor("input", *i) for i in inputs)
-    text += "".join(tensor("output", *o) for o in outputs)
+    text += tensors("input", inputs) + tensors("output", outputs)
     text += f"instance_group [\n  {{\n    kind: KIND_CPU\n    count: {instances}\n  }}\n]\n"
     if dynamic_batching is not None:
         text += "dynamic_batching {" + (f"\n{dynamic_batching}\n" if dynamic_batching else " ") + "}\n"
     return text + extra
+
+
+def write_multi_model(path):
+    """Writes the `multi` model; False when the `onnx` package is missing."""
+    try:
+        from onnx import TensorProto, helper, save
+    except ImportError:
+        return False
+    x = helper.make_tensor_value_info("x", TensorProto.FLOAT, ["batch", 4])
+    outputs = [helper.make_tensor_value_info(n, TensorProto.FLOAT, ["batch", 4]) for n in ("doubled", "squared", "negated")]
+    nodes = [
+        helper.make_node("Add", ["x", "x"], ["doubled"]),
+        helper.make_node("Mul", ["x", "x"], ["squared"]),
+        helper.make_node("Neg", ["x"], ["negated"]),
+    ]
+    model = helper.make_model(helper.make_graph(nodes, "multi", [x], outputs), opset_imports=[helper.make_opsetid("", 13)])
+    model.ir_version = 8
+    save(model, str(path))
+    return True
+
+
+MULTI_CONFIG = config("multi", 8, [("x", [4])], [("doubled", [4]), ("squared", [4]), ("negated", [4])],
+                      dynamic_batching="  max_queue_delay_microseconds: 2000")
 
 
 def models(max_batch):
@@ -77,6 +107,15 @@ def main():
 
     if args.out.exists():
         shutil.rmtree(args.out)
+    names = [e[0] for e in entries]
+    if not wanted or "multi" in wanted:
+        (args.out / "multi" / "1").mkdir(parents=True)
+        if write_multi_model(args.out / "multi" / "1" / "model.onnx"):
+            (args.out / "multi" / "config.pbtxt").write_text(MULTI_CONFIG)
+            names.append("multi")
+        else:
+            shutil.rmtree(args.out / "multi")
+            print("make-repository: no `onnx` package in this Python: skipping the `multi` model", file=sys.stderr)
     for name, file, text in entries:
         version = args.out / name / "1"
         version.mkdir(parents=True)
@@ -87,7 +126,7 @@ def main():
             os.symlink(source, version / "model.onnx")
         if text is not None:
             (args.out / name / "config.pbtxt").write_text(text)
-    print(f"repository {args.out}: {', '.join(e[0] for e in entries)}")
+    print(f"repository {args.out}: {', '.join(names)}")
 
 
 if __name__ == "__main__":
