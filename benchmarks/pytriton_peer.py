@@ -18,6 +18,7 @@ perf_analyzer's server-side section works as it does against Switchyard.
 """
 import argparse
 import logging
+import signal
 
 import numpy as np
 import onnxruntime as ort
@@ -40,7 +41,14 @@ def make_infer(session):
     return infer
 
 
+def stop_on_sigterm(*_):
+    # pytriton stops Triton (and its backend processes) on KeyboardInterrupt; SIGTERM's default would
+    # kill only this process and leave tritonserver running.
+    raise KeyboardInterrupt
+
+
 def main():
+    signal.signal(signal.SIGTERM, stop_on_sigterm)
     parser = argparse.ArgumentParser(description="Serve the PP-OCR classifier from a real Triton (pytriton).")
     parser.add_argument("--model", required=True, help="ch_ppocr_mobile_v2.0_cls_infer.onnx")
     parser.add_argument("--http-port", type=int, default=8000)
