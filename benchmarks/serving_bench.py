@@ -22,6 +22,7 @@ import re
 import statistics
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -103,7 +104,9 @@ def sweep(args):
             "p50_ms": median("p50_ms"), "p99_ms": median("p99_ms"), "average_batch": median("average_batch"),
             "unstable_runs": sum(m["stability_percentage"] != 50 for m in measured), "runs": measured,
         })
+    measured_at = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
     Path(args.out).write_text(json.dumps({"server": args.server, "model": args.model, "url": args.url,
+                                          "measured_at": measured_at, "load_average": os.getloadavg(),
                                           "repeats": args.repeats, "levels": levels_out}, indent=1))
 
 
@@ -174,6 +177,10 @@ def report(args):
             if a and b:
                 ratios = [f"c{x['concurrency']} {x['throughput'] / y['throughput']:.2f}×" for x, y in zip(a["levels"], b["levels"])]
                 summary.append(f"- {model}: switchyard / pytriton (Triton 2.51) throughput: {', '.join(ratios)}")
+    for run in sweeps:
+        load = run.get("load_average")
+        summary.append(f"- sweep {run['server']} {run['model']}: finished {run.get('measured_at', '?')}"
+                       + (f", load average {load[0]:.1f} (1 min) on {os.cpu_count()} cores" if load else ""))
     text = "\n".join(lines + summary) + "\n"
     print(text)
     if args.markdown:

@@ -18,7 +18,10 @@ servers=${BENCH_SERVERS:-pytriton,switchyard}
 threads=${BENCH_THREADS:-$(nproc)}
 model_file=models/ch_ppocr_mobile_v2.0_cls_infer.onnx
 out=.cache/bench-serving
-mkdir -p "$out"; rm -f "$out"/sweep-*.json "$out"/engine.json
+mkdir -p "$out"
+# Keep earlier sweeps of a server not measured this time (the report dates each sweep).
+for server in ${servers//,/ }; do rm -f "$out/sweep-$server-"*.json; done
+[[ $servers == *switchyard* ]] && rm -f "$out/engine.json"
 
 scripts/setup-clients.sh --pytriton
 .venv-clients/bin/python scripts/make-repository.py --only cls,cls_nobatch --out "$out/repository"
