@@ -13,7 +13,9 @@ Triton's Python backend links the system libpython) or by hand:
   LD_LIBRARY_PATH=$(.venv-pytriton/bin/python -c 'import sysconfig;print(sysconfig.get_config_var("LIBDIR"))') \\
     .venv-pytriton/bin/python benchmarks/pytriton_peer.py --model models/ch_ppocr_mobile_v2.0_cls_infer.onnx
 
-It serves until SIGTERM/SIGINT. The statistics endpoint is opened (restricted_endpoints=[]) so
+With --all-models REPOSITORY it also serves the rest of scripts/make-repository.py's models (rec, det,
+yolo through ONNX Runtime, multi in numpy) so tests/clients can be run against a real Triton to see
+that the checks encode Triton's behaviour. It serves until SIGTERM/SIGINT. The statistics endpoint is opened (restricted_endpoints=[]) so
 perf_analyzer's server-side section works as it does against Switchyard.
 """
 import argparse
@@ -28,6 +30,40 @@ from pytriton.triton import Triton, TritonConfig, TritonSecurityConfig
 
 INPUT = "x"
 OUTPUT = "save_infer_model/scale_0.tmp_1"
+
+
+def make_onnx_infer(session, input_name):
+    """A batched callable for any single-input ONNX model; returns every output."""
+    names = [o.name for o in session.get_outputs()]
+
+    @batch
+    def infer(**inputs):
+        values = session.run(names, {input_name: np.ascontiguousarray(inputs[input_name], dtype=np.float32)})
+        return dict(zip(names, values))
+
+    return infer
+
+
+@batch
+def multi(x):
+    return {"doubled": x + x, "squared": x * x, "negated": -x}
+
+
+def bind_other_models(triton, repository, session_for):
+    """rec, det, yolo, multi as scripts/make-repository.py defines them (names, dims, batch limits)."""
+    for name, input_name, dims, outputs, max_batch in (
+        ("rec", "x", (3, 48, 320), [("softmax_11.tmp_0", (40, 6625))], 8),
+        ("det", "x", (3, 640, 640), [("sigmoid_0.tmp_0", (1, 640, 640))], 4),
+        ("yolo", "images", (3, -1, -1), [("output0", (22, -1))], 4),
+    ):
+        session = session_for(f"{repository}/{name}/1/model.onnx")
+        triton.bind(model_name=name, infer_func=make_onnx_infer(session, input_name),
+                    inputs=[Tensor(name=input_name, dtype=np.float32, shape=dims)],
+                    outputs=[Tensor(name=o, dtype=np.float32, shape=shape) for o, shape in outputs],
+                    config=ModelConfig(max_batch_size=max_batch, batcher=DynamicBatcher()))
+    triton.bind(model_name="multi", infer_func=multi, inputs=[Tensor(name="x", dtype=np.float32, shape=(4,))],
+                outputs=[Tensor(name=n, dtype=np.float32, shape=(4,)) for n in ("doubled", "squared", "negated")],
+                config=ModelConfig(max_batch_size=8, batcher=DynamicBatcher(max_queue_delay_microseconds=2000)))
 
 
 def make_infer(session):
@@ -56,15 +92,16 @@ def main():
     parser.add_argument("--metrics-port", type=int, default=8002)
     parser.add_argument("--max-batch", type=int, default=16)
     parser.add_argument("--threads", type=int, default=2, help="ONNX Runtime intra-op threads per model")
+    parser.add_argument("--all-models", metavar="REPOSITORY", help="also serve rec, det, yolo, multi (for tests/clients)")
     parser.add_argument("--verbose", action="store_true")
     args = parser.parse_args()
     logging.basicConfig(level=logging.DEBUG if args.verbose else logging.INFO, format="%(asctime)s %(name)s: %(message)s")
 
-    def session():
+    def session(path=args.model):
         options = ort.SessionOptions()
         options.intra_op_num_threads = args.threads
         options.inter_op_num_threads = 1
-        return ort.InferenceSession(args.model, options, providers=["CPUExecutionProvider"])
+        return ort.InferenceSession(path, options, providers=["CPUExecutionProvider"])
 
     inputs = [Tensor(name=INPUT, dtype=np.float32, shape=(3, 48, 192))]
     outputs = [Tensor(name=OUTPUT, dtype=np.float32, shape=(2,))]
@@ -83,6 +120,8 @@ def main():
             model_name="cls_nobatch", infer_func=make_infer(session()), inputs=inputs, outputs=outputs,
             config=ModelConfig(max_batch_size=args.max_batch, batcher=None),
         )
+        if args.all_models:
+            bind_other_models(triton, args.all_models, session)
         triton.serve()
 
 
