@@ -204,3 +204,23 @@ def test_metrics_grow_with_traffic(client):
     assert sum(after[k] - before.get(k, 0) for k in success) == 4, {k: (before.get(k), after[k]) for k in success}
     items = [k for k in after if k.startswith("switchyard_inference_count") and 'model="multi"' in k]
     assert sum(after[k] - before.get(k, 0) for k in items) == 12, {k: (before.get(k), after[k]) for k in items}
+
+
+def test_repository_index_lists_every_model(client):
+    index = client.get_model_repository_index()
+    states = {(entry["name"], entry.get("version")): entry.get("state") for entry in index}
+    names = {entry["name"] for entry in index}
+    assert {"cls", "cls_nobatch", "rec", "det", "yolo", "multi"} <= names, index
+    for entry in index:
+        if entry["name"] in ("cls", "multi"):
+            assert entry.get("state") == "READY", f"{entry} (all: {states})"
+
+
+def test_statistics_routes(client):
+    everything = client.get_inference_statistics()["model_stats"]
+    assert {"cls", "multi"} <= {s["name"] for s in everything}, [s["name"] for s in everything]
+    (versioned,) = client.get_inference_statistics("cls", "1")["model_stats"]
+    assert versioned["name"] == "cls" and versioned["version"] == "1", versioned
+    with pytest.raises(InferenceServerException) as error:
+        client.get_inference_statistics("no_such_model")
+    assert error.value.status() in ("400", "404"), f"status {error.value.status()}: {error.value}"
