@@ -2,7 +2,8 @@
 """The serving benchmark's measuring and reporting half (scripts/bench-serving.sh drives it).
 
   serving_bench.py sweep --url HOST:PORT --model cls --server switchyard --out FILE.json
-      perf_analyzer (scripts/perf_analyzer.sh, HTTP, binary tensors, batch-1 requests) at each
+      perf_analyzer (scripts/perf_analyzer.sh, HTTP, binary tensors, batch-1 requests of a finite
+      image from --input-data) at each
       concurrency level, REPEATS times; per level the medians of throughput, p50 and p99 and the
       server's average batch (inference count / execution count from the statistics extension).
   serving_bench.py report --sweeps A.json B.json … --engine BENCH.json [--markdown FILE]
@@ -58,10 +59,19 @@ def requests_for(concurrency, scale):
 UNSTABLE = "Failed to obtain stable measurement"
 
 
-def measure(url, model, concurrency, window):
+def write_input_data(folder):
+    """perf_analyzer's --input-data directory: a finite batch-1 image (its default random data is
+    random bytes: NaN, Inf and denormals, which no real client sends and which can slow arithmetic)."""
+    import numpy as np
+    folder.mkdir(parents=True, exist_ok=True)
+    np.random.default_rng(1).uniform(-1, 1, (3, 48, 192)).astype("<f4").tofile(folder / "x")
+    return str(folder)
+
+
+def measure(url, model, concurrency, window, data):
     """One perf_analyzer measurement; (parsed result, stability percentage it needed)."""
     for stability in ("50", "1000"):
-        command = [str(ROOT / "scripts/perf_analyzer.sh"), "-i", "http", "-u", url, "-m", model,
+        command = [str(ROOT / "scripts/perf_analyzer.sh"), "-i", "http", "-u", url, "-m", model, "--input-data", data,
                    "--concurrency-range", str(concurrency), "--measurement-mode", "count_windows",
                    "--measurement-request-count", str(window), "--stability-percentage", stability, "--max-trials", "6"]
         run = subprocess.run(command, capture_output=True, text=True, timeout=900)
@@ -76,13 +86,14 @@ def measure(url, model, concurrency, window):
 def sweep(args):
     levels = [int(c) for c in args.concurrency.split(",")]
     runs = {c: [] for c in levels}
+    data = write_input_data(Path(args.out).parent / "input-data")
     # One untimed warm-up (plans, connections, the batcher's first batches).
-    subprocess.run([str(ROOT / "scripts/perf_analyzer.sh"), "-i", "http", "-u", args.url, "-m", args.model,
+    subprocess.run([str(ROOT / "scripts/perf_analyzer.sh"), "-i", "http", "-u", args.url, "-m", args.model, "--input-data", data,
                     "--concurrency-range", str(max(levels)), "--request-count", str(4 * max(levels))],
                    capture_output=True, text=True, timeout=600)
     for repeat in range(args.repeats):
         for concurrency in levels:
-            result, stability = measure(args.url, args.model, concurrency, requests_for(concurrency, args.scale))
+            result, stability = measure(args.url, args.model, concurrency, requests_for(concurrency, args.scale), data)
             result["stability_percentage"] = stability
             runs[concurrency].append(result)
             print(f"  {args.server} {args.model} c={concurrency} run {repeat + 1}/{args.repeats}: "

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The serving benchmark (BENCHMARKS.md, "Serving"): the same perf_analyzer sweep (concurrency
-# 1,2,4,8,16, batch-1 requests, HTTP, binary tensors) on the PP-OCR classifier against
+# 1,2,4,8,16, batch-1 requests of a finite image, HTTP, binary tensors) on the PP-OCR classifier against
 #   1. a real Triton 2.51 (nvidia-pytriton, ONNX Runtime in its Python backend: benchmarks/pytriton_peer.py),
 #   2. switchyard serve (model `cls`: dynamic batching; `cls_nobatch`: the same model without),
 # one server at a time, plus `switchyard bench` in-process on the same model and thread count; then
