@@ -53,7 +53,7 @@ def parse_perf_analyzer(output):
 
 def requests_for(concurrency, scale):
     """Requests per count window: about a second at this machine's rates."""
-    return int((50 + 20 * concurrency) * scale)
+    return int((40 + 15 * concurrency) * scale)
 
 
 UNSTABLE = "Failed to obtain stable measurement"
@@ -70,10 +70,10 @@ def write_input_data(folder):
 
 def measure(url, model, concurrency, window, data):
     """One perf_analyzer measurement; (parsed result, stability percentage it needed)."""
-    for stability in ("50", "1000"):
+    for stability, trials in (("50", "4"), ("1000", "3")):
         command = [str(ROOT / "scripts/perf_analyzer.sh"), "-i", "http", "-u", url, "-m", model, "--input-data", data,
                    "--concurrency-range", str(concurrency), "--measurement-mode", "count_windows",
-                   "--measurement-request-count", str(window), "--stability-percentage", stability, "--max-trials", "6"]
+                   "--measurement-request-count", str(window), "--stability-percentage", stability, "--max-trials", trials]
         run = subprocess.run(command, capture_output=True, text=True, timeout=900)
         output = run.stdout + run.stderr
         if run.returncode == 0:
