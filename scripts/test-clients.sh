@@ -55,6 +55,18 @@ curl -sf "http://127.0.0.1:$http_port/v2/health/ready" >/dev/null || { echo "tes
 echo "test-clients: $binary ready on :$http_port (metrics :$metrics_port) after" \
     "$(awk -v a="$started" -v b="$(date +%s.%N)" 'BEGIN { printf "%.1f", b - a }') s"
 
+# Server-ready should imply every model is loaded (Triton's strict readiness); wait a little per
+# model anyway so a slow load shows up here by name rather than as scattered check failures.
+for model_dir in "$work/repository"/*/; do
+    model=$(basename "$model_dir")
+    for _ in $(seq 300); do
+        curl -sf "http://127.0.0.1:$http_port/v2/models/$model/ready" >/dev/null && break
+        sleep 0.2
+    done
+    curl -sf "http://127.0.0.1:$http_port/v2/models/$model/ready" >/dev/null \
+        || echo "test-clients: WARNING: server ready, but model $model not ready 60 s later" >&2
+done
+
 export SWITCHYARD_URL=127.0.0.1:$http_port SWITCHYARD_METRICS_URL=127.0.0.1:$metrics_port
 export SWITCHYARD_BIN=$binary SWITCHYARD_REPOSITORY=$root/$work/repository SWITCHYARD_WORK=$root/$work
 status=0
