@@ -182,6 +182,14 @@ def report(args):
         if at8(off):
             line += f"; batching on / off {at8(on)['throughput'] / at8(off)['throughput']:.2f}× (target ≥ 1.5×)"
         summary.append(line)
+    if engine and on:
+        checks = []
+        for level in on["levels"]:
+            same = nearest_engine_result(engine, level["concurrency"])
+            bound = same["medianSeconds"] * 1000 + 5.0  # max_queue_delay is 0 in the repository
+            checks.append(f"c{level['concurrency']} {level['p99_ms']:.1f}/{bound:.1f}")
+        summary.append("- switchyard cls p99 vs target (queue delay 0 + engine median at batch = concurrency + 5 ms), "
+                       "ms: " + ", ".join(checks))
     for server_a in ("switchyard",):
         for model in ("cls", "cls_nobatch"):
             a, b = by_key.get((server_a, model)), by_key.get(("pytriton", model))
