@@ -2,8 +2,9 @@ import SwitchyardGraph
 import SwitchyardTensor
 
 /// Checks a run's inputs against the model's declared inputs, naming expected vs. got.
-enum InputValidator {
-    static func validate(_ inputs: [String: Tensor], against declared: [ValueInfo]) throws(EngineError) {
+/// Public so that servers can check a request before queueing it.
+public enum InputValidator {
+    public static func validate(_ inputs: [String: Tensor], against declared: [ValueInfo]) throws(EngineError) {
         try validate(inputs.mapValues { (dataType: Optional($0.dataType), shape: $0.shape) }, against: declared)
     }
 

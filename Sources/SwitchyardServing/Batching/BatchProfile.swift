@@ -1,0 +1,70 @@
+/// What the load-time profile measured and which batch limit the batcher uses.
+///
+/// On a CPU a bigger batch is not always faster per item; the batcher never grows a batch past
+/// `chosenBatchSize`.
+public struct BatchProfile: Sendable, Equatable, CustomStringConvertible {
+    /// One measured batch size.
+    public struct Measurement: Sendable, Equatable {
+        public var batchSize: Int
+        /// Fastest timed run, milliseconds per batch.
+        public var millisecondsPerBatch: Double
+        public var itemsPerSecond: Double { millisecondsPerBatch > 0 ? Double(batchSize) * 1000 / millisecondsPerBatch : 0 }
+
+        public init(batchSize: Int, millisecondsPerBatch: Double) {
+            self.batchSize = batchSize
+            self.millisecondsPerBatch = millisecondsPerBatch
+        }
+    }
+
+    /// Why `chosenBatchSize` has its value.
+    public enum Choice: Sendable, Equatable {
+        /// The model takes no batch or does not merge requests (max_batch_size ≤ 1 or no
+        /// dynamic_batching): nothing to profile.
+        case notBatching
+        /// The smallest measured size within `BatchProfile.gainThreshold` of the best items/s.
+        case measured
+        /// The config's `preferred_batch_size` sets it (the largest one); measurements are informative.
+        case configured
+        /// Profiling was skipped (the reason says why); batches grow to max_batch_size.
+        case skipped(reason: String)
+    }
+
+    /// A larger batch is chosen only when it gains more than this fraction of items/s.
+    public static let gainThreshold = 0.05
+
+    public var measurements: [Measurement]
+    public var chosenBatchSize: Int
+    public var choice: Choice
+
+    public init(measurements: [Measurement], chosenBatchSize: Int, choice: Choice) {
+        self.measurements = measurements
+        self.chosenBatchSize = chosenBatchSize
+        self.choice = choice
+    }
+
+    /// The smallest measured batch size whose items/s is within `gainThreshold` of the best:
+    /// beyond it, bigger batches stop paying. Nil when nothing was measured.
+    public static func bestBatchSize(of measurements: [Measurement]) -> Int? {
+        guard let best = measurements.map(\.itemsPerSecond).max(), best > 0 else { return nil }
+        return measurements.sorted { $0.batchSize < $1.batchSize }
+            .first { $0.itemsPerSecond * (1 + gainThreshold) >= best }?.batchSize
+    }
+
+    public var description: String {
+        let rows = measurements.map {
+            "batch \($0.batchSize): \(Self.format($0.millisecondsPerBatch)) ms, \(Self.format($0.itemsPerSecond)) items/s"
+        }
+        let why = switch choice {
+        case .notBatching: "no dynamic batching"
+        case .measured: "measured"
+        case .configured: "preferred_batch_size"
+        case .skipped(let reason): "profile skipped: \(reason)"
+        }
+        return (rows + ["chosen batch size \(chosenBatchSize) (\(why))"]).joined(separator: "; ")
+    }
+
+    private static func format(_ value: Double) -> String {
+        let rounded = (value * 100).rounded() / 100
+        return "\(rounded)"
+    }
+}

@@ -1,0 +1,199 @@
+import Foundation
+import Logging
+import SwitchyardEngine
+import Synchronization
+
+/// One loaded model version being served: its instances (dedicated worker threads, each with its
+/// own Session over the shared LoadedModel), its dynamic batcher and its statistics.
+///
+/// Threading: every member may be called from any thread or task. `init` blocks its caller
+/// while the instances compile and the batch profile runs on the instance threads; from async
+/// code use `load`, which blocks a dedicated thread instead of the cooperative pool.
+public final class ServedModel: Sendable {
+    public let name: String
+    public let version: Int64
+    /// The configuration in effect.
+    public let config: Inference_ModelConfig
+    public let model: LoadedModel
+    /// What load-time profiling measured and chose.
+    public let batchProfile: BatchProfile
+    /// Weights plus the planned arenas of every instance at max batch.
+    public let memoryBytes: Int
+
+    private let policy: BatchingPolicy
+    private let validator: RequestValidator
+    private let scheduler: BatchScheduler
+    private let runner: BatchRunner
+    private let recorder: ModelStatisticsRecorder
+    private let workers: [InstanceWorker]
+    private let exits: InstanceExits
+    private let outstanding: OutstandingRequests
+    private let tickets = Atomic<UInt64>(0)
+
+    /// Starts `config`'s instances over `model` and profiles batch sizes (when the model merges
+    /// requests and max_batch_size > 1). `config` must be complete and validated; `threadBudget`
+    /// is the threads all instances together may use.
+    public init(name: String, version: Int64, config: Inference_ModelConfig, model: LoadedModel,
+                threadBudget: Int, logger: Logger) throws(ServingError) {
+        self.name = name
+        self.version = version
+        self.config = config
+        self.model = model
+        let policy = BatchingPolicy(config: config)
+        let plan = try InstancePlan(modelName: name, config: config, threadBudget: threadBudget)
+        let configDims = Dictionary(config.input.map { ($0.name, $0.dims) }, uniquingKeysWith: { first, _ in first })
+        let recorder = ModelStatisticsRecorder(name: name, version: version)
+        let outstanding = OutstandingRequests()
+        let delivery = ResponseDelivery(preservesOrder: policy.preserveOrdering) { outstanding.finished() }
+        let runner = BatchRunner(modelName: name, modelVersion: version, inputNames: model.inputs.map(\.name),
+                                 recorder: recorder, delivery: delivery)
+        let formation = BatchFormation(limit: ServedModel.batchLimit(policy: policy, model: model),
+                                       preferredSizes: policy.preferredBatchSizes.filter { $0 <= policy.maxBatchSize },
+                                       maxQueueDelayNanoseconds: policy.maxQueueDelayNanoseconds,
+                                       merges: policy.mergesRequests)
+        let scheduler = BatchScheduler(modelName: name, policy: policy, formation: formation, onExpired: { expired in
+            for request in expired { runner.fail(request, ServedModel.timeoutError(request, modelName: name)) }
+        }, onDepthChange: { recorder.recordQueueDepth($0) })
+
+        // Instance 0 profiles on its own thread and session before serving.
+        let profiler = BatchProfiler(modelName: name, maxBatchSize: formation.limit)
+        let measured = ProfileOutcome()
+        let profiles = formation.merges && formation.limit > 1
+        let workers = plan.instances.map(InstanceWorker.init(plan:))
+        let exits = InstanceExits(running: workers.count)
+        let startup = InstanceStartup()
+        for worker in workers {
+            let isProfiler = profiles && worker.plan.index == 0
+            worker.start(model: model, scheduler: scheduler, runner: runner, startup: startup, setUp: { session in
+                guard isProfiler else { return }
+                measured.set(Result { () throws(ProfileSkip) in try profiler.measure(session: session, configDims: configDims) })
+            }, exited: { exits.threadExited() })
+        }
+        if let failure = startup.wait(count: workers.count) {
+            scheduler.stopAccepting()
+            throw ServingError(failure.kind, "model '\(name)' version \(version) failed to start: \(failure.message)")
+        }
+
+        let profile = ServedModel.profile(policy: policy, formation: formation, measured: measured.value)
+        if case .measured = profile.choice {
+            var limited = formation
+            limited.limit = min(formation.limit, profile.chosenBatchSize)
+            scheduler.setFormation(limited)
+        }
+        self.policy = policy
+        self.validator = RequestValidator(modelName: name, model: model, config: config)
+        self.scheduler = scheduler
+        self.runner = runner
+        self.recorder = recorder
+        self.workers = workers
+        self.exits = exits
+        self.outstanding = outstanding
+        batchProfile = profile
+        memoryBytes = ServedModel.memoryBytes(model: model, configDims: configDims, maxBatchSize: policy.maxBatchSize,
+                                       instances: workers.count)
+        logger.info("model '\(name)' version \(version) serving", metadata: [
+            "instances": "\(workers.count)", "threads_per_instance": "\(plan.instances.first?.threads ?? 1)",
+            "cpu_cores": "\(plan.instances.first?.cores.map(CPUAffinity.describe) ?? "any")",
+            "batch_profile": "\(profile)", "memory_bytes": "\(memoryBytes)",
+        ])
+    }
+
+    /// `init` on a dedicated thread, so async callers never block the cooperative pool while
+    /// the instances compile and profile.
+    public static func load(name: String, version: Int64, config: Inference_ModelConfig, model: LoadedModel,
+                            threadBudget: Int, logger: Logger) async throws(ServingError) -> ServedModel {
+        let result = await withCheckedContinuation { (continuation: CheckedContinuation<Result<ServedModel, ServingError>, Never>) in
+            let thread = Thread {
+                continuation.resume(returning: Result { () throws(ServingError) in
+                    try ServedModel(name: name, version: version, config: config, model: model,
+                                    threadBudget: threadBudget, logger: logger)
+                })
+            }
+            thread.name = "load \(name) v\(version)"
+            thread.start()
+        }
+        return try result.get()
+    }
+
+    deinit {
+        // Lets the instance threads finish and exit if nobody called `shutdown`.
+        scheduler.stopAccepting()
+    }
+
+    /// Validates `request`, queues it and waits for its batch to run. Fails at once when the
+    /// request does not fit the model (`.invalidArgument`), the queue is full
+    /// (`.resourceExhausted`) or the model is shutting down (`.unavailable`); fails with
+    /// `.deadlineExceeded` when it times out in the queue under a REJECT policy.
+    public func infer(_ request: InferenceRequest) async throws(ServingError) -> InferenceResponse {
+        let arrived = MonotonicClock.now()
+        let checked: RequestValidator.Checked
+        do {
+            checked = try validator.check(request)
+        } catch {
+            recorder.recordRequest(succeeded: false, nanoseconds: MonotonicClock.now() - arrived)
+            throw error
+        }
+        let level = policy.priorityLevel(requested: request.priority)
+        let queuePolicy = policy.queuePolicies[level - 1]
+        let timeout = queuePolicy.timeoutMicroseconds(requested: request.timeoutMicroseconds)
+        let ticket = tickets.add(1, ordering: .relaxed).newValue
+        let (scheduler, runner, name) = (scheduler, runner, name)
+        // Rejects the request as soon as its timeout passes, even while every instance is busy.
+        let reaper: Task<Void, Never>? = timeout > 0 && queuePolicy.timeoutAction == .reject ? Task {
+            guard (try? await Task.sleep(nanoseconds: timeout.multipliedReportingOverflow(by: 1000).partialValue)) != nil,
+                  let expired = scheduler.withdraw(ticket: ticket) else { return }
+            runner.fail(expired, Self.timeoutError(expired, modelName: name))
+        } : nil
+        defer { reaper?.cancel() }
+        outstanding.started()
+        let result = await withTaskCancellationHandler {
+            await withCheckedContinuation { continuation in
+                let pending = PendingRequest(
+                    ticket: ticket, id: request.id, inputs: checked.inputs, outputs: checked.outputs,
+                    batchSize: checked.batchSize, signature: checked.signature, priorityLevel: level,
+                    timeoutAction: queuePolicy.timeoutAction, timeoutMicroseconds: timeout, enqueuedAt: arrived,
+                    completion: { continuation.resume(returning: $0) })
+                do throws(ServingError) {
+                    try scheduler.submit(pending)
+                } catch {
+                    recorder.recordRequest(succeeded: false, nanoseconds: MonotonicClock.now() - arrived)
+                    outstanding.finished()
+                    continuation.resume(returning: .failure(error))
+                }
+            }
+        } onCancel: {
+            if let cancelled = scheduler.withdraw(ticket: ticket) {
+                runner.fail(cancelled, .unavailable("the request to model '\(name)' was cancelled while queued"))
+            }
+        }
+        return try result.get()
+    }
+
+    /// Stops accepting (new requests → `.unavailable`), finishes queued and in-flight requests
+    /// and waits until every instance thread has exited.
+    public func shutdown() async {
+        scheduler.stopAccepting()
+        await exits.waitForAll()
+    }
+
+    /// Triton's statistics of this version; `residency.bytes` is `memoryBytes`.
+    public var statistics: ModelStatistics {
+        var snapshot = recorder.snapshot
+        snapshot.residency.bytes = UInt64(memoryBytes)
+        return snapshot
+    }
+
+    /// Requests queued or running (the manager waits for 0 before unloading).
+    public var pendingRequests: Int { outstanding.count }
+
+    /// False once `shutdown` began.
+    public var isAcceptingRequests: Bool { scheduler.isAccepting }
+
+    /// Requests waiting in the queue (not yet in a batch).
+    public var queuedRequests: Int { scheduler.queuedCount }
+
+    /// The instances and what each uses.
+    public var instances: [InstanceInfo] {
+        workers.map { InstanceInfo(index: $0.plan.index, threads: $0.plan.threads, cores: $0.appliedCores) }
+    }
+}
