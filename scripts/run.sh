@@ -1,17 +1,19 @@
 #!/usr/bin/env bash
-# The main job: installs what Switchyard needs, fetches the example models, builds the release
-# binary and runs each example model, side by side with ONNX Runtime on the same inputs.
+# The main job: installs what Switchyard needs, fetches the example models (PP-OCR detector,
+# recognizer and direction classifier, YOLOv8n), builds the release binary, lays the models out as
+# a Triton model repository (.cache/repository) and serves them over KServe v2 HTTP on port 8000,
+# Prometheus metrics on 8002. Ctrl-C (or SIGTERM) stops it gracefully.
+#
+#   scripts/run.sh [switchyard serve options…]      e.g. --residency on-demand --memory-budget cpu=1GiB
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh
 swift build -c release --product switchyard
-bin=.build/release/switchyard
-export SWITCHYARD_PYTHON="$PWD/.venv/bin/python"
-for model in models/*.onnx; do
-    echo "== $model"
-    "$bin" inspect "$model"
-done
-"$bin" bench models/ch_ppocr_mobile_v2.0_cls_infer.onnx --shape x=1x3x48x192 --batch 1 --threads 1 --compare-onnxruntime
-"$bin" bench models/ch_PP-OCRv4_rec_infer.onnx --shape x=1x3x48x320 --batch 1 --threads 1 --compare-onnxruntime
-"$bin" bench models/ch_PP-OCRv4_det_infer.onnx --shape x=1x3x640x640 --batch 1 --threads 1 --compare-onnxruntime
-"$bin" bench models/yolov8n-320.onnx --shape images=1x3x320x320 --batch 1 --threads 1 --compare-onnxruntime
+.venv/bin/python scripts/make-repository.py --out .cache/repository
+cat <<'USAGE'
+Serving .cache/repository on http://localhost:8000 (metrics: http://localhost:8002/metrics). Try:
+  curl localhost:8000/v2/models/cls
+  curl -X POST localhost:8000/v2/repository/index
+  .build/release/switchyard inspect models/ch_ppocr_mobile_v2.0_cls_infer.onnx
+USAGE
+exec .build/release/switchyard serve --model-repository .cache/repository "$@"

@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
-# The project's test command: installs what the tests need (scripts/setup.sh), builds, and runs
-# every test, including ONNX's conformance cases and the real-model checks against ONNX Runtime.
+# The project's test command: installs what the tests need (scripts/setup.sh), builds, runs every
+# Swift test (ONNX's conformance cases, the real-model checks against ONNX Runtime, serving), then
+# Triton's real clients (tritonclient, perf_analyzer) against `switchyard serve`
+# (scripts/test-clients.sh).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh
@@ -8,3 +10,5 @@ scripts/setup.sh
 # (swift-protobuf's protoc from C++ sources), which takes half an hour on 2 cores.
 swift build --product SwitchyardPackageTests
 swift test --skip-build 2>&1 | tee .cache/swift-test.log
+swift build --product switchyard
+scripts/test-clients.sh .build/debug/switchyard
