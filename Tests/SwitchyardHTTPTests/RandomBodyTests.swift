@@ -7,7 +7,8 @@ import Testing
 @testable import SwitchyardHTTP
 
 /// 10,000 random and mutated bodies in a row: each gets a 4xx (or 200 when the mutation left it
-/// valid), never a 5xx or a crash; the router serves afterwards and RSS stays flat.
+/// valid), never a 5xx or a crash; the router serves afterwards. (RSS flatness is checked on the
+/// real server process in tests/clients/check_bad_requests.py: here other tests share the process.)
 @Suite struct RandomBodyTests {
     private static let seeds: [(uri: String, body: [UInt8], binaryHeader: Int?)] = {
         let json = #"{"id":"s","parameters":{"priority":1},"inputs":[{"name":"x","shape":[2,4],"datatype":"FP32","data":[[1.5,-2,3e-3,4],[5,6,7,-8.25]]}],"outputs":[{"name":"relu","parameters":{"binary_data":true}}]}"#
@@ -47,7 +48,6 @@ import Testing
         try await RouterHarness.run(maxBodyBytes: 1 << 16) { client in
             var generator = SplitMix64(seed: 0xF022)
             var statuses: [Int: Int] = [:]
-            var residentAfterWarmup = 0
             for iteration in 0..<10_000 {
                 let seed = Self.seeds.randomElement(using: &generator)!
                 let body: [UInt8]
@@ -66,13 +66,10 @@ import Testing
                 let code = response.status.code
                 #expect(code == 200 || (400..<500).contains(code), "iteration \(iteration): \(code) \(response.text)")
                 if code != 200 { #expect(!response.errorMessage.isEmpty, "iteration \(iteration): no error message") }
-                if iteration == 1000 { residentAfterWarmup = ProcessMetrics.sample()?.residentBytes ?? 0 }
             }
-            let residentAtEnd = ProcessMetrics.sample()?.residentBytes ?? 0
             #expect(statuses.values.reduce(0, +) == 10_000)
             #expect(statuses[400, default: 0] > 5_000, "\(statuses)")
             #expect(statuses[200, default: 0] > 0, "\(statuses)")
-            #expect(residentAtEnd - residentAfterWarmup < 64 << 20, "RSS grew from \(residentAfterWarmup) to \(residentAtEnd)")
             let after = try await client.post("/v2/models/affine/infer",
                                               json: #"{"inputs":[{"name":"x","shape":[1,4],"datatype":"FP32","data":[1,-1,2,-2]}]}"#)
             #expect(after.status == .ok)

@@ -7,7 +7,7 @@ import struct
 import numpy as np
 import pytest
 
-from conftest import URL
+from conftest import METRICS_URL, URL
 
 HOST, _, PORT = URL.rpartition(":")
 
@@ -118,3 +118,77 @@ def test_lower_case_headers_and_no_content_type():
     (output,) = answer["outputs"]
     assert output["name"] == "negated" and output["parameters"]["binary_data_size"] == 32, answer
     np.testing.assert_array_equal(np.frombuffer(payload[json_length:], "<f4"), -np.arange(8, dtype=np.float32))
+
+
+def resident_bytes():
+    """The server's RSS, from its own process_resident_memory_bytes gauge."""
+    connection = http.client.HTTPConnection(*METRICS_URL.rsplit(":", 1), timeout=30)
+    try:
+        connection.request("GET", "/metrics")
+        text = connection.getresponse().read().decode()
+    finally:
+        connection.close()
+    for line in text.splitlines():
+        if line.startswith("process_resident_memory_bytes"):
+            return float(line.split()[-1])
+    raise AssertionError("no process_resident_memory_bytes in /metrics")
+
+
+def mutated(body, rng):
+    data = bytearray(body)
+    for _ in range(rng.integers(1, 6)):
+        choice = rng.integers(0, 4)
+        if choice == 0 and data:
+            del data[rng.integers(0, len(data)):][:rng.integers(1, 16)]
+        elif choice == 1:
+            data[rng.integers(0, len(data) + 1):0] = bytes(rng.integers(0, 256, rng.integers(1, 8), dtype=np.uint8))
+        elif choice == 2 and data:
+            data[rng.integers(0, len(data))] = int(rng.integers(0, 256))
+        else:
+            data = data[:rng.integers(0, len(data) + 1)]
+    return bytes(data)
+
+
+def test_ten_thousand_random_bodies_in_a_row_keep_rss_flat():
+    """10,000 random and mutated bodies on one keep-alive connection: each gets 200 or a 4xx with
+    an error message, the server keeps serving, and its RSS stays flat (measured in the server's own
+    process, where no other test's allocations blur it)."""
+    rng = np.random.default_rng(20261129)
+    seeds = [
+        b'{"inputs":[{"name":"x","shape":[2,4],"datatype":"FP32","data":[0,1,2,3,4,5,6,7]}]}',
+        b'{"id":"7","inputs":[{"name":"x","shape":[1,4],"datatype":"FP32","data":[[1,2,3,4]]}],"outputs":[{"name":"negated"}]}',
+    ]
+    binary_header, binary_headers = binary_body(
+        {"inputs": [{"name": "x", "shape": [2, 4], "datatype": "FP32", "parameters": {"binary_data_size": 32}}]}, FLOATS8)
+    connection = http.client.HTTPConnection(HOST, int(PORT), timeout=60)
+    statuses = {}
+    baseline = None
+    try:
+        for iteration in range(10_000):
+            headers = {}
+            kind = iteration % 3
+            if kind == 0:
+                body = bytes(rng.integers(0, 256, rng.integers(0, 200), dtype=np.uint8))
+            elif kind == 1:
+                body = mutated(seeds[iteration % len(seeds)], rng)
+            else:
+                body = mutated(binary_header, rng)
+                headers = dict(binary_headers)
+            connection.request("POST", "/v2/models/multi/infer", body=body, headers=headers)
+            response = connection.getresponse()
+            payload = response.read()
+            statuses[response.status] = statuses.get(response.status, 0) + 1
+            assert response.status == 200 or 400 <= response.status < 500, (iteration, response.status, payload[:300])
+            if response.status != 200:
+                assert json.loads(payload).get("error"), (iteration, payload[:300])
+            if response.getheader("connection", "").lower() == "close":
+                connection.close()
+                connection = http.client.HTTPConnection(HOST, int(PORT), timeout=60)
+            if iteration == 1_000:
+                baseline = resident_bytes()
+    finally:
+        connection.close()
+    grown = resident_bytes() - baseline
+    assert statuses.get(400, 0) > 5_000, statuses
+    assert grown < 32 << 20, f"RSS grew {grown / 2**20:.1f} MiB over 9,000 bad bodies ({statuses})"
+    good_infer()
