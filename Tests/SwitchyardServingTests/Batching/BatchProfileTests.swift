@@ -14,12 +14,17 @@ extension BatchingSuites {
                 itemsPerSecond.map { .init(batchSize: $0.key, millisecondsPerBatch: Double($0.key) * 1000 / $0.value) }
             }
             // Throughput flattens after 4.
-            #expect(BatchProfile.bestBatchSize(of: measured([1: 100, 2: 180, 4: 200, 8: 205])) == 4)
+            #expect(BatchProfile.bestBatchSize(of: measured([1: 100, 2: 180, 4: 200, 8: 205]), maxBatchSize: 8) == 4)
             // Bigger batches are slower per item (the PP-OCR detector on ONNX Runtime).
-            #expect(BatchProfile.bestBatchSize(of: measured([1: 10.9, 2: 10.1, 4: 9.6, 8: 9.2])) == 1)
+            #expect(BatchProfile.bestBatchSize(of: measured([1: 10.9, 2: 10.1, 4: 9.6, 8: 9.2]), maxBatchSize: 8) == 1)
             // Still paying at the top.
-            #expect(BatchProfile.bestBatchSize(of: measured([1: 100, 2: 190, 4: 350, 8: 600])) == 8)
-            #expect(BatchProfile.bestBatchSize(of: []) == nil)
+            #expect(BatchProfile.bestBatchSize(of: measured([1: 100, 2: 190, 4: 350, 8: 600]), maxBatchSize: 8) == 8)
+            // Time ran out while bigger batches still paid: nothing says they stop paying.
+            #expect(BatchProfile.bestBatchSize(of: measured([1: 100, 2: 190]), maxBatchSize: 8) == 8)
+            #expect(BatchProfile.bestBatchSize(of: measured([1: 100]), maxBatchSize: 8) == 8)
+            // …but a measured drop is believed.
+            #expect(BatchProfile.bestBatchSize(of: measured([1: 100, 2: 80]), maxBatchSize: 8) == 1)
+            #expect(BatchProfile.bestBatchSize(of: [], maxBatchSize: 8) == nil)
         }
 
         @Test func profilingMeasuresEachSizeAndLimitsBatches() async throws {
