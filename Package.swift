@@ -23,6 +23,8 @@ let package = Package(
     targets: [
         // oneDNN's C API (Debian libdnnl-dev) plus a shim for the macros Swift cannot import.
         .systemLibrary(name: "CDNNL", path: "Sources/CDNNL"),
+        // glibc calls Swift's Glibc module hides (thread affinity, malloc_trim).
+        .target(name: "CSystemShims"),
         .target(name: "SwitchyardTensor"),
         .target(name: "SwitchyardGraph", dependencies: ["SwitchyardTensor"]),
         .target(
@@ -44,7 +46,7 @@ let package = Package(
         .target(
             name: "SwitchyardServing",
             dependencies: [
-                "SwitchyardEngine", "SwitchyardONNX", "SwitchyardGraph", "SwitchyardTensor",
+                "SwitchyardEngine", "SwitchyardONNX", "SwitchyardGraph", "SwitchyardTensor", "CSystemShims",
                 .product(name: "SwiftProtobuf", package: "swift-protobuf"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
@@ -72,6 +74,7 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
             ]
         ),
         .testTarget(name: "SwitchyardTensorTests", dependencies: ["SwitchyardTensor"]),

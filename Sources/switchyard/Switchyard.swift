@@ -2,10 +2,10 @@ import ArgumentParser
 
 /// The `switchyard` command line.
 @main
-struct Switchyard: ParsableCommand {
+struct Switchyard: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "switchyard",
         abstract: "Run ONNX models on this machine: inspect, infer, benchmark, serve.",
-        subcommands: [InspectCommand.self, InferCommand.self, BenchCommand.self, ConformanceCommand.self]
+        subcommands: [ServeCommand.self, InspectCommand.self, InferCommand.self, BenchCommand.self, ConformanceCommand.self]
     )
 }

@@ -14,7 +14,7 @@ enum BinaryTensor {
         let expected = count * dataType.byteSize
         guard bytes.count == expected else {
             throw .invalidArgument("input '\(input)': binary data has \(bytes.count) bytes but shape \(shape) of "
-                                   + "\(KServeDataType.name(of: dataType)) needs \(expected)")
+                                   + "\(dataType.kserveName) needs \(expected)")
         }
         var tensor = Tensor(dataType: dataType, shape: shape, bytes: bytes)
         tensor.canonicalizeBoolBytes()

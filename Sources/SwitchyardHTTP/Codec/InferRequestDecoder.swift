@@ -133,8 +133,8 @@ enum InferRequestDecoder {
         guard case .object = input else { throw .invalidArgument("inputs[\(position)] must be an object, got \(input.typeName)") }
         let name = try requiredString(input, "name", in: "inputs[\(position)]")
         let datatypeName = try requiredString(input, "datatype", in: "input '\(name)'")
-        guard let dataType = KServeDataType.dataType(named: datatypeName) else {
-            throw .invalidArgument("input '\(name)': unknown datatype '\(datatypeName)'; expected one of \(KServeDataType.allNames)")
+        guard let dataType = DataType(kserveName: datatypeName) else {
+            throw .invalidArgument("input '\(name)': unknown datatype '\(datatypeName)'; expected one of \(DataType.kserveNames)")
         }
         let shape = try decodeShape(input["shape"], input: name)
         let elementCount = try checkedElementCount(shape, input: name)

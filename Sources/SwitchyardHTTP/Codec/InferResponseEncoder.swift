@@ -65,7 +65,7 @@ enum InferResponseEncoder {
         writer.string(output.name)
         writer.raw(",")
         writer.key("datatype")
-        writer.string(KServeDataType.name(of: output.tensor.dataType))
+        writer.string(output.tensor.dataType.kserveName)
         writer.raw(",")
         writer.key("shape")
         writer.raw("[")

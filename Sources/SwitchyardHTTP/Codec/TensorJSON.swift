@@ -152,7 +152,7 @@ enum TensorJSON {
     }
 
     private static func mismatch(_ value: JSONValue, at index: Int, _ context: Context) -> ServingError {
-        let name = KServeDataType.name(of: context.dataType)
+        let name = context.dataType.kserveName
         let shown: String
         switch value {
         case .int(let v): shown = "\(v)"

@@ -29,6 +29,11 @@ extension DataType {
         guard let match = DataType.allCases.first(where: { $0.kserveName == kserveName }) else { return nil }
         self = match
     }
+
+    /// Every KServe v2 datatype name, for messages: "BOOL, UINT8, …, BYTES".
+    public static var kserveNames: String {
+        allCases.map(\.kserveName).joined(separator: ", ")
+    }
 }
 
 /// The model configuration's `data_type` values (`TYPE_FP32`, …) and the engine's element types.

@@ -40,7 +40,7 @@ struct InstancePlan: Sendable, Equatable {
         var cores: [Int]?
         if let text = config.parameters["cpu_cores"]?.stringValue {
             do {
-                cores = try CPUAffinity.parse(text)
+                cores = try CPUCoreList.parse(text)
             } catch {
                 throw .invalidArgument("model '\(modelName)', parameter cpu_cores: \(error.message)")
             }

@@ -102,17 +102,16 @@ public final class ServedModel: Sendable {
     /// the instances compile and profile.
     public static func load(name: String, version: Int64, config: Inference_ModelConfig, model: LoadedModel,
                             threadBudget: Int, logger: Logger) async throws(ServingError) -> ServedModel {
-        let result = await withCheckedContinuation { (continuation: CheckedContinuation<Result<ServedModel, ServingError>, Never>) in
-            let thread = Thread {
-                continuation.resume(returning: Result { () throws(ServingError) in
-                    try ServedModel(name: name, version: version, config: config, model: model,
-                                    threadBudget: threadBudget, logger: logger)
-                })
+        do {
+            return try await BlockingWork.run(name: "load \(name) v\(version)") {
+                try ServedModel(name: name, version: version, config: config, model: model,
+                                threadBudget: threadBudget, logger: logger)
             }
-            thread.name = "load \(name) v\(version)"
-            thread.start()
+        } catch let error as ServingError {
+            throw error
+        } catch {
+            throw .internal("model '\(name)' version \(version): \(error)")
         }
-        return try result.get()
     }
 
     deinit {

@@ -88,8 +88,9 @@ public struct ModelRepository: Sendable {
             guard let text = String(data: configData, encoding: .utf8) else {
                 throw .invalidArgument("\(configLabel): not UTF-8 text")
             }
-            parsed = try ModelConfigParser.parse(text, file: configLabel)
-            try ModelConfigValidator.validateModelIndependent(parsed!.config, modelName: name, file: configLabel)
+            let fromFile = try ModelConfigParser.parse(text, file: configLabel)
+            try ModelConfigValidator.validateModelIndependent(fromFile.config, modelName: name, file: configLabel)
+            parsed = fromFile
         } else if FileManager.default.fileExists(atPath: configPath(of: name)) {
             throw .unavailable("\(configLabel) cannot be read (check its permissions)")
         }

@@ -42,3 +42,12 @@ public enum MetricNames {
     /// Histogram buckets for `batchSize`.
     public static let batchSizeBuckets: [Double] = [1, 2, 4, 8, 16, 32, 64, 128]
 }
+
+extension MetricNames {
+    /// Buckets per histogram label, for `PrometheusEndpoint.bootstrapMetricsSystem`.
+    public static var histogramBuckets: [String: [Double]] {
+        var buckets = Dictionary(uniqueKeysWithValues: durations.map { ($0, microsecondBuckets) })
+        buckets[batchSize] = batchSizeBuckets
+        return buckets
+    }
+}

@@ -55,7 +55,9 @@ struct FieldLocator {
         for entry in entries {
             prefix += String(decoding: text[entry.start..<entry.end], as: UTF8.self) + "\n"
             guard let error = failure(wrap(prefix, in: ancestors)) else { continue }
-            if !entry.isMapEntry {
+            // Look inside only a field that is a message (`name {}` decodes); a scalar written
+            // as `name { … }` is itself the bad value.
+            if !entry.isMapEntry, !entry.childGroups.isEmpty, failure(wrap("\(entry.name) {}", in: ancestors)) == nil {
                 for children in entry.childGroups {
                     if let inner = firstBadValue(in: children, ancestors: ancestors + [entry.name], text: text) { return inner }
                 }

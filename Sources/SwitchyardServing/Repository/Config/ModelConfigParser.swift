@@ -46,11 +46,13 @@ public enum ModelConfigParser {
     /// and are skipped. Malformed text and bad values throw `ServingError.invalidArgument`
     /// naming the file, the line and, for values, the field.
     public static func parse(_ text: String, file: String) throws(ServingError) -> ParsedModelConfig {
+        // Editors on Windows may start the file with a byte-order mark; the decoder does not skip it.
+        let text = text.hasPrefix("\u{FEFF}") ? String(text.dropFirst()) : text
         let outline: TextFormatOutline
         do {
             outline = try TextFormatOutline(parsing: text)
         } catch {
-            let line = TextFormatOutline.lineOfSyntaxError(in: text, offset: error.offset)
+            let line = TextFormatOutline.line(at: error.offset, in: text.utf8)
             throw .invalidArgument("\(file):\(line): syntax error: \(error.message)")
         }
         let written = Set(outline.entries.map(\.name))
@@ -108,12 +110,5 @@ public enum ModelConfigParser {
         let trimmed = firstLine.trimmingCharacters(in: .whitespaces)
         let short = trimmed.count > 60 ? String(trimmed.prefix(57)) + "..." : trimmed
         return firstLine.count < source.count ? short + " …" : short
-    }
-}
-
-extension TextFormatOutline {
-    /// The line of a syntax error's byte offset in `text`.
-    static func lineOfSyntaxError(in text: String, offset: Int) -> Int {
-        1 + text.utf8.prefix(max(0, offset)).reduce(0) { $0 + ($1 == 0x0A ? 1 : 0) }
     }
 }

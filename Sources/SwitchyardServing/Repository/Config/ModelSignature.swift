@@ -17,9 +17,9 @@ public struct ModelSignature: Sendable {
     }
 
     /// Triton's test for a model that can batch: every input and output has a variable first
-    /// dimension (the batch).
+    /// dimension (the batch). A model without inputs takes no batch.
     public var hasVariableFirstDimension: Bool {
-        (inputs + outputs).allSatisfy { $0.firstDimensionIsVariable }
+        !inputs.isEmpty && (inputs + outputs).allSatisfy { $0.firstDimensionIsVariable }
     }
 }
 

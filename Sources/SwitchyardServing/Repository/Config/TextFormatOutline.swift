@@ -45,7 +45,12 @@ struct TextFormatOutline {
     }
 
     /// 1-based line number of a byte offset.
-    func line(at offset: Int) -> Int { lineNumber(in: bytes, at: offset) }
+    func line(at offset: Int) -> Int { Self.line(at: offset, in: bytes) }
+
+    /// 1-based line number of a byte offset into UTF-8 text.
+    static func line(at offset: Int, in bytes: some Collection<UInt8>) -> Int {
+        1 + bytes.prefix(max(0, offset)).reduce(0) { $0 + ($1 == 0x0A ? 1 : 0) }
+    }
 
     /// The text with these fields (and their separators) blanked out; newlines stay, so lines
     /// keep their numbers.
@@ -121,7 +126,7 @@ private struct Parser {
         }
     }
 
-    private func lineOf(_ offset: Int) -> Int { lineNumber(in: bytes, at: offset) }
+    private func lineOf(_ offset: Int) -> Int { TextFormatOutline.line(at: offset, in: bytes) }
 
     private mutating func parseField(depth: Int) throws(SyntaxError) -> Entry {
         let start = p
@@ -259,9 +264,4 @@ private struct Parser {
 
     private func isLetter(_ c: UInt8) -> Bool { (c | 0x20) >= UInt8(ascii: "a") && (c | 0x20) <= UInt8(ascii: "z") }
     private func isDigit(_ c: UInt8) -> Bool { c >= UInt8(ascii: "0") && c <= UInt8(ascii: "9") }
-}
-
-/// 1-based line number of a byte offset.
-private func lineNumber(in bytes: [UInt8], at offset: Int) -> Int {
-    1 + bytes[..<max(0, min(offset, bytes.count))].reduce(0) { $0 + ($1 == 0x0A ? 1 : 0) }
 }

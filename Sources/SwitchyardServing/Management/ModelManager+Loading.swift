@@ -1,0 +1,143 @@
+import Foundation
+import Logging
+import Metrics
+
+extension ModelManager {
+    /// Starts loading `name` (after any load already running) and marks it loading.
+    func startLoad(_ name: String) -> Task<Result<LoadedModelVersions, ServingError>, Never> {
+        let previous = loadQueueTail
+        let task = Task<Result<LoadedModelVersions, ServingError>, Never> {
+            await previous?.value
+            return await self.performLoad(name)
+        }
+        loadQueueTail = Task { _ = await task.value }
+        if records[name] == nil { records[name] = ModelRecord() }
+        records[name]?.state = .loading(task)
+        return task
+    }
+
+    /// Loads every version of `name` the repository serves, makes room within the budget and
+    /// marks the model ready; on failure marks it unavailable with the reason.
+    private func performLoad(_ name: String) async -> Result<LoadedModelVersions, ServingError> {
+        let started = ContinuousClock.now
+        do throws(ServingError) {
+            try await makeRoom(for: name, bytes: estimatedBytes(of: name), excluding: name)
+            var loaded = try await ModelVersionLoader.load(name: name, repository: repository,
+                                                           threads: options.threads, logger: logger)
+            loaded.generation = nextGeneration
+            nextGeneration += 1
+            do throws(ServingError) {
+                try await makeRoom(for: name, bytes: loaded.bytes, excluding: name)
+            } catch {
+                for served in loaded.versions.values { await served.shutdown() }
+                ProcessMemory.releaseFreedMemory()
+                throw error
+            }
+            let elapsed = ContinuousClock.now - started
+            records[name]?.state = .ready(loaded)
+            records[name]?.residency.loadCount += 1
+            records[name]?.residency.lastLoadNanoseconds = UInt64(elapsed.nanoseconds)
+            records[name]?.residency.bytes = UInt64(loaded.bytes)
+            Counter(label: MetricNames.modelLoads, dimensions: metricDimensions(name)).increment()
+            Timer(label: MetricNames.modelLoadDuration, dimensions: metricDimensions(name)).record(duration: elapsed)
+            Gauge(label: MetricNames.modelLoadedBytes, dimensions: metricDimensions(name)).record(loaded.bytes)
+            let versions = loaded.versions.keys.sorted().map(String.init).joined(separator: ", ")
+            logger.info("loaded model", metadata: [
+                "model": "\(name)", "versions": "\(versions)", "bytes": "\(ByteCount(loaded.bytes))",
+                "seconds": "\(elapsed.seconds)",
+            ])
+            return .success(loaded)
+        } catch {
+            records[name]?.state = .unavailable(reason: error.message)
+            records[name]?.failedFingerprint = repository.currentFingerprint(of: name)
+            logger.error("failed to load model", metadata: ["model": "\(name)", "error": "\(error.message)"])
+            return .failure(error)
+        }
+    }
+
+    /// Bytes `name` will probably hold once loaded: what it held last time, else its model
+    /// files' size (the weights; arenas come on top and are checked after the load).
+    private func estimatedBytes(of name: String) -> Int {
+        if let bytes = records[name]?.residency.bytes, bytes > 0 { return Int(bytes) }
+        return repository.modelFileBytes(of: name)
+    }
+
+    /// Makes `bytes` fit the CPU budget beside the loaded models. Resident: fails when they do
+    /// not fit. On demand: evicts least recently used unpinned models, or fails when even that
+    /// would not make room. Both errors give the numbers.
+    private func makeRoom(for name: String, bytes: Int, excluding: String) async throws(ServingError) {
+        guard let budget = options.memoryBudget.cpuBytes else { return }
+        let candidates = records.compactMap { key, record -> EvictionPlanner.Candidate? in
+            guard key != excluding, let loaded = record.loaded else { return nil }
+            return .init(name: key, bytes: loaded.bytes, lastUsed: record.lastUsed, pinned: loaded.pinned,
+                         busy: record.leases.values.contains { $0 > 0 })
+        }
+        let inUse = candidates.reduce(0) { $0 + $1.bytes }
+        let numbers = "it needs \(ByteCount(bytes)), the CPU budget is \(ByteCount(budget)) and loaded models hold \(ByteCount(inUse))"
+        guard bytes <= budget else {
+            throw .resourceExhausted("model '\(name)' does not fit the memory budget: \(numbers)")
+        }
+        guard let victims = EvictionPlanner.victims(neededBytes: bytes, budgetBytes: budget, candidates: candidates) else {
+            throw .resourceExhausted("model '\(name)' does not fit the memory budget even after evicting every unpinned model: \(numbers)")
+        }
+        guard !victims.isEmpty else { return }
+        guard options.residency == .onDemand else {
+            throw .resourceExhausted("loading model '\(name)' would exceed the memory budget: \(numbers) (use --residency on-demand to evict idle models, or raise --memory-budget)")
+        }
+        for victim in victims {
+            logger.info("evicting model to make room", metadata: ["model": "\(victim.name)", "for": "\(name)"])
+            await unload(victim.name, reason: "evicted to make room for '\(name)'", isEviction: true)
+        }
+    }
+
+    /// Drains and unloads `name`: no new requests, waits for its leases, finishes its queued and
+    /// in-flight requests, then frees its memory. Returns when it is gone.
+    func unload(_ name: String, reason: String, isEviction: Bool) async {
+        guard let record = records[name] else { return }
+        switch record.state {
+        case .unloading(let task):
+            await task.value
+            return
+        case .loading(let task):
+            _ = await task.value
+            await unload(name, reason: reason, isEviction: isEviction)
+            return
+        case .unavailable:
+            return
+        case .ready(let loaded):
+            let task = Task { await self.drain(loaded, of: name) }
+            records[name]?.state = .unloading(task)
+            await task.value
+            records[name]?.state = .unavailable(reason: reason)
+            records[name]?.residency.bytes = UInt64(loaded.bytes)
+            if isEviction {
+                records[name]?.residency.evictionCount += 1
+                Counter(label: MetricNames.modelEvictions, dimensions: metricDimensions(name)).increment()
+            } else {
+                records[name]?.residency.unloadCount += 1
+                Counter(label: MetricNames.modelUnloads, dimensions: metricDimensions(name)).increment()
+            }
+            Gauge(label: MetricNames.modelLoadedBytes, dimensions: metricDimensions(name)).record(0)
+            ProcessMemory.releaseFreedMemory()
+            logger.info("unloaded model", metadata: ["model": "\(name)", "reason": "\(reason)"])
+        }
+    }
+
+    /// Waits until no request holds `loaded`, then shuts its versions down (finishing what they
+    /// have queued and in flight).
+    func drain(_ loaded: LoadedModelVersions, of name: String) async {
+        while leaseCount(name, generation: loaded.generation) > 0 {
+            try? await Task.sleep(for: .milliseconds(2))
+        }
+        for served in loaded.versions.values { await served.shutdown() }
+    }
+}
+
+extension Duration {
+    var nanoseconds: Int64 {
+        let (seconds, attoseconds) = components
+        return seconds * 1_000_000_000 + attoseconds / 1_000_000_000
+    }
+
+    var seconds: Double { Double(nanoseconds) / 1e9 }
+}

@@ -1,0 +1,132 @@
+import Logging
+import Metrics
+import Synchronization
+
+/// Holds the models of one repository and serves them: loads and unloads them as the control
+/// mode and residency say, keeps them within the memory budget (evicting least recently used
+/// models on demand), and routes each request to its model version's batcher.
+///
+/// It is the `InferenceService` the frontends call and a swift-service-lifecycle `Service`:
+/// `run()` loads the start-up models, polls the repository in `poll` mode, and on graceful
+/// shutdown finishes queued and in-flight requests (bounded by the shutdown timeout).
+///
+/// Threading: an actor; it only coordinates. Loading runs on dedicated threads and inference on
+/// each model's instance threads.
+public actor ModelManager {
+    public nonisolated let options: ModelManagerOptions
+    nonisolated let logger: Logger
+    nonisolated let repository: ModelRepository
+    nonisolated let status = Mutex(Status())
+
+    var records: [String: ModelRecord] = [:]
+    /// The manager's clock for least-recently-used order.
+    var tick: UInt64 = 0
+    /// Loads run one at a time so that budget checks see every model that is already loaded.
+    var loadQueueTail: Task<Void, Never>?
+    /// The generation the next load gets.
+    var nextGeneration = 1
+
+    struct Status {
+        var started = false
+        var shuttingDown = false
+    }
+
+    public init(options: ModelManagerOptions, logger: Logger) throws(ServingError) {
+        guard options.threads >= 1 else {
+            throw .invalidArgument("threads must be at least 1, got \(options.threads)")
+        }
+        self.options = options
+        self.logger = logger
+        repository = ModelRepository(path: options.repositoryPath)
+        _ = try repository.modelNames()
+    }
+
+    /// Finds the served version for a request and holds it (a lease) until `release`, loading
+    /// the model first when residency is on demand. Waiting for a load is bounded by `timeout`.
+    func acquire(name: String, version: Int64?, timeoutMicroseconds: UInt64?) async throws(ServingError) -> Lease {
+        while true {
+            if status.withLock({ $0.shuttingDown }) {
+                throw .unavailable("the server is shutting down; model '\(name)' takes no new requests")
+            }
+            guard let record = records[name] else {
+                if options.residency == .onDemand, repository.contains(model: name) {
+                    records[name] = ModelRecord()
+                    continue
+                }
+                throw .notFound("unknown model '\(name)': it is not in the model repository \(options.repositoryPath)")
+            }
+            switch record.state {
+            case .ready(let loaded):
+                let chosen = version ?? loaded.latestVersion
+                guard let chosen, let served = loaded.versions[chosen] else {
+                    let available = loaded.versions.keys.sorted().map(String.init).joined(separator: ", ")
+                    throw .notFound("model '\(name)' has no version \(version.map(String.init) ?? "") loaded (loaded: \(available))")
+                }
+                tick += 1
+                records[name]?.lastUsed = tick
+                records[name]?.leases[loaded.generation, default: 0] += 1
+                return Lease(model: served, name: name, generation: loaded.generation)
+            case .loading(let task):
+                try await wait(for: task, model: name, timeoutMicroseconds: timeoutMicroseconds)
+            case .unloading(let task):
+                guard options.residency == .onDemand else {
+                    throw .unavailable("model '\(name)' is being unloaded")
+                }
+                await task.value
+            case .unavailable(let reason):
+                guard options.residency == .onDemand else {
+                    let why = reason.isEmpty ? "" : ": \(reason)"
+                    throw .unavailable("model '\(name)' is not loaded\(why)")
+                }
+                if !reason.isEmpty, record.residency.evictionCount == 0, record.residency.loadCount == 0 {
+                    // It failed to load before and was never served: report that load error
+                    // rather than retrying a broken model on every request.
+                    throw .unavailable("model '\(name)' failed to load: \(reason)")
+                }
+                _ = startLoad(name)
+            }
+        }
+    }
+
+    /// A request's hold on one served model version.
+    struct Lease {
+        var model: ServedModel
+        var name: String
+        var generation: Int
+    }
+
+    /// Ends a lease taken by `acquire`.
+    func release(_ lease: Lease) {
+        records[lease.name]?.leases[lease.generation, default: 1] -= 1
+    }
+
+    /// Requests holding generation `generation` of `name`.
+    func leaseCount(_ name: String, generation: Int) -> Int {
+        records[name]?.leases[generation] ?? 0
+    }
+
+    /// Waits for a load to finish, at most `timeoutMicroseconds`.
+    private func wait(for task: Task<Result<LoadedModelVersions, ServingError>, Never>, model name: String,
+                      timeoutMicroseconds: UInt64?) async throws(ServingError) {
+        guard let timeoutMicroseconds else {
+            _ = await task.value
+            return
+        }
+        let finished = await withTaskGroup(of: Bool.self) { group in
+            group.addTask { _ = await task.value; return true }
+            group.addTask {
+                try? await Task.sleep(for: .microseconds(timeoutMicroseconds))
+                return false
+            }
+            let first = await group.next() ?? false
+            group.cancelAll()
+            return first
+        }
+        if !finished {
+            throw .deadlineExceeded("model '\(name)' is still loading after the request's timeout of \(timeoutMicroseconds) µs")
+        }
+    }
+
+    /// The dimensions metrics of `name` are recorded with.
+    nonisolated func metricDimensions(_ name: String) -> [(String, String)] { [("model", name)] }
+}

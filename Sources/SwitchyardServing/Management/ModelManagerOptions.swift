@@ -1,0 +1,51 @@
+/// How models are loaded and unloaded (`--model-control-mode`), as in Triton.
+public enum ModelControlMode: String, Sendable, CaseIterable {
+    /// Every model in the repository is loaded at start; the repository is not watched and
+    /// load/unload requests are refused.
+    case none
+    /// Like `none`, and the repository is polled: new or changed models (re)load, removed ones
+    /// unload, without dropping in-flight requests.
+    case poll
+    /// Only `--load-model` models load at start; clients load and unload with
+    /// `POST /v2/repository/models/{m}/load|unload`.
+    case explicit
+}
+
+/// Whether models stay loaded (`--residency`).
+public enum ResidencyMode: String, Sendable, CaseIterable {
+    /// Every model the control mode loads is loaded at start and stays; a load that would
+    /// exceed the memory budget fails.
+    case resident
+    /// A model loads at its first request and idle models are evicted, least recently used
+    /// first, to make room within the memory budget; `pinned` models are never evicted.
+    case onDemand = "on-demand"
+}
+
+/// Everything `ModelManager` needs to know, from `switchyard serve`'s options.
+public struct ModelManagerOptions: Sendable {
+    public var repositoryPath: String
+    public var controlMode: ModelControlMode
+    /// Models to load at start in `explicit` mode.
+    public var startupModels: [String]
+    /// Seconds between repository scans in `poll` mode.
+    public var pollIntervalSeconds: Double
+    public var memoryBudget: MemoryBudget
+    public var residency: ResidencyMode
+    /// CPU threads for inference in total; each model's instances split them.
+    public var threads: Int
+    /// How long shutdown waits for queued and in-flight requests.
+    public var shutdownTimeoutSeconds: Double
+
+    public init(repositoryPath: String, controlMode: ModelControlMode = .none, startupModels: [String] = [],
+                pollIntervalSeconds: Double = 15, memoryBudget: MemoryBudget = .unlimited,
+                residency: ResidencyMode = .resident, threads: Int, shutdownTimeoutSeconds: Double = 30) {
+        self.repositoryPath = repositoryPath
+        self.controlMode = controlMode
+        self.startupModels = startupModels
+        self.pollIntervalSeconds = pollIntervalSeconds
+        self.memoryBudget = memoryBudget
+        self.residency = residency
+        self.threads = threads
+        self.shutdownTimeoutSeconds = shutdownTimeoutSeconds
+    }
+}

@@ -1,0 +1,113 @@
+import ArgumentParser
+import Foundation
+import Logging
+import Prometheus
+import ServiceLifecycle
+import SwitchyardHTTP
+import SwitchyardServing
+
+/// `switchyard serve --model-repository DIR …`: the KServe v2 server.
+struct ServeCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "serve",
+        abstract: "Serve the models of a Triton-style model repository over KServe v2 HTTP, with Prometheus metrics.",
+        discussion: """
+        Stops gracefully on SIGTERM or SIGINT: stops accepting, finishes queued and in-flight requests \
+        (at most --shutdown-timeout seconds), exits 0.
+        """
+    )
+
+    @Option(help: ArgumentHelp("The model repository: DIR/<model>/config.pbtxt and DIR/<model>/<version>/model.onnx.", valueName: "DIR"))
+    var modelRepository: String
+
+    @Option(help: "Address to listen on.")
+    var host = "0.0.0.0"
+
+    @Option(help: "Port of the KServe v2 HTTP endpoint.")
+    var httpPort = 8000
+
+    @Option(help: "Port of the Prometheus /metrics endpoint.")
+    var metricsPort = 8002
+
+    @Option(help: ArgumentHelp("none: load every model at start; poll: also reload when the repository changes; explicit: load what --load-model names and what clients ask for.", valueName: "none|poll|explicit"))
+    var modelControlMode: ModelControlMode = .none
+
+    @Option(name: .customLong("load-model"), help: ArgumentHelp("A model to load at start in explicit mode (repeatable).", valueName: "NAME"))
+    var loadModels: [String] = []
+
+    @Option(help: "Seconds between repository scans in poll mode.")
+    var repositoryPollSecs: Double = 15
+
+    @Option(help: ArgumentHelp("Bytes the loaded models may hold per device, e.g. cpu=6GiB.", valueName: "DEVICE=SIZE"),
+            transform: { text in
+                do throws(ServingError) { return try MemoryBudget.parse(text) } catch { throw ValidationError(error.message) }
+            })
+    var memoryBudget: MemoryBudget = .unlimited
+
+    @Option(help: ArgumentHelp("resident: keep every loaded model; on-demand: load at first request, evict least recently used idle models to fit the budget.", valueName: "resident|on-demand"))
+    var residency: ResidencyMode = .resident
+
+    @Option(help: "CPU threads for inference in total (default: the number of cores).")
+    var threads = ProcessInfo.processInfo.activeProcessorCount
+
+    @Option(help: ArgumentHelp("Log as text lines or as JSON objects, one per line.", valueName: "text|json"))
+    var logFormat: LogFormat = .text
+
+    @Option(help: ArgumentHelp("Least severe log level written.", valueName: "trace|debug|info|notice|warning|error|critical"))
+    var logLevel: Logger.Level = .info
+
+    @Option(help: "Largest request body accepted, in bytes (after gzip decompression); larger bodies get 413.")
+    var maxRequestBytes = 64 << 20
+
+    @Option(help: "Seconds shutdown waits for queued and in-flight requests.")
+    var shutdownTimeout: Double = 30
+
+    enum LogFormat: String, ExpressibleByArgument, CaseIterable {
+        case text, json
+    }
+
+    func validate() throws {
+        guard threads >= 1 else { throw ValidationError("--threads must be at least 1, got \(threads)") }
+        guard repositoryPollSecs > 0 else { throw ValidationError("--repository-poll-secs must be positive") }
+        guard maxRequestBytes > 0 else { throw ValidationError("--max-request-bytes must be positive") }
+        if !loadModels.isEmpty, modelControlMode != .explicit {
+            throw ValidationError("--load-model needs --model-control-mode explicit (in '\(modelControlMode.rawValue)' mode every model loads)")
+        }
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: modelRepository, isDirectory: &isDirectory), isDirectory.boolValue else {
+            throw ValidationError("--model-repository \(modelRepository) is not a directory")
+        }
+    }
+
+    func run() async throws {
+        let format = logFormat, level = logLevel
+        LoggingSystem.bootstrap { label in
+            var handler: any LogHandler = format == .json
+                ? JSONLogHandler(label: label) : StreamLogHandler.standardError(label: label)
+            handler.logLevel = level
+            return handler
+        }
+        let logger = Logger(label: "switchyard")
+        let registry = PrometheusCollectorRegistry()
+        PrometheusEndpoint.bootstrapMetricsSystem(registry: registry, histogramBuckets: MetricNames.histogramBuckets)
+        let metrics = PrometheusEndpoint(registry: registry, host: host, port: metricsPort, logger: logger)
+        let manager = try ModelManager(options: ModelManagerOptions(
+            repositoryPath: modelRepository, controlMode: modelControlMode, startupModels: loadModels,
+            pollIntervalSeconds: repositoryPollSecs, memoryBudget: memoryBudget, residency: residency,
+            threads: threads, shutdownTimeoutSeconds: shutdownTimeout
+        ), logger: logger)
+        let http = KServeHTTPServer(service: manager, configuration: KServeHTTPConfiguration(
+            host: host, port: httpPort, maxBodyBytes: maxRequestBytes
+        ), logger: logger)
+        // Services shut down in reverse order: the HTTP endpoint first (it stops accepting and
+        // lets in-flight requests finish, which needs the models), the models last.
+        let group = ServiceGroup(configuration: .init(
+            services: [manager, metrics, http], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger
+        ))
+        try await group.run()
+    }
+}
+
+extension ModelControlMode: ExpressibleByArgument {}
+extension ResidencyMode: ExpressibleByArgument {}
+extension Logger.Level: @retroactive ExpressibleByArgument {}

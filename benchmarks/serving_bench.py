@@ -1,0 +1,230 @@
+#!/usr/bin/env python3
+"""The serving benchmark's measuring and reporting half (scripts/bench-serving.sh drives it).
+
+  serving_bench.py sweep --url HOST:PORT --model cls --server switchyard --out FILE.json
+      perf_analyzer (scripts/perf_analyzer.sh, HTTP, binary tensors, batch-1 requests of a finite
+      image from --input-data) at each
+      concurrency level, REPEATS times; per level the medians of throughput, p50 and p99 and the
+      server's average batch (inference count / execution count from the statistics extension).
+  serving_bench.py report --sweeps A.json B.json … --engine BENCH.json [--markdown FILE]
+      the table, server overhead (server throughput at saturation / in-process engine throughput
+      at the same batch, from `switchyard bench --json`) and the batching on/off ratios.
+
+Noise: perf_analyzer measures in count windows (`--measurement-mode count_windows`: each window a
+fixed number of requests, throughput from the real elapsed time; `--request-count` would round the
+time to whole seconds) until three windows agree within 50% (`-s 50`); a level that a busy machine
+keeps from stabilizing is measured again with stability off (-s 1000) and marked. The whole sweep
+is repeated and the median of the repeats is reported with their spread (min–max).
+"""
+import argparse
+import json
+import os
+import re
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def parse_perf_analyzer(output):
+    """Client throughput and latency percentiles, and the server-side counts, of one run."""
+    def number(pattern, cast=float):
+        match = re.search(pattern, output)
+        return cast(match.group(1)) if match else None
+
+    result = {
+        "throughput": number(r"Throughput: ([\d.]+) infer/sec"),
+        "p50_ms": number(r"p50 latency: (\d+) usec"),
+        "p99_ms": number(r"p99 latency: (\d+) usec"),
+        "inference_count": number(r"Inference count: (\d+)", int),
+        "execution_count": number(r"Execution count: (\d+)", int),
+        "success_count": number(r"Successful request count: (\d+)", int),
+    }
+    for key in ("p50_ms", "p99_ms"):
+        if result[key] is not None:
+            result[key] /= 1000.0
+    if result["inference_count"] and result["execution_count"]:
+        result["average_batch"] = result["inference_count"] / result["execution_count"]
+    return result
+
+
+def requests_for(concurrency, scale):
+    """Requests per count window: about a second at this machine's rates."""
+    return int((40 + 15 * concurrency) * scale)
+
+
+UNSTABLE = "Failed to obtain stable measurement"
+
+
+def write_input_data(folder):
+    """perf_analyzer's --input-data directory: a finite batch-1 image (its default random data is
+    random bytes: NaN, Inf and denormals, which no real client sends and which can slow arithmetic)."""
+    import numpy as np
+    folder.mkdir(parents=True, exist_ok=True)
+    np.random.default_rng(1).uniform(-1, 1, (3, 48, 192)).astype("<f4").tofile(folder / "x")
+    return str(folder)
+
+
+def measure(url, model, concurrency, window, data):
+    """One perf_analyzer measurement; (parsed result, stability percentage it needed)."""
+    for stability, trials in (("50", "4"), ("1000", "3")):
+        command = [str(ROOT / "scripts/perf_analyzer.sh"), "-i", "http", "-u", url, "-m", model, "--input-data", data,
+                   "--concurrency-range", str(concurrency), "--measurement-mode", "count_windows",
+                   "--measurement-request-count", str(window), "--stability-percentage", stability, "--max-trials", trials]
+        run = subprocess.run(command, capture_output=True, text=True, timeout=900)
+        output = run.stdout + run.stderr
+        if run.returncode == 0:
+            return parse_perf_analyzer(output), int(stability)
+        if UNSTABLE not in output:
+            break
+    sys.exit(f"serving_bench: {' '.join(command)} exited {run.returncode}:\n{output[-3000:]}")
+
+
+def sweep(args):
+    levels = [int(c) for c in args.concurrency.split(",")]
+    runs = {c: [] for c in levels}
+    data = write_input_data(Path(args.out).parent / "input-data")
+    # One untimed warm-up (plans, connections, the batcher's first batches).
+    subprocess.run([str(ROOT / "scripts/perf_analyzer.sh"), "-i", "http", "-u", args.url, "-m", args.model, "--input-data", data,
+                    "--concurrency-range", str(max(levels)), "--request-count", str(4 * max(levels))],
+                   capture_output=True, text=True, timeout=600)
+    for repeat in range(args.repeats):
+        for concurrency in levels:
+            result, stability = measure(args.url, args.model, concurrency, requests_for(concurrency, args.scale), data)
+            result["stability_percentage"] = stability
+            runs[concurrency].append(result)
+            print(f"  {args.server} {args.model} c={concurrency} run {repeat + 1}/{args.repeats}: "
+                  f"{result['throughput']:.1f} infer/s, p50 {result['p50_ms']:.1f} ms, p99 {result['p99_ms']:.1f} ms, "
+                  f"batch {result.get('average_batch', float('nan')):.2f}"
+                  + ("" if stability == 50 else " (unstable: measured with stability off)"), flush=True)
+    levels_out = []
+    for concurrency in levels:
+        measured = runs[concurrency]
+
+        def median(key):
+            values = [m[key] for m in measured if m.get(key) is not None]
+            return statistics.median(values) if values else None
+
+        throughputs = [m["throughput"] for m in measured]
+        levels_out.append({
+            "concurrency": concurrency, "throughput": median("throughput"),
+            "throughput_min": min(throughputs), "throughput_max": max(throughputs),
+            "p50_ms": median("p50_ms"), "p99_ms": median("p99_ms"), "average_batch": median("average_batch"),
+            "unstable_runs": sum(m["stability_percentage"] != 50 for m in measured), "runs": measured,
+        })
+    measured_at = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
+    Path(args.out).write_text(json.dumps({"server": args.server, "model": args.model, "url": args.url,
+                                          "measured_at": measured_at, "load_average": os.getloadavg(),
+                                          "repeats": args.repeats, "levels": levels_out}, indent=1))
+
+
+def nearest_engine_result(engine, batch):
+    """The in-process result whose batch is nearest (on a log scale) to `batch`."""
+    import math
+    return min(engine["results"], key=lambda r: abs(math.log(r["batch"]) - math.log(max(batch, 1.0))))
+
+
+def report(args):
+    sweeps = [json.loads(Path(p).read_text()) for p in args.sweeps]
+    engine = json.loads(Path(args.engine).read_text()) if args.engine else None
+    lines = ["| server | model | concurrency | infer/s (median, min–max) | p50 ms | p99 ms | avg batch |",
+             "|---|---|---:|---:|---:|---:|---:|"]
+    for run in sweeps:
+        for level in run["levels"]:
+            batch = f"{level['average_batch']:.2f}" if level["average_batch"] else "–"
+            flag = f" ({level['unstable_runs']} unstable)" if level.get("unstable_runs") else ""
+            lines.append(f"| {run['server']} | {run['model']} | {level['concurrency']} | {level['throughput']:.1f} "
+                         f"({level['throughput_min']:.1f}–{level['throughput_max']:.1f}) | {level['p50_ms']:.1f} | "
+                         f"{level['p99_ms']:.1f} | {batch}{flag} |")
+    lines.append("")
+    if engine:
+        lines.append("In-process engine (`switchyard bench`, same run):")
+        lines.append("")
+        lines.append("| batch | threads | items/s | median ms |")
+        lines.append("|---:|---:|---:|---:|")
+        for result in engine["results"]:
+            lines.append(f"| {result['batch']} | {result['threads']} | {result['itemsPerSecond']:.1f} | "
+                         f"{result['medianSeconds'] * 1000:.2f} |")
+        lines.append("")
+    by_key = {(s["server"], s["model"]): s for s in sweeps}
+    summary = []
+    for server in sorted({s["server"] for s in sweeps}):
+        on, off = by_key.get((server, "cls")), by_key.get((server, "cls_nobatch"))
+        if on and off:
+            ratios = []
+            for a, b in zip(on["levels"], off["levels"]):
+                ratios.append(f"c{a['concurrency']} {a['throughput'] / b['throughput']:.2f}×")
+            summary.append(f"- {server}: batching on / off throughput: {', '.join(ratios)}")
+        if server == "switchyard" and engine:
+            best_engine = max(engine["results"], key=lambda r: r["itemsPerSecond"])
+            for run in (on, off):
+                if not run:
+                    continue
+                saturated = max(run["levels"], key=lambda level: level["throughput"])
+                batch = saturated["average_batch"] or 1.0
+                same = nearest_engine_result(engine, batch)
+                summary.append(
+                    f"- switchyard {run['model']}: saturation {saturated['throughput']:.1f} infer/s at concurrency "
+                    f"{saturated['concurrency']} (average batch {batch:.2f}); in-process at batch {same['batch']}: "
+                    f"{same['itemsPerSecond']:.1f} items/s → server/engine {saturated['throughput'] / same['itemsPerSecond']:.2f} "
+                    f"(overhead {100 * (1 - saturated['throughput'] / same['itemsPerSecond']):.0f}%); vs the engine's best "
+                    f"(batch {best_engine['batch']}, {best_engine['itemsPerSecond']:.1f} items/s): "
+                    f"{saturated['throughput'] / best_engine['itemsPerSecond']:.2f}")
+    on, off = by_key.get(("switchyard", "cls")), by_key.get(("switchyard", "cls_nobatch"))
+    at8 = lambda run: next((level for level in run["levels"] if level["concurrency"] == 8), None) if run else None
+    if engine and at8(on):
+        best_engine = max(engine["results"], key=lambda r: r["itemsPerSecond"])
+        line = (f"- targets at concurrency 8: switchyard cls {at8(on)['throughput']:.1f} infer/s = "
+                f"{at8(on)['throughput'] / best_engine['itemsPerSecond']:.2f} of the engine's best (target ≥ 0.90)")
+        if at8(off):
+            line += f"; batching on / off {at8(on)['throughput'] / at8(off)['throughput']:.2f}× (target ≥ 1.5×)"
+        summary.append(line)
+    if engine and on:
+        checks = []
+        for level in on["levels"]:
+            same = nearest_engine_result(engine, level["concurrency"])
+            bound = same["medianSeconds"] * 1000 + 5.0  # max_queue_delay is 0 in the repository
+            checks.append(f"c{level['concurrency']} {level['p99_ms']:.1f}/{bound:.1f}")
+        summary.append("- switchyard cls p99 vs target (queue delay 0 + engine median at batch = concurrency + 5 ms), "
+                       "ms: " + ", ".join(checks))
+    for server_a in ("switchyard",):
+        for model in ("cls", "cls_nobatch"):
+            a, b = by_key.get((server_a, model)), by_key.get(("pytriton", model))
+            if a and b:
+                ratios = [f"c{x['concurrency']} {x['throughput'] / y['throughput']:.2f}×" for x, y in zip(a["levels"], b["levels"])]
+                summary.append(f"- {model}: switchyard / pytriton (Triton 2.51) throughput: {', '.join(ratios)}")
+    for run in sweeps:
+        load = run.get("load_average")
+        summary.append(f"- sweep {run['server']} {run['model']}: finished {run.get('measured_at', '?')}"
+                       + (f", load average {load[0]:.1f} (1 min) on {os.cpu_count()} cores" if load else ""))
+    text = "\n".join(lines + summary) + "\n"
+    print(text)
+    if args.markdown:
+        Path(args.markdown).write_text(text)
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    commands = parser.add_subparsers(dest="command", required=True)
+    s = commands.add_parser("sweep")
+    s.add_argument("--url", required=True)
+    s.add_argument("--model", required=True)
+    s.add_argument("--server", required=True, help="label in the report: switchyard or pytriton")
+    s.add_argument("--out", required=True)
+    s.add_argument("--concurrency", default=os.environ.get("BENCH_CONCURRENCY", "1,2,4,8,16"))
+    s.add_argument("--repeats", type=int, default=int(os.environ.get("BENCH_REPEATS", "3")))
+    s.add_argument("--scale", type=float, default=float(os.environ.get("BENCH_SCALE", "1")),
+                   help="multiplies the request count per measurement")
+    r = commands.add_parser("report")
+    r.add_argument("--sweeps", nargs="+", required=True)
+    r.add_argument("--engine", help="`switchyard bench --json` output")
+    r.add_argument("--markdown", help="also write the report here")
+    args = parser.parse_args()
+    sweep(args) if args.command == "sweep" else report(args)
+
+
+if __name__ == "__main__":
+    main()
