@@ -43,16 +43,23 @@ public struct BatchProfile: Sendable, Equatable, CustomStringConvertible {
     }
 
     /// The smallest measured batch size whose items/s is within `gainThreshold` of the best:
-    /// beyond it, bigger batches stop paying. Nil when nothing was measured.
-    public static func bestBatchSize(of measurements: [Measurement]) -> Int? {
-        guard let best = measurements.map(\.itemsPerSecond).max(), best > 0 else { return nil }
-        return measurements.sorted { $0.batchSize < $1.batchSize }
-            .first { $0.itemsPerSecond * (1 + gainThreshold) >= best }?.batchSize
+    /// beyond it, bigger batches stop paying. When that is the largest size measured and the
+    /// profile stopped short of `maxBatchSize` (its time ran out), bigger batches may still pay,
+    /// so the answer is `maxBatchSize`. Nil when nothing was measured.
+    public static func bestBatchSize(of measurements: [Measurement], maxBatchSize: Int) -> Int? {
+        let sorted = measurements.sorted { $0.batchSize < $1.batchSize }
+        guard let best = sorted.map(\.itemsPerSecond).max(), best > 0,
+              let chosen = sorted.first(where: { $0.itemsPerSecond * (1 + gainThreshold) >= best })?.batchSize
+        else { return nil }
+        return chosen == sorted.last?.batchSize ? max(chosen, maxBatchSize) : chosen
     }
 
     public var description: String {
-        let rows = measurements.map {
+        var rows = measurements.map {
             "batch \($0.batchSize): \(Self.format($0.millisecondsPerBatch)) ms, \(Self.format($0.itemsPerSecond)) items/s"
+        }
+        if let largest = measurements.map(\.batchSize).max(), largest < chosenBatchSize, choice == .measured {
+            rows.append("sizes above \(largest) not measured in time")
         }
         let why = switch choice {
         case .notBatching: "no dynamic batching"

@@ -8,10 +8,11 @@ import Synchronization
 struct BatchProfiler: Sendable {
     var modelName: String
     var maxBatchSize: Int
-    /// Whole profile, warm-ups included; sizes not reached in time are not measured.
-    var budgetNanoseconds: UInt64 = 1_000_000_000
-    /// Timed runs per size after one warm-up; the fastest counts.
-    var timedRuns = 3
+    /// Time for the warm-ups; sizes not reached in it are not measured. Timed rounds stop at
+    /// twice it (at least one round runs).
+    var budgetNanoseconds: UInt64 = 500_000_000
+    /// Most timed rounds over the sizes.
+    var maxRounds = 10
 
     /// The sizes profiled: powers of two below max, then max.
     var batchSizes: [Int] {
@@ -58,32 +59,58 @@ struct BatchProfiler: Sendable {
 
     /// Measures every size it can within the budget. Throws `ProfileSkip` when the model
     /// cannot be profiled (free dims without a size, string inputs, a failing run).
+    ///
+    /// Each size runs once to compile its plan (no new size starts after the budget is spent);
+    /// then rounds run every warmed size once, interleaved so that load from other processes
+    /// falls on all sizes alike, until twice the budget has passed. The fastest run of each
+    /// size counts.
     func measure(session: Session, configDims: [String: [Int64]]) throws(ProfileSkip) -> [BatchProfile.Measurement] {
+        guard let largest = batchSizes.last else { return [] }
         var generator = SplitMix64(seed: 0x5EED)
-        let start = MonotonicClock.now()
-        var measurements: [BatchProfile.Measurement] = []
-        for size in batchSizes {
-            if !measurements.isEmpty && MonotonicClock.now() - start > budgetNanoseconds { break }
-            let shapes = try Self.inputShapes(model: session.loadedModel, configDims: configDims,
-                                              batchSize: size, batching: true)
-            var inputs: [String: Tensor] = [:]
-            for info in session.inputs {
-                inputs[info.name] = try Self.randomTensor(info, shape: shapes[info.name] ?? [], using: &generator)
-            }
-            var fastest = UInt64.max
-            for run in 0...timedRuns {
-                let runStart = MonotonicClock.now()
-                do {
-                    _ = try session.run(inputs)
-                } catch {
-                    throw ProfileSkip("a run at batch \(size) failed: \(error)")
-                }
-                if run > 0 { fastest = min(fastest, MonotonicClock.now() - runStart) }
-                if run > 0 && MonotonicClock.now() - start > budgetNanoseconds { break }
-            }
-            measurements.append(.init(batchSize: size, millisecondsPerBatch: Double(fastest) / 1e6))
+        let shapes = try Self.inputShapes(model: session.loadedModel, configDims: configDims,
+                                          batchSize: largest, batching: true)
+        var full: [String: Tensor] = [:]
+        for info in session.inputs {
+            full[info.name] = try Self.randomTensor(info, shape: shapes[info.name] ?? [], using: &generator)
         }
-        return measurements
+        let start = MonotonicClock.now()
+        var warmed: [(size: Int, inputs: [String: Tensor])] = []
+        for size in batchSizes {
+            if !warmed.isEmpty && MonotonicClock.now() - start > budgetNanoseconds { break }
+            let inputs = full.mapValues { Self.firstRows(size, of: $0) }
+            _ = try run(session, inputs, size: size)
+            warmed.append((size, inputs))
+        }
+        var fastest = [UInt64](repeating: .max, count: warmed.count)
+        for _ in 0..<maxRounds {
+            for (index, size) in warmed.enumerated() {
+                fastest[index] = min(fastest[index], try run(session, size.inputs, size: size.size))
+            }
+            if MonotonicClock.now() - start > 2 * budgetNanoseconds { break }
+        }
+        return zip(warmed, fastest).map { .init(batchSize: $0.size, millisecondsPerBatch: Double($1) / 1e6) }
+    }
+
+    /// Nanoseconds one run took.
+    private func run(_ session: Session, _ inputs: [String: Tensor], size: Int) throws(ProfileSkip) -> UInt64 {
+        let start = MonotonicClock.now()
+        do {
+            _ = try session.run(inputs)
+        } catch {
+            throw ProfileSkip("a run at batch \(size) failed: \(error)")
+        }
+        return MonotonicClock.now() - start
+    }
+
+    /// The first `rows` items of a batch (rows are contiguous along dim 0).
+    private static func firstRows(_ rows: Int, of tensor: Tensor) -> Tensor {
+        guard tensor.shape.first != rows else { return tensor }
+        let shape = [rows] + tensor.shape.dropFirst()
+        let count = shape.reduce(1, *)
+        return tensor.withUnsafeBytes { bytes in
+            Tensor(dataType: tensor.dataType, shape: shape,
+                   bytes: UnsafeRawBufferPointer(rebasing: bytes.prefix(count * tensor.dataType.byteSize)))
+        }
     }
 
     private static func randomTensor(_ info: ValueInfo, shape: [Int], using generator: inout SplitMix64) throws(ProfileSkip) -> Tensor {

@@ -38,7 +38,7 @@ extension ServedModel {
         }
         switch measured {
         case .success(let measurements):
-            if let best = BatchProfile.bestBatchSize(of: measurements) {
+            if let best = BatchProfile.bestBatchSize(of: measurements, maxBatchSize: formation.limit) {
                 return BatchProfile(measurements: measurements, chosenBatchSize: best, choice: .measured)
             }
             return BatchProfile(measurements: measurements, chosenBatchSize: formation.limit,

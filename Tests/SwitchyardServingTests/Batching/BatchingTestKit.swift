@@ -7,6 +7,10 @@ import SwitchyardGraph
 import SwitchyardTensor
 @testable import SwitchyardServing
 
+/// Every batching suite runs inside this one, one test at a time: the tests assert timings and
+/// orderings, and parallel tests would starve each other's threads on a small machine.
+@Suite(.serialized) enum BatchingSuites {}
+
 /// Models, configs and inputs for the batcher tests.
 enum BatchingTestKit {
     static let logger = Logger(label: "switchyard.tests.batching")
@@ -40,24 +44,36 @@ enum BatchingTestKit {
         return try LoadedModel(model: Model(opsetImports: ["": 17], graph: graph))
     }
 
-    /// A model slow enough to keep an instance busy: x [N, 256] through `layers` MatMul+Relu.
-    /// With max_batch_size 0 a request of N rows costs N times one row.
-    static func slowModel(layers: Int = 8) throws -> LoadedModel {
-        var generator = SplitMix64(seed: 11)
+    /// Width of the slow model's rows.
+    static let slowWidth = 1024
+
+    /// A model whose cost follows its input: x [N, L, 1024] through `layers` MatMul+Relu with
+    /// one shared 1024×1024 weight, so a request of length L costs L times one of length 1.
+    /// Requests of different lengths never share a batch.
+    static func slowModel(layers: Int = 16) throws -> LoadedModel {
+        let count = slowWidth * slowWidth
+        // A fixed pattern in ±1/64: quick to make in debug builds, and activations stay finite.
+        let pattern: [Float] = (0..<count).map { (index: Int) -> Float in
+            let step = Float((index &* 7919) % 2003) / 2003
+            return step / 32 - 1 / 64
+        }
+        let weights = Tensor(shape: [slowWidth, slowWidth], scalars: pattern)
         var nodes: [Node] = []
-        var initializers: [String: Tensor] = [:]
         var previous = "x"
         for layer in 0..<layers {
-            let weights = Tensor(shape: [256, 256], scalars: floats(256 * 256, &generator).map { $0 / 16 })
-            initializers["w\(layer)"] = weights
-            nodes.append(Node(name: "mm\(layer)", opType: "MatMul", inputs: [previous, "w\(layer)"], outputs: ["m\(layer)"]))
+            nodes.append(Node(name: "mm\(layer)", opType: "MatMul", inputs: [previous, "w"], outputs: ["m\(layer)"]))
             nodes.append(Node(name: "relu\(layer)", opType: "Relu", inputs: ["m\(layer)"], outputs: ["r\(layer)"]))
             previous = "r\(layer)"
         }
         nodes.append(Node(name: "out", opType: "Identity", inputs: [previous], outputs: ["y"]))
-        let graph = Graph(nodes: nodes, inputs: [ValueInfo(name: "x", dataType: .float32, shape: [.symbolic("N"), .fixed(256)])],
-                          outputs: [ValueInfo(name: "y")], initializers: initializers)
+        let input = ValueInfo(name: "x", dataType: .float32, shape: [.symbolic("N"), .symbolic("L"), .fixed(slowWidth)])
+        let graph = Graph(nodes: nodes, inputs: [input], outputs: [ValueInfo(name: "y")], initializers: ["w": weights])
         return try LoadedModel(model: Model(opsetImports: ["": 17], graph: graph))
+    }
+
+    /// One item of length `length` for the slow model.
+    static func slowInput(length: Int, _ generator: inout SplitMix64) -> Tensor {
+        tensor([1, length, slowWidth], &generator)
     }
 
     /// A config for `model` as the repository would complete it: inputs and outputs from the
@@ -137,6 +153,38 @@ enum BatchingTestKit {
         guard a.count == b.count else { return .infinity }
         let scale = max(1e-3, b.map(abs).max() ?? 0)
         return zip(a, b).map { abs($0 - $1) }.max().map { $0 / scale } ?? 0
+    }
+
+    /// Length of the slow model's blocking request: long enough to keep the instance busy well
+    /// past the time a test needs to queue its other requests.
+    static let blockerLength = 6_000
+
+    /// Starts a long request on the slow model and returns once an instance has taken it (the
+    /// queue is empty again and one request is pending).
+    static func occupy(_ served: ServedModel, model: String) async throws -> Task<Result<InferenceResponse, ServingError>, Never> {
+        // A constant input: random generation of this many values is slow in debug builds.
+        let rows = Tensor(shape: [1, blockerLength, slowWidth], scalars: [Float](repeating: 0.5, count: blockerLength * slowWidth))
+        let blocker = request(model, rows, id: "blocker")
+        let task = Task { () -> Result<InferenceResponse, ServingError> in
+            do throws(ServingError) { return .success(try await served.infer(blocker)) } catch { return .failure(error) }
+        }
+        let running = await waitUntil { served.pendingRequests == 1 && served.queuedRequests == 0 }
+        try #require(running, "the blocking request never started")
+        return task
+    }
+
+    /// Sends `requests` concurrently and returns each result by index.
+    static func inferConcurrently(_ served: ServedModel, _ requests: [InferenceRequest]) async -> [Result<InferenceResponse, ServingError>] {
+        await withTaskGroup(of: (Int, Result<InferenceResponse, ServingError>).self) { group in
+            for (index, request) in requests.enumerated() {
+                group.addTask {
+                    do throws(ServingError) { return (index, .success(try await served.infer(request))) } catch { return (index, .failure(error)) }
+                }
+            }
+            var results = [Result<InferenceResponse, ServingError>?](repeating: nil, count: requests.count)
+            for await (index, result) in group { results[index] = result }
+            return results.map { $0! }
+        }
     }
 
     /// Waits (polling) until `condition` holds, at most `seconds`.
