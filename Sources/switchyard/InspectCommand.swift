@@ -1,5 +1,8 @@
+import Foundation
 import ArgumentParser
+import SwitchyardEngine
 import SwitchyardGraph
+import SwitchyardServing
 
 /// `switchyard inspect MODEL [--shape NAME=…] [--json]`.
 struct InspectCommand: ParsableCommand {
@@ -15,8 +18,19 @@ struct InspectCommand: ParsableCommand {
             transform: { try ShapeAssignment.parse($0) })
     var shapes: [ShapeAssignment] = []
 
+    @Option(help: ArgumentHelp("Profile batch sizes 1, 2, 4, … up to MAX as the server's batcher does when it loads the model, and print the batch limit it would choose (non-batch dims from --shape).", valueName: "MAX"))
+    var batchProfile: Int?
+
+    @Option(help: "Threads for the batch profile.")
+    var threads = 1
+
     @Flag(help: "Print JSON instead of text.")
     var json = false
+
+    func validate() throws {
+        if let batchProfile, batchProfile < 1 { throw ValidationError("--batch-profile must be at least 1, got \(batchProfile)") }
+        guard threads >= 1 else { throw ValidationError("--threads must be at least 1, got \(threads)") }
+    }
 
     /// What `inspect` prints: the static summary and, when the shapes are known and the model
     /// runs, its cost.
@@ -25,12 +39,43 @@ struct InspectCommand: ParsableCommand {
         var cost: CostProfile?
         /// Why no cost was measured.
         var costUnavailable: String?
+        /// The batcher's load-time profile, with `--batch-profile`.
+        var batchProfile: BatchProfileReport?
+    }
+
+    /// `BatchProfile` for printing.
+    struct BatchProfileReport: Encodable {
+        struct Row: Encodable {
+            var batchSize: Int
+            var millisecondsPerBatch: Double
+            var itemsPerSecond: Double
+        }
+        var rows: [Row]
+        var chosenBatchSize: Int
+        var reason: String
     }
 
     func run() throws {
         let loaded = try ModelFile.load(model)
-        let report = try Self.report(for: loaded, shapes: try shapes.byName())
+        var report = try Self.report(for: loaded, shapes: try shapes.byName())
+        if let batchProfile {
+            report.batchProfile = try Self.batchProfile(of: loaded, maxBatchSize: batchProfile, shapes: try shapes.byName(), threads: threads)
+        }
         print(json ? try Formatting.json(report) : Self.text(report, path: model))
+    }
+
+    /// Profiles batch sizes as the server's batcher does at load: the non-batch dims of each
+    /// input come from `shapes` (its first dim is the batch dim and is ignored).
+    static func batchProfile(of model: Model, maxBatchSize: Int, shapes: [String: [Int]], threads: Int) throws -> BatchProfileReport {
+        let loaded = try LoadedModel(model: model)
+        let dims = shapes.mapValues { $0.dropFirst().map(Int64.init) }
+        let profile = try DedicatedThread.run {
+            try BatchProfile.measure(model: loaded, maxBatchSize: maxBatchSize, inputDims: dims, threads: threads)
+        }
+        return BatchProfileReport(
+            rows: profile.measurements.map { .init(batchSize: $0.batchSize, millisecondsPerBatch: $0.millisecondsPerBatch,
+                                                   itemsPerSecond: $0.itemsPerSecond) },
+            chosenBatchSize: profile.chosenBatchSize, reason: profile.reason)
     }
 
     /// Builds the report. Shapes the user gave must fit the model (else an error); when none
@@ -81,6 +126,13 @@ struct InspectCommand: ParsableCommand {
                          + (cost.engineArenaBytes.map { " (engine arena for the optimized model: \(Formatting.bytes($0)))" } ?? ""))
         } else if let reason = report.costUnavailable {
             lines.append("FLOPs and memory: unavailable: \(reason)")
+        }
+        if let profile = report.batchProfile {
+            lines.append("batch profile (as the server's batcher measures it at load):")
+            for row in profile.rows {
+                lines.append("  batch \(row.batchSize): \(Formatting.milliseconds(row.millisecondsPerBatch / 1000)) per batch, \(String(format: "%.1f", row.itemsPerSecond)) items/s")
+            }
+            lines.append("  chosen batch limit: \(profile.chosenBatchSize) (\(profile.reason))")
         }
         return lines.joined(separator: "\n")
     }

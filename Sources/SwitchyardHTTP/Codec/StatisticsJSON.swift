@@ -1,7 +1,8 @@
 import SwitchyardServing
 
 /// `GET …/stats` in Triton's statistics-extension JSON. Every count field is present (perf_analyzer
-/// reads them all); Switchyard's residency figures are under the extra key `residency`.
+/// reads them all); Switchyard's residency figures are under the extra key `residency`, the load-time
+/// batch profile under `batch_profile`.
 enum StatisticsJSON {
     static func write(_ statistics: [ModelStatistics], to w: inout JSONWriter) {
         w.raw("{\"model_stats\":[")
@@ -53,7 +54,35 @@ enum StatisticsJSON {
         w.integer(model.residency.lastLoadNanoseconds)
         w.raw(",\"bytes\":")
         w.integer(model.residency.bytes)
-        w.raw("}}")
+        w.raw("}")
+        if let profile = model.batchProfile { batchProfile(profile, &w) }
+        w.raw("}")
+    }
+
+    /// `"batch_profile": {"chosen_batch_size", "choice", "measurements": [{"batch_size", "ms_per_batch", "items_per_second"}]}`.
+    private static func batchProfile(_ profile: BatchProfile, _ w: inout JSONWriter) {
+        w.raw(",\"batch_profile\":{\"chosen_batch_size\":")
+        w.integer(profile.chosenBatchSize)
+        let choice = switch profile.choice {
+        case .notBatching: "not_batching"
+        case .measured: "measured"
+        case .configured: "preferred_batch_size"
+        case .skipped(let reason): "skipped: \(reason)"
+        }
+        w.raw(",\"choice\":")
+        w.string(choice)
+        w.raw(",\"measurements\":[")
+        for (index, measurement) in profile.measurements.enumerated() {
+            if index > 0 { w.raw(",") }
+            w.raw("{\"batch_size\":")
+            w.integer(measurement.batchSize)
+            w.raw(",\"ms_per_batch\":")
+            w.number(measurement.millisecondsPerBatch)
+            w.raw(",\"items_per_second\":")
+            w.number(measurement.itemsPerSecond)
+            w.raw("}")
+        }
+        w.raw("]}")
     }
 
     private static func duration(_ key: String, _ value: DurationStatistic, _ w: inout JSONWriter, first: Bool = false) {

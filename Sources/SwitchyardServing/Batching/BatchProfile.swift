@@ -61,13 +61,17 @@ public struct BatchProfile: Sendable, Equatable, CustomStringConvertible {
         if let largest = measurements.map(\.batchSize).max(), largest < chosenBatchSize, choice == .measured {
             rows.append("sizes above \(largest) not measured in time")
         }
-        let why = switch choice {
+        return (rows + ["chosen batch size \(chosenBatchSize) (\(reason))"]).joined(separator: "; ")
+    }
+
+    /// Why the chosen size was chosen, in words.
+    public var reason: String {
+        switch choice {
         case .notBatching: "no dynamic batching"
         case .measured: "measured"
         case .configured: "preferred_batch_size"
         case .skipped(let reason): "profile skipped: \(reason)"
         }
-        return (rows + ["chosen batch size \(chosenBatchSize) (\(why))"]).joined(separator: "; ")
     }
 
     private static func format(_ value: Double) -> String {

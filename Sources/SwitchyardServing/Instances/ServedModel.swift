@@ -175,10 +175,12 @@ public final class ServedModel: Sendable {
         await exits.waitForAll()
     }
 
-    /// Triton's statistics of this version; `residency.bytes` is `memoryBytes`.
+    /// Triton's statistics of this version; `residency.bytes` is `memoryBytes`, with the batch
+    /// profile.
     public var statistics: ModelStatistics {
         var snapshot = recorder.snapshot
         snapshot.residency.bytes = UInt64(memoryBytes)
+        snapshot.batchProfile = batchProfile
         return snapshot
     }
 

@@ -64,6 +64,8 @@ public struct ModelStatistics: Sendable, Equatable {
     public var computeOutput = DurationStatistic()
     public var batchStatistics: [BatchStatistics] = []
     public var residency = Residency()
+    /// What the load-time batch profile measured and chose (nil before the version serves).
+    public var batchProfile: BatchProfile?
 
     public init(name: String, version: String) {
         self.name = name
