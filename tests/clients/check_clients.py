@@ -229,3 +229,15 @@ def test_statistics_routes(client):
     with pytest.raises(InferenceServerException) as error:
         client.get_inference_statistics("no_such_model")
     assert error.value.status() in ("400", "404"), f"status {error.value.status()}: {error.value}"
+
+
+def test_statistics_show_the_load_time_batch_profile(client):
+    """cls batches without preferred sizes: the batcher profiled it at load and says what it chose."""
+    (stats,) = client.get_inference_statistics("cls", "1")["model_stats"]
+    profile = stats["batch_profile"]
+    assert profile["choice"] == "measured", profile
+    sizes = [m["batch_size"] for m in profile["measurements"]]
+    assert sizes[0] == 1 and sizes == sorted(sizes), profile
+    assert all(m["ms_per_batch"] > 0 and m["items_per_second"] > 0 for m in profile["measurements"]), profile
+    assert 1 <= profile["chosen_batch_size"] <= 16, profile
+    assert stats["residency"]["load_count"] == 1 and stats["residency"]["bytes"] > 0, stats["residency"]
