@@ -23,8 +23,6 @@ let package = Package(
     targets: [
         // oneDNN's C API (Debian libdnnl-dev) plus a shim for the macros Swift cannot import.
         .systemLibrary(name: "CDNNL", path: "Sources/CDNNL"),
-        // Sets GNU OpenMP's spin count before libgomp starts, in every executable using the engine.
-        .target(name: "COpenMPDefaults"),
         .target(name: "SwitchyardTensor"),
         .target(name: "SwitchyardGraph", dependencies: ["SwitchyardTensor"]),
         .target(
@@ -39,7 +37,7 @@ let package = Package(
         .target(
             name: "SwitchyardEngine",
             dependencies: [
-                "SwitchyardTensor", "SwitchyardGraph", "SwitchyardONNX", "CDNNL", "COpenMPDefaults",
+                "SwitchyardTensor", "SwitchyardGraph", "SwitchyardONNX", "CDNNL",
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),

@@ -136,9 +136,20 @@ public final class DNNLRegionKernel: Sendable {
         return bound
     }
 
+    /// Below this much work (`DNNLPlanBuilder.work`, about 0.3 ms on one core) a plan runs on
+    /// one thread: each primitive is an OpenMP parallel region whose end waits for the whole
+    /// team, and on a shared machine a team member that is not running when the region starts
+    /// costs a scheduler time slice (measured: the direction classifier, 2 threads, load 13 on 2
+    /// cores: 36 ms per run against 2 ms on one thread).
+    static let parallelWorkThreshold = 20_000_000
+
     private func compile(_ inputs: [Tensor?]) -> DNNLCachedPlan {
         do {
-            let plan = try buildPlan(inputs)
+            var plan = try buildPlan(inputs, threads: max(threads, 1))
+            if plan.threads > 1 && plan.work < Self.parallelWorkThreshold {
+                omp_set_num_threads(1)
+                plan = try buildPlan(inputs, threads: 1)
+            }
             Self.logger.debug("oneDNN plan for \(describeMembers()): \(plan.implementationNames.joined(separator: ", "))")
             return .dnnl(plan)
         } catch {
@@ -148,8 +159,8 @@ public final class DNNLRegionKernel: Sendable {
         }
     }
 
-    private func buildPlan(_ inputs: [Tensor?]) throws -> DNNLPlan {
-        var builder = DNNLPlanBuilder(engine: try DNNLEngine.shared())
+    private func buildPlan(_ inputs: [Tensor?], threads: Int) throws -> DNNLPlan {
+        var builder = DNNLPlanBuilder(engine: try DNNLEngine.shared(), threads: threads)
         var values: [String: DNNLOperand] = [:]
         var inputSlots: [Int] = []
         let parameterNames = Set(parameterIndices.map { inputNames[$0] })
