@@ -7,10 +7,13 @@ public struct SessionOptions: Sendable {
     public var threads: Int
     /// Use reference kernels only (the oracle): for checking the fast path.
     public var referenceOnly: Bool
+    /// When set, every run adds each node's wall-clock time to it.
+    public var profile: StepProfile?
 
-    public init(threads: Int = 1, referenceOnly: Bool = false) {
+    public init(threads: Int = 1, referenceOnly: Bool = false, profile: StepProfile? = nil) {
         self.threads = threads
         self.referenceOnly = referenceOnly
+        self.profile = profile
     }
 }
 
@@ -50,7 +53,7 @@ public final class Session: Sendable {
     public func run(_ inputs: [String: Tensor]) throws -> [String: Tensor] {
         let declared = loadedModel.inputs
         try InputValidator.validate(inputs, against: declared)
-        let results = try program.run(inputs: declared.map { inputs[$0.name] })
+        let results = try program.run(inputs: declared.map { inputs[$0.name] }, profile: options.profile)
         var named: [String: Tensor] = [:]
         for (info, tensor) in zip(loadedModel.outputs, results) { named[info.name] = tensor }
         return named

@@ -42,6 +42,9 @@ struct BenchCommand: ParsableCommand {
     @Flag(name: .customLong("compare-onnxruntime"), help: "Also time ONNX Runtime on the same inputs and check the outputs agree.")
     var compareONNXRuntime = false
 
+    @Flag(help: "After each configuration, print (to stderr) Switchyard's time per op type and its slowest nodes.")
+    var profile = false
+
     @Flag(help: "Print JSON instead of a table.")
     var json = false
 
@@ -65,7 +68,8 @@ struct BenchCommand: ParsableCommand {
         let runner = BenchRunner(
             model: loaded, modelPath: model, givenShapes: try shapes.byName(),
             batches: try InputShapes.batchSizes(requested: batch, for: loaded.graph.inputs),
-            threads: threads, warmup: warmup, stop: stopRule, compareWithONNXRuntime: compareONNXRuntime, seed: seed
+            threads: threads, warmup: warmup, stop: stopRule, compareWithONNXRuntime: compareONNXRuntime, seed: seed,
+            profile: profile
         )
         let quiet = json
         let report = try DedicatedThread.run {

@@ -30,6 +30,8 @@ struct BenchRunner: Sendable {
     var stop: StopRule
     var compareWithONNXRuntime: Bool
     var seed: UInt64 = 1
+    /// Report where Switchyard's time goes (per op type and slowest nodes) after each configuration.
+    var profile = false
 
     func run(progress: (String) -> Void) throws -> BenchReport {
         var inputsByBatch: [Int: (shapes: [String: [Int]], tensors: [String: Tensor])] = [:]
@@ -59,7 +61,8 @@ struct BenchRunner: Sendable {
         // Loaded (optimized) once; each thread count gets its own session over it.
         let loaded = try LoadedModel(model: model)
         for threadCount in threads {
-            let session = try Session(model: loaded, options: SessionOptions(threads: threadCount))
+            let stepProfile = profile ? StepProfile() : nil
+            let session = try Session(model: loaded, options: SessionOptions(threads: threadCount, profile: stepProfile))
             try worker?.load(model: modelPath, threads: threadCount)
             for batch in batches {
                 let inputs = inputsByBatch[batch]!
@@ -72,6 +75,7 @@ struct BenchRunner: Sendable {
                 if let worker, agreement == nil, let scratch {
                     agreement = try Self.compareOutputs(session: session, inputs: inputs.tensors, worker: worker, directory: scratch)
                 }
+                stepProfile?.reset()
                 progress("batch \(batch), threads \(threadCount): measuring")
                 var ours: [Double] = []
                 var theirs: [Double] = []
@@ -84,6 +88,7 @@ struct BenchRunner: Sendable {
                     if let worker { theirs.append(try worker.timedRun()) }
                 } while stop.wantsMore(samples: ours.count, elapsed: Self.seconds(clock.now - start))
                 results.append(Self.result(batch: batch, threads: threadCount, shapes: inputs.shapes, ours: ours, theirs: theirs))
+                if let stepProfile { progress(StepProfileReport.text(stepProfile, runs: ours.count)) }
             }
         }
         results.sort { ($0.batch, $0.threads) < ($1.batch, $1.threads) }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import SwitchyardEngine
 
 /// The `switchyard` command line.
 @main
@@ -8,4 +9,11 @@ struct Switchyard: AsyncParsableCommand {
         abstract: "Run ONNX models on this machine: inspect, infer, benchmark, serve.",
         subcommands: [ServeCommand.self, InspectCommand.self, InferCommand.self, BenchCommand.self, ConformanceCommand.self]
     )
+
+    static func main() {
+        // Before any oneDNN work: on a shared machine libgomp's default spinning makes every
+        // multi-threaded run many times slower (see OpenMPSettings).
+        OpenMPSettings.restartWithShortSpinCountIfNeeded()
+        main(nil)
+    }
 }

@@ -149,7 +149,8 @@ final class GraphProgram: Sendable {
     }
 
     /// Runs the program. `inputs` align with `graph.inputs`, `captured` with `capturedNames`.
-    func run(inputs: [Tensor?], captured: [Tensor?] = []) throws -> [Tensor] {
+    /// With `profile`, each step's wall-clock time is added to it.
+    func run(inputs: [Tensor?], captured: [Tensor?] = [], profile: StepProfile? = nil) throws -> [Tensor] {
         var values = [Tensor?](repeating: nil, count: slotCount)
         for (slot, tensor) in constants { values[slot] = tensor }
         for (slot, tensor) in zip(inputSlots, inputs) { values[slot] = tensor }
@@ -172,10 +173,16 @@ final class GraphProgram: Sendable {
             }
             let context = OpContext(node: step.node, opset: step.opset, inputs: stepInputs, subgraphRunner: runner)
             let outputs: [Tensor]
+            let started = profile == nil ? nil : ContinuousClock.now
             do {
                 outputs = try step.kernel(context)
             } catch let error as KernelError {
                 throw EngineError.nodeFailed(node: step.node.displayName, opType: step.node.opType, reason: error.description)
+            }
+            if let profile, let started {
+                let elapsed = (ContinuousClock.now - started).components
+                profile.record(node: step.node.displayName, opType: Self.profileLabel(step.node),
+                               seconds: Double(elapsed.seconds) + Double(elapsed.attoseconds) * 1e-18)
             }
             for (slot, tensor) in zip(step.outputSlots, outputs) {
                 if let slot { values[slot] = tensor }
@@ -188,5 +195,13 @@ final class GraphProgram: Sendable {
             }
             return tensor
         }
+    }
+
+    /// A step's op type for profiles: a oneDNN region lists its members' op types.
+    private static func profileLabel(_ node: Node) -> String {
+        guard node.opType == DNNLRegionPartitioner.opType, case .graph(let body)? = node.attributes["body"] else {
+            return node.opType
+        }
+        return "\(node.opType)[\(body.nodes.map(\.opType).joined(separator: ","))]"
     }
 }

@@ -47,11 +47,15 @@ import SwitchyardTensor
         try Self.check(graph, expectOps: ["FusedConv"], activation: nil, hasSum: true, &generator)
     }
 
-    /// Swish (`x * Sigmoid(x)`) fuses only when asked for: oneDNN does not lower it yet.
-    @Test func swishFusesWhenEnabled() throws {
+    /// Swish (`x * Sigmoid(x)`, YOLOv8's activation) fuses by default (oneDNN's eltwise_swish
+    /// post-op) and stays apart when not asked for.
+    @Test func swishFuses() throws {
         var generator = Kit.Generator(seed: 26)
         let swish = Self.graph([Kit.node("Sigmoid", ["c"], ["s"]), Kit.node("Mul", ["c", "s"], ["y"])], &generator)
-        try Self.check(swish, expectOps: ["Conv", "Sigmoid", "Mul"], activation: nil, hasSum: false, &generator)
+        try Self.check(swish, expectOps: ["FusedConv"], activation: "Swish", hasSum: false, &generator)
+        let (unfused, none) = Kit.run(ConvFusion(activations: FusedActivation.allNames.subtracting(["Swish"])), on: swish)
+        #expect(none.isEmpty)
+        #expect(Kit.opTypes(unfused) == ["Conv", "Sigmoid", "Mul"])
 
         let (fused, changes) = Kit.run(ConvFusion(activations: FusedActivation.allNames), on: swish)
         #expect(changes.count == 1)

@@ -26,7 +26,10 @@ public enum DNNLKernels {
         if node.domain == ReferenceKernels.switchyardDomain && node.opType == DNNLRegionPartitioner.opType {
             return DNNLRegionPartitioner.kernel(for: node, constants: constants, threads: threads)
         }
-        guard let operation = operation(for: node, opset: opset) else { return nil }
+        // Data movement alone is no faster in oneDNN; it pays off inside regions, where it keeps
+        // values in blocked layouts.
+        guard !DNNLRegionPartitioner.regionOnly.contains(node.opType),
+              let operation = operation(for: node, opset: opset) else { return nil }
         return DNNLRegionKernel(members: [.init(node: node, opset: opset, operation: operation)],
                                 inputNames: node.inputs, outputNames: [node.outputs[0]],
                                 constants: constants, threads: threads)
@@ -38,7 +41,7 @@ public enum DNNLKernels {
         // Indices, BatchNormalization's training statistics, LayerNormalization's Mean) are not
         // produced here.
         guard let first = node.outputs.first, !first.isEmpty,
-              node.outputs.dropFirst().allSatisfy(\.isEmpty) else { return nil }
+              node.opType == "Split" || node.outputs.dropFirst().allSatisfy(\.isEmpty) else { return nil }
         let attributes = AttributeReader(node: node)
         let operation: (any DNNLOperation)?
         switch (node.domain, node.opType) {
@@ -89,6 +92,23 @@ public enum DNNLKernels {
             default: (dnnl_binary_min, true)
             }
             return DNNLBinaryOperation(opType: node.opType, alg: alg, commutative: commutative)
+        case "Concat":
+            return attributes.int("axis").map { DNNLConcatOperation(axis: $0) }
+        case "Split":
+            guard node.outputs.allSatisfy({ !$0.isEmpty }) else { return nil }
+            return DNNLSplitOperation(axis: attributes.int("axis") ?? 0, splitAttribute: attributes.ints("split"),
+                                      numOutputs: attributes.int("num_outputs"), outputCount: node.outputs.count)
+        case "Resize":
+            guard opset >= 11, attributes.string("mode") == "nearest", attributes.ints("axes") == nil,
+                  (attributes.int("antialias") ?? 0) == 0 else { return nil }
+            let coordinates = attributes.string("coordinate_transformation_mode") ?? "half_pixel"
+            let rounding = attributes.string("nearest_mode") ?? "round_prefer_floor"
+            switch (coordinates, rounding) {
+            case ("asymmetric", "floor"), ("half_pixel", "round_prefer_floor"), ("half_pixel", "round_prefer_ceil"):
+                return DNNLResizeOperation()
+            default:
+                return nil
+            }
         case "Softmax", "LogSoftmax":
             let axis = attributes.int("axis") ?? (opset >= 13 ? -1 : 1)
             return DNNLSoftmaxOperation(opType: node.opType, axis: axis, flattens: opset < 13)

@@ -73,3 +73,38 @@ extension DNNLMemoryDesc: Equatable {
         }
     }
 }
+
+extension DNNLMemoryDesc {
+    /// The channel-blocked activation layouts oneDNN picks on this CPU (`nCw8c`, `nChw8c`, …).
+    private static let channelBlockedTags: [dnnl_format_tag_t] = [
+        dnnl_aBc8b, dnnl_aBcd8b, dnnl_aBcde8b, dnnl_aBc16b, dnnl_aBcd16b, dnnl_aBcde16b,
+    ]
+
+    private static func tagged(_ shape: [Int], _ tag: dnnl_format_tag_t) -> DNNLMemoryDesc? {
+        var raw = dnnl_memory_desc_t()
+        guard dnnl_memory_desc_init_by_tag(&raw, Int32(shape.count), shape.map(Int64.init), dnnl_f32, tag) == dnnl_success
+        else { return nil }
+        return DNNLMemoryDesc(raw: raw)
+    }
+
+    /// A dense descriptor of `shape` in this descriptor's layout, when that layout is plain
+    /// row-major or one of oneDNN's channel-blocked activation formats; nil otherwise.
+    func sameLayout(dims shape: [Int]) -> DNNLMemoryDesc? {
+        if isPlain { return try? .plain(shape) }
+        guard shape.count == dims.count else { return nil }
+        for tag in Self.channelBlockedTags {
+            if let mine = Self.tagged(dims, tag), mine == self { return Self.tagged(shape, tag) }
+        }
+        return nil
+    }
+
+    /// The part of this memory of size `shape` starting at `offsets` (a view: same buffer,
+    /// same strides); nil when the layout cannot express it (an offset inside a block).
+    func submemory(dims shape: [Int], offsets: [Int]) -> DNNLMemoryDesc? {
+        var out = dnnl_memory_desc_t()
+        let status = withUnsafePointer(to: raw) { parent in
+            dnnl_memory_desc_init_submemory(&out, parent, shape.map(Int64.init), offsets.map(Int64.init))
+        }
+        return status == dnnl_success ? DNNLMemoryDesc(raw: out) : nil
+    }
+}

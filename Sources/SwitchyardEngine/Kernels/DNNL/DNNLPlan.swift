@@ -30,9 +30,14 @@ struct DNNLPlan: Sendable {
     let releases: [[Int]]
     /// oneDNN implementation of each primitive step, in order (e.g. `jit:avx2`).
     let implementationNames: [String]
+    /// OpenMP team size the primitives were created for; `run` needs the same.
+    let threads: Int
+    /// Rough single-thread work (see `DNNLPlanBuilder.work`).
+    let work: Int
 
-    /// Runs the plan on float32 `inputs` (shapes as planned). The caller sets the OpenMP team size.
+    /// Runs the plan on float32 `inputs` (shapes as planned) with its OpenMP team size.
     func run(inputs: [Tensor], engine: DNNLEngine) throws(DNNLError) -> [Tensor] {
+        omp_set_num_threads(Int32(threads))
         var buffers = [TensorStorage?](repeating: nil, count: descs.count)
         for (slot, storage) in constants { buffers[slot] = storage }
         for (slot, tensor) in zip(inputSlots, inputs) { buffers[slot] = tensor.storage }

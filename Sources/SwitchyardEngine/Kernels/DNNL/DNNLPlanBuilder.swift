@@ -20,7 +20,16 @@ struct DNNLPlanBuilder {
     /// Reorders already added: (source slot, target layout) → target slot.
     private var reorders: [(source: Int, desc: DNNLMemoryDesc, target: Int)] = []
 
-    init(engine: DNNLEngine) { self.engine = engine }
+    /// OpenMP team size the primitives are created with (and the plan runs with).
+    let threads: Int
+    /// Rough single-thread work of the primitives added so far: multiply-adds of primitives
+    /// with weights, elements written otherwise.
+    private(set) var work = 0
+
+    init(engine: DNNLEngine, threads: Int = 1) {
+        self.engine = engine
+        self.threads = threads
+    }
 
     func desc(_ slot: Int) -> DNNLMemoryDesc { descs[slot] }
 
@@ -39,6 +48,7 @@ struct DNNLPlanBuilder {
             throw DNNLError(call: "primitive creation (only oneDNN's slow '\(descriptor.implementationName)' implementation fits)",
                             status: dnnl_unimplemented.rawValue)
         }
+        work += Self.work(of: descriptor)
         let primitive = try DNNLPrimitive(descriptor)
         let scratchpad = descriptor.desc(dnnl_query_scratchpad_md).flatMap { $0.byteSize > 0 ? $0 : nil }
         steps.append(.primitive(primitive, arguments: arguments, scratchpad: scratchpad))
@@ -149,7 +159,18 @@ struct DNNLPlanBuilder {
         }
         return DNNLPlan(descs: descs, constants: constants, inputSlots: inputSlots, outputSlots: outputSlots,
                         outputShapes: outputs.map(\.shape), steps: steps, releases: releases,
-                        implementationNames: implementationNames)
+                        implementationNames: implementationNames, threads: threads, work: work)
+    }
+
+    private static func work(of descriptor: DNNLPrimitiveDescriptor) -> Int {
+        guard let destination = descriptor.desc(dnnl_query_dst_md) else { return 0 }
+        let written = destination.dims.reduce(1, *)
+        guard let weights = descriptor.desc(dnnl_query_weights_md), destination.dims.count >= 2 else { return written }
+        // Per output element, a convolution reads weights / output channels of them (a
+        // matrix product: weights / columns).
+        let perOutput = weights.dims.count == 2
+            ? weights.dims[0] : weights.dims.reduce(1, *) / max(destination.dims[1], 1)
+        return written * max(perOutput, 1)
     }
 
     private func root(_ slot: Int, _ viewSource: [Int: Int]) -> Int {

@@ -91,6 +91,21 @@ final class DNNLPrimitiveDescriptor: @unchecked Sendable {
         handle = pd!
     }
 
+    /// A concatenation of `sources` along `axis` into `destination`.
+    init(concat sources: [DNNLMemoryDesc], axis: Int, destination: DNNLMemoryDesc, engine: DNNLEngine) throws(DNNLError) {
+        let attributes = try DNNLAttributes()
+        var pd: dnnl_primitive_desc_t?
+        let raws = sources.map(\.raw)
+        let status = raws.withUnsafeBufferPointer { sourcePointer in
+            withUnsafePointer(to: destination.raw) { dst in
+                dnnl_concat_primitive_desc_create(&pd, dst, Int32(raws.count), Int32(axis), sourcePointer.baseAddress,
+                                                  attributes.handle, engine.handle)
+            }
+        }
+        try dnnlCheck(status, "dnnl_concat_primitive_desc_create(axis \(axis), \(sources.map(\.dims)))")
+        handle = pd!
+    }
+
     deinit { dnnl_primitive_desc_destroy(handle) }
 
     /// The layout the implementation chose for `query` (`dnnl_query_src_md`, …) number `index`.

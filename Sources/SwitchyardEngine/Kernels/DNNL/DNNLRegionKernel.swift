@@ -41,6 +41,9 @@ public final class DNNLRegionKernel: Sendable {
     let threads: Int
     /// Region input indices whose contents key the plan cache.
     private let parameterIndices: [Int]
+    /// Region inputs read only as parameters (Split's sizes, Resize's scales): known at plan
+    /// time, of any type, never bound to a oneDNN buffer.
+    private let parameterOnlyNames: Set<String>
     private let cache = Mutex(DNNLPlanCache())
     private static let logger = Logger(label: "switchyard.dnnl")
 
@@ -60,6 +63,13 @@ public final class DNNLRegionKernel: Sendable {
         parameterIndices = inputNames.indices.filter {
             parameterNames.contains(inputNames[$0]) && constants[inputNames[$0]] == nil
         }
+        var dataNames = Set<String>()
+        for member in members {
+            for (index, name) in member.node.inputs.enumerated() where !member.operation.parameterInputs.contains(index) {
+                dataNames.insert(name)
+            }
+        }
+        parameterOnlyNames = parameterNames.subtracting(dataNames)
     }
 
     /// The kernel as the graph program calls it.
@@ -103,9 +113,12 @@ public final class DNNLRegionKernel: Sendable {
     private func planKey(_ inputs: [Tensor?]) -> DNNLPlanKey {
         let shapes = inputs.map { $0.map { $0.shape + [$0.dataType == .float32 ? 0 : -1] } ?? [-2] }
         let parameters = parameterIndices.map { index -> [Float] in
-            guard index < inputs.count, let tensor = inputs[index], tensor.dataType == .float32,
-                  tensor.count <= 16 else { return [] }
-            return tensor.scalars(as: Float.self)
+            guard index < inputs.count, let tensor = inputs[index], tensor.count <= 16 else { return [] }
+            switch tensor.dataType {
+            case .float32: return tensor.scalars(as: Float.self)
+            case .int64: return tensor.scalars(as: Int64.self).map(Float.init)
+            default: return []
+            }
         }
         return DNNLPlanKey(shapes: shapes, parameters: parameters)
     }
@@ -114,7 +127,8 @@ public final class DNNLRegionKernel: Sendable {
     private func boundInputs(_ inputs: [Tensor?]) -> [Tensor] {
         var seen = Set<String>()
         var bound: [Tensor] = []
-        for (index, name) in inputNames.enumerated() where !name.isEmpty && !seen.contains(name) {
+        for (index, name) in inputNames.enumerated()
+        where !name.isEmpty && !seen.contains(name) && !parameterOnlyNames.contains(name) {
             guard index < inputs.count, let tensor = inputs[index] else { continue }
             seen.insert(name)
             bound.append(tensor)
@@ -122,9 +136,20 @@ public final class DNNLRegionKernel: Sendable {
         return bound
     }
 
+    /// Below this much work (`DNNLPlanBuilder.work`, about 0.3 ms on one core) a plan runs on
+    /// one thread: each primitive is an OpenMP parallel region whose end waits for the whole
+    /// team, and on a shared machine a team member that is not running when the region starts
+    /// costs a scheduler time slice (measured: the direction classifier, 2 threads, load 13 on 2
+    /// cores: 36 ms per run against 2 ms on one thread).
+    static let parallelWorkThreshold = 20_000_000
+
     private func compile(_ inputs: [Tensor?]) -> DNNLCachedPlan {
         do {
-            let plan = try buildPlan(inputs)
+            var plan = try buildPlan(inputs, threads: max(threads, 1))
+            if plan.threads > 1 && plan.work < Self.parallelWorkThreshold {
+                omp_set_num_threads(1)
+                plan = try buildPlan(inputs, threads: 1)
+            }
             Self.logger.debug("oneDNN plan for \(describeMembers()): \(plan.implementationNames.joined(separator: ", "))")
             return .dnnl(plan)
         } catch {
@@ -134,13 +159,17 @@ public final class DNNLRegionKernel: Sendable {
         }
     }
 
-    private func buildPlan(_ inputs: [Tensor?]) throws -> DNNLPlan {
-        var builder = DNNLPlanBuilder(engine: try DNNLEngine.shared())
+    private func buildPlan(_ inputs: [Tensor?], threads: Int) throws -> DNNLPlan {
+        var builder = DNNLPlanBuilder(engine: try DNNLEngine.shared(), threads: threads)
         var values: [String: DNNLOperand] = [:]
         var inputSlots: [Int] = []
         let parameterNames = Set(parameterIndices.map { inputNames[$0] })
         for (index, name) in inputNames.enumerated() where !name.isEmpty && values[name] == nil {
             guard index < inputs.count, let tensor = inputs[index] else { continue }
+            if parameterOnlyNames.contains(name) {
+                values[name] = DNNLOperand(slot: -1, shape: tensor.shape, value: constants[name] ?? tensor)
+                continue
+            }
             guard tensor.dataType == .float32 else {
                 throw KernelError.unsupported("input '\(name)' is \(tensor.dataType), oneDNN path is float32 only")
             }

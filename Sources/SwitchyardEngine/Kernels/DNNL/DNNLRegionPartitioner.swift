@@ -22,6 +22,11 @@ public enum DNNLRegionPartitioner {
         "HardSigmoid", "Gelu", "Clip",
     ]
 
+    /// Data-movement operators that join a region only when every tensor they move is known to
+    /// be float32 (they also move integer shape values, which oneDNN does not compute), and run
+    /// through oneDNN only inside regions.
+    static let regionOnly: Set<String> = ["Concat", "Split", "Resize"]
+
     /// `graph` with each run of at least `minimumSize` layout-friendly nodes replaced by one
     /// region node. Subgraphs are partitioned too. `opsets` are the model's opset imports.
     public static func partition(_ graph: Graph, opsets: [String: Int], minimumSize: Int = 2) -> Graph {
@@ -46,7 +51,9 @@ public enum DNNLRegionPartitioner {
         }
         for (index, node) in nodes.enumerated() {
             let opset = opsets[node.domain] ?? opsets[""] ?? 1
-            if layoutFriendly.contains(node.opType), DNNLKernels.operation(for: node, opset: opset) != nil {
+            let friendly = layoutFriendly.contains(node.opType)
+                || (regionOnly.contains(node.opType) && movesFloat32(node, in: graph))
+            if friendly, DNNLKernels.operation(for: node, opset: opset) != nil {
                 run.append((node, opset))
             } else {
                 flush(end: index)
@@ -113,6 +120,18 @@ public enum DNNLRegionPartitioner {
                          outputs: outputs.map { ValueInfo(name: $0) })
         return Node(name: name, opType: opType, domain: ReferenceKernels.switchyardDomain, inputs: inputs,
                     outputs: outputs, attributes: ["body": .graph(body), "opsets": .ints(opsets)])
+    }
+
+    /// True when `node`'s data input (the first, or every input of a Concat) and its outputs
+    /// are declared or inferred float32 tensors.
+    private static func movesFloat32(_ node: Node, in graph: Graph) -> Bool {
+        func isFloat32(_ name: String) -> Bool {
+            if let tensor = graph.initializers[name] { return tensor.dataType == .float32 }
+            let info = graph.valueInfo[name] ?? graph.inputs.first { $0.name == name }
+            return info?.dataType == .float32
+        }
+        let moved = node.opType == "Concat" ? node.inputs : Array(node.inputs.prefix(1))
+        return !moved.isEmpty && (moved + node.outputs).allSatisfy { !$0.isEmpty && isFloat32($0) }
     }
 
     /// Every name `node` reads, including those its subgraphs read from enclosing scopes.

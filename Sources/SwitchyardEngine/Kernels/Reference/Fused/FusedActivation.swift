@@ -22,10 +22,9 @@ public enum FusedActivation: Sendable, Equatable {
         "Relu", "LeakyRelu", "Clip", "HardSigmoid", "HardSwish", "Sigmoid", "Tanh", "Elu", "Gelu", "Swish",
     ]
 
-    /// The activations the optimizer fuses by default: those of notes/fused.md, which the oneDNN
-    /// kernels lower to post-ops. `Swish` joins once they lower it too; until then a fused Swish
-    /// would run on the reference kernel, slower than unfused nodes on oneDNN.
-    public static let fusedByDefault: Set<String> = allNames.subtracting(["Swish"])
+    /// The activations the optimizer fuses by default: every one, since the oneDNN kernels
+    /// lower each to a post-op (`Swish` to `eltwise_swish`).
+    public static let fusedByDefault: Set<String> = allNames
 
     /// Attribute names on fused nodes.
     public static let nameAttribute = "activation"

@@ -1,0 +1,122 @@
+import CDNNL
+import SwitchyardTensor
+
+/// Concat as a oneDNN concat primitive, so a region's values stay in oneDNN's blocked layouts
+/// across it (YOLO's C2f blocks concatenate convolution outputs along channels). The sources are
+/// brought to one layout: the first source's when every part fits it (channel counts that are
+/// multiples of the block), plain row-major otherwise.
+struct DNNLConcatOperation: DNNLOperation {
+    let axis: Int
+
+    func lower(_ inputs: [DNNLOperand?], into builder: inout DNNLPlanBuilder) throws -> [(slot: Int, shape: [Int])] {
+        let sources = try inputs.indices.map { index throws(KernelError) in try inputs.required(index, "Concat") }
+        guard let first = sources.first, !first.shape.isEmpty else {
+            throw KernelError.unsupported("Concat: no inputs or scalar inputs")
+        }
+        let axis = try ShapeMath.normalizedAxis(self.axis, rank: first.shape.count, op: "Concat")
+        var shape = first.shape
+        shape[axis] = 0
+        for source in sources {
+            guard source.shape.count == shape.count,
+                  source.shape.indices.allSatisfy({ $0 == axis || source.shape[$0] == first.shape[$0] }),
+                  source.shape[axis] > 0 else {
+                throw KernelError.unsupported("Concat: shapes \(sources.map(\.shape)) on axis \(axis)")
+            }
+            shape[axis] += source.shape[axis]
+        }
+        var layouts: [DNNLMemoryDesc] = []
+        if let same = builder.desc(first.slot).sameLayout(dims: shape) { layouts.append(same) }
+        let plain = try DNNLMemoryDesc.plain(shape)
+        if !layouts.contains(plain) { layouts.append(plain) }
+        for destination in layouts {
+            // Descriptors first: nothing is added to the plan unless the primitive fits.
+            guard let parts = try? sources.map({ source throws(KernelError) -> DNNLMemoryDesc in
+                guard let desc = destination.sameLayout(dims: source.shape) else {
+                    throw .unsupported("Concat: layout")
+                }
+                return desc
+            }), let pd = try? DNNLPrimitiveDescriptor(concat: parts, axis: axis, destination: destination,
+                                                        engine: builder.engine),
+                !pd.implementationName.hasPrefix("ref") else { continue }
+            var arguments: [(Int32, Int)] = []
+            for (index, (source, desc)) in zip(sources, parts).enumerated() {
+                arguments.append((DNNL_ARG_MULTIPLE_SRC + Int32(index), try builder.reorder(source.slot, to: desc)))
+            }
+            let output = builder.slot(destination)
+            arguments.append((DNNL_ARG_DST, output))
+            try builder.add(pd, arguments: arguments)
+            return [(output, shape)]
+        }
+        throw KernelError.unsupported("Concat: oneDNN has no fast concat of \(sources.map(\.shape)) on axis \(axis)")
+    }
+}
+
+/// Split as copies of views of its input (oneDNN sub-memories, one reorder per output), each
+/// output dense in the input's layout; through plain row-major when an offset falls inside a
+/// channel block.
+struct DNNLSplitOperation: DNNLOperation {
+    let axis: Int
+    /// The `split` attribute (opset < 13).
+    let splitAttribute: [Int]?
+    /// The `num_outputs` attribute (opset 18).
+    let numOutputs: Int?
+    /// Outputs the node declares.
+    let outputCount: Int
+
+    var parameterInputs: Set<Int> { [1] }
+
+    func lower(_ inputs: [DNNLOperand?], into builder: inout DNNLPlanBuilder) throws -> [(slot: Int, shape: [Int])] {
+        let x = try inputs.required(0, "Split")
+        guard !x.shape.isEmpty else { throw KernelError.unsupported("Split: scalar input") }
+        let axis = try ShapeMath.normalizedAxis(self.axis, rank: x.shape.count, op: "Split")
+        let sizes = try partSizes(inputs, length: x.shape[axis])
+        var offsets: [Int] = []
+        var offset = 0
+        for size in sizes { offsets.append(offset); offset += size }
+        func views(of parent: DNNLMemoryDesc) -> [(view: DNNLMemoryDesc, dense: DNNLMemoryDesc, shape: [Int])]? {
+            var result: [(DNNLMemoryDesc, DNNLMemoryDesc, [Int])] = []
+            for (size, start) in zip(sizes, offsets) {
+                var shape = x.shape
+                shape[axis] = size
+                var starts = [Int](repeating: 0, count: shape.count)
+                starts[axis] = start
+                guard let view = parent.submemory(dims: shape, offsets: starts),
+                      let dense = parent.sameLayout(dims: shape) else { return nil }
+                result.append((view, dense, shape))
+            }
+            return result
+        }
+        var parent = x.slot
+        var parts = views(of: builder.desc(parent))
+        if parts == nil {
+            parent = try builder.plain(x.slot)
+            parts = views(of: builder.desc(parent))
+        }
+        guard let parts else { throw KernelError.unsupported("Split: no sub-memory of \(x.shape) on axis \(axis)") }
+        return try parts.map { part in
+            let view = builder.view(parent, as: part.view)
+            return (try builder.copy(view, to: part.dense), part.shape)
+        }
+    }
+
+    private func partSizes(_ inputs: [DNNLOperand?], length: Int) throws -> [Int] {
+        let sizes: [Int]
+        if let operand = inputs.optional(1) {
+            guard let value = operand.value, value.dataType == .int64 else {
+                throw KernelError.unsupported("Split: split sizes not known at plan time")
+            }
+            sizes = value.scalars(as: Int64.self).map(Int.init)
+        } else if let splitAttribute {
+            sizes = splitAttribute
+        } else {
+            let parts = numOutputs ?? outputCount
+            guard parts > 0 else { throw KernelError.unsupported("Split: no outputs") }
+            let chunk = (length + parts - 1) / parts
+            sizes = (0..<parts).map { min(chunk, max(length - $0 * chunk, 0)) }
+        }
+        guard sizes.count == outputCount, sizes.allSatisfy({ $0 > 0 }), sizes.reduce(0, +) == length else {
+            throw KernelError.unsupported("Split: sizes \(sizes) for length \(length) and \(outputCount) outputs")
+        }
+        return sizes
+    }
+}

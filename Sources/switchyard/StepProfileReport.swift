@@ -1,0 +1,21 @@
+import Foundation
+import SwitchyardEngine
+
+/// The text `bench --profile` prints: milliseconds per run by op type, then the slowest nodes.
+enum StepProfileReport {
+    static func text(_ profile: StepProfile, runs: Int, rows: Int = 15) -> String {
+        let perRun = 1000 / Double(max(runs, 1))
+        let total = profile.byOpType.reduce(0) { $0 + $1.seconds }
+        var lines = [String(format: "  per run: %.3f ms in nodes; by op type:", total * perRun)]
+        for entry in profile.byOpType.prefix(rows) {
+            lines.append(String(format: "  %9.3f ms %5.1f%%  %4d×  ", entry.seconds * perRun,
+                                100 * entry.seconds / max(total, 1e-12), entry.calls / max(runs, 1))
+                         + entry.opType.prefix(120))
+        }
+        lines.append("  slowest nodes:")
+        for entry in profile.bySlowest.prefix(rows) {
+            lines.append(String(format: "  %9.3f ms  ", entry.seconds * perRun) + entry.node + "  " + entry.opType.prefix(80))
+        }
+        return lines.joined(separator: "\n")
+    }
+}
