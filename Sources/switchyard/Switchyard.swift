@@ -10,10 +10,10 @@ struct Switchyard: AsyncParsableCommand {
         subcommands: [ServeCommand.self, InspectCommand.self, InferCommand.self, BenchCommand.self, ConformanceCommand.self]
     )
 
-    static func main() {
+    static func main() async {
         // Before any oneDNN work: on a shared machine libgomp's default spinning makes every
         // multi-threaded run many times slower (see OpenMPSettings).
         OpenMPSettings.restartWithShortSpinCountIfNeeded()
-        main(nil)
+        await main(nil)
     }
 }
