@@ -83,7 +83,7 @@ extension ModelManager: InferenceService {
             if let error = await reload(name, replacing: loaded) { throw error }
             return
         }
-        if case .failure(let error) = await startLoad(name).value { throw error }
+        if let error = await startLoad(name).value { throw error }
     }
 
     public func unloadModel(name: String) async throws(ServingError) {

@@ -3,10 +3,14 @@ import Logging
 import Metrics
 
 extension ModelManager {
-    /// Starts loading `name` (after any load already running) and marks it loading.
-    func startLoad(_ name: String) -> Task<Result<LoadedModelVersions, ServingError>, Never> {
+    /// Starts loading `name` (after any load already running) and marks it loading. The task
+    /// ends with the load's error, nil on success.
+    ///
+    /// The task does not return the loaded versions: a finished task keeps its result as long as
+    /// anyone holds it (the load queue does), and that would keep an unloaded model's memory.
+    func startLoad(_ name: String) -> Task<ServingError?, Never> {
         let previous = loadQueueTail
-        let task = Task<Result<LoadedModelVersions, ServingError>, Never> {
+        let task = Task<ServingError?, Never> {
             await previous?.value
             return await self.performLoad(name)
         }
@@ -18,7 +22,7 @@ extension ModelManager {
 
     /// Loads every version of `name` the repository serves, makes room within the budget and
     /// marks the model ready; on failure marks it unavailable with the reason.
-    private func performLoad(_ name: String) async -> Result<LoadedModelVersions, ServingError> {
+    private func performLoad(_ name: String) async -> ServingError? {
         let started = ContinuousClock.now
         do throws(ServingError) {
             try await makeRoom(for: name, bytes: estimatedBytes(of: name), excluding: name)
@@ -46,12 +50,12 @@ extension ModelManager {
                 "model": "\(name)", "versions": "\(versions)", "bytes": "\(ByteCount(loaded.bytes))",
                 "seconds": "\(elapsed.seconds)",
             ])
-            return .success(loaded)
+            return nil
         } catch {
             records[name]?.state = .unavailable(reason: error.message)
             records[name]?.failedFingerprint = repository.currentFingerprint(of: name)
             logger.error("failed to load model", metadata: ["model": "\(name)", "error": "\(error.message)"])
-            return .failure(error)
+            return error
         }
     }
 

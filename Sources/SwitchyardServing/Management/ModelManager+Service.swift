@@ -39,18 +39,8 @@ extension ModelManager: Service {
         let names = records.keys.sorted()
         logger.info("shutting down: finishing queued and in-flight requests", metadata: ["models": "\(names.count)"])
         let timeout = options.shutdownTimeoutSeconds
-        let finished = await withTaskGroup(of: Bool.self) { group in
-            group.addTask {
-                for name in names { await self.unload(name, reason: "server shut down", isEviction: false) }
-                return true
-            }
-            group.addTask {
-                try? await Task.sleep(for: .seconds(timeout))
-                return false
-            }
-            let first = await group.next() ?? false
-            group.cancelAll()
-            return first
+        let finished = await Deadline.finishes(within: .seconds(timeout)) {
+            for name in names { await self.unload(name, reason: "server shut down", isEviction: false) }
         }
         if !finished {
             logger.warning("shutdown timeout passed with requests still running", metadata: ["seconds": "\(timeout)"])

@@ -106,22 +106,13 @@ public actor ModelManager {
     }
 
     /// Waits for a load to finish, at most `timeoutMicroseconds`.
-    private func wait(for task: Task<Result<LoadedModelVersions, ServingError>, Never>, model name: String,
+    private func wait(for task: Task<ServingError?, Never>, model name: String,
                       timeoutMicroseconds: UInt64?) async throws(ServingError) {
         guard let timeoutMicroseconds else {
             _ = await task.value
             return
         }
-        let finished = await withTaskGroup(of: Bool.self) { group in
-            group.addTask { _ = await task.value; return true }
-            group.addTask {
-                try? await Task.sleep(for: .microseconds(timeoutMicroseconds))
-                return false
-            }
-            let first = await group.next() ?? false
-            group.cancelAll()
-            return first
-        }
+        let finished = await Deadline.finishes(within: .microseconds(timeoutMicroseconds)) { _ = await task.value }
         if !finished {
             throw .deadlineExceeded("model '\(name)' is still loading after the request's timeout of \(timeoutMicroseconds) µs")
         }

@@ -26,7 +26,7 @@ struct ModelRecord {
         /// Not loaded; `reason` says why when a load failed.
         case unavailable(reason: String)
         /// A load is running; waiters await the task.
-        case loading(Task<Result<LoadedModelVersions, ServingError>, Never>)
+        case loading(Task<ServingError?, Never>)
         case ready(LoadedModelVersions)
         /// Draining before unload or eviction; the task ends when the model is gone. Requests
         /// wait for it and load the model again (on demand) or fail.

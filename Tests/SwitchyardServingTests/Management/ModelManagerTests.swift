@@ -87,6 +87,21 @@ import Testing
         await manager.shutdown()
     }
 
+    @Test func aRequestWaitsForAnOnDemandLoadNoLongerThanItsTimeout() async throws {
+        let repository = try TestRepository()
+        defer { repository.remove() }
+        try repository.add("big", model: TestModels.lookup(rows: 2 << 20))
+        let manager = try Kit.manager(repository, residency: .onDemand)
+        await manager.start()
+        var hurried = Kit.lookupRequest("big", ids: [3])
+        hurried.timeoutMicroseconds = 1
+        let error = await Kit.error { _ = try await manager.infer(hurried) }
+        #expect(error?.kind == .deadlineExceeded && error?.message.contains("still loading") == true)
+        let patient = try await manager.infer(Kit.lookupRequest("big", ids: [3]))
+        #expect(patient.outputs.first?.tensor.shape == [1, 4])
+        await manager.shutdown()
+    }
+
     @Test func pinnedModelsAreNeverEvicted() async throws {
         let repository = try TestRepository()
         defer { repository.remove() }

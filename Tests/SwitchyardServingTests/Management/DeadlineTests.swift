@@ -1,0 +1,16 @@
+import Foundation
+import Testing
+@testable import SwitchyardServing
+
+@Suite struct DeadlineTests {
+    @Test func quickWorkFinishesWithinTheDeadline() async {
+        #expect(await Deadline.finishes(within: .seconds(30)) { try? await Task.sleep(for: .milliseconds(1)) })
+    }
+
+    @Test func theDeadlineReturnsWhileSlowWorkGoesOn() async {
+        let started = Date()
+        let finished = await Deadline.finishes(within: .milliseconds(50)) { try? await Task.sleep(for: .seconds(20)) }
+        #expect(!finished)
+        #expect(Date().timeIntervalSince(started) < 10)
+    }
+}
