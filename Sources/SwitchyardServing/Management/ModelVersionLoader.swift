@@ -16,11 +16,11 @@ enum ModelVersionLoader {
             throw .unavailable("model '\(name)' has no version to serve in \(source.directory)")
         }
         var versions: [Int64: ServedModel] = [:]
-        var configuration: ModelConfiguration?
+        var configuration: (config: Inference_ModelConfig, parameters: ModelParameters)?
         do throws(ServingError) {
             for file in source.servedVersions.sorted(by: { $0.version < $1.version }) {
                 let (completed, served) = try await loadVersion(file, of: source, threads: threads, logger: logger)
-                configuration = completed
+                configuration = (completed.config, completed.parameters)
                 versions[file.version] = served
             }
         } catch {
@@ -35,7 +35,7 @@ enum ModelVersionLoader {
     }
 
     private static func loadVersion(_ file: ModelVersionFile, of source: ModelSource, threads: Int,
-                                    logger: Logger) async throws(ServingError) -> (ModelConfiguration, ServedModel) {
+                                    logger: Logger) async throws(ServingError) -> ((config: Inference_ModelConfig, parameters: ModelParameters), ServedModel) {
         let name = source.name, version = file.version
         do {
             return try await BlockingWork.run(name: "load-\(name)") {
@@ -46,14 +46,27 @@ enum ModelVersionLoader {
                     throw ServingError.unavailable("model '\(name)' version \(version): cannot load \(file.path): \(error)")
                 }
                 let configuration = try source.configuration(for: model)
-                let served = try ServedModel(name: name, version: version, config: configuration.config, model: model,
+                let config = defaultInstances(configuration.config, written: source.parsed?.config, threads: threads)
+                let served = try ServedModel(name: name, version: version, config: config, model: model,
                                              threadBudget: threads, logger: logger)
-                return (configuration, served)
+                return ((config, configuration.parameters), served)
             }
         } catch let error as ServingError {
             throw error
         } catch {
             throw .internal("model '\(name)' version \(version): \(error)")
         }
+    }
+
+    /// When config.pbtxt names no instance group, one single-threaded instance per thread of
+    /// the budget (Triton also runs two CPU instances by default). Measured here: an OpenMP team
+    /// of two threads stalls whenever another process holds a core, while two one-thread
+    /// instances fed by the batcher keep both cores busy (BENCHMARKS.md, Serving).
+    static func defaultInstances(_ config: Inference_ModelConfig, written: Inference_ModelConfig?,
+                                 threads: Int) -> Inference_ModelConfig {
+        guard written?.instanceGroup.isEmpty ?? true, config.instanceGroup.count == 1 else { return config }
+        var config = config
+        config.instanceGroup[0].count = Int32(max(1, threads))
+        return config
     }
 }
