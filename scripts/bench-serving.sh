@@ -24,7 +24,7 @@ for server in ${servers//,/ }; do rm -f "$out/sweep-$server-"*.json; done
 [[ $servers == *switchyard* ]] && rm -f "$out/engine.json"
 
 scripts/setup-clients.sh --pytriton
-.venv-clients/bin/python scripts/make-repository.py --only cls,cls_nobatch --out "$out/repository"
+.venv-clients/bin/python scripts/make-repository.py --only cls,cls_preferred,cls_nobatch --out "$out/repository"
 if [[ $servers == *switchyard* ]]; then
     [[ -x $binary ]] || { echo "bench-serving: no switchyard binary at $binary" >&2; exit 2; }
 fi
@@ -87,7 +87,9 @@ if [[ $servers == *switchyard* ]]; then
     wait_ready "127.0.0.1:$http" "$server" 180 "$out/switchyard.log"
     echo "bench-serving: switchyard ready on :$http"
     sweep switchyard "127.0.0.1:$http" cls
+    sweep switchyard "127.0.0.1:$http" cls_preferred
     sweep switchyard "127.0.0.1:$http" cls_nobatch
+    grep -o "batch_profile=[^[]*" "$out/switchyard.log" >"$out/switchyard-batch-profiles.txt" || true
     curl -sf "http://127.0.0.1:$http/v2/models/cls/stats" >"$out/switchyard-cls-stats.json" || true
     stop "$server"; trap - EXIT
 
