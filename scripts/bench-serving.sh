@@ -8,14 +8,18 @@
 #
 #   scripts/bench-serving.sh [SWITCHYARD_BINARY]      (default .build/release/switchyard)
 #   BENCH_SERVERS=pytriton scripts/bench-serving.sh   (only the peer; or BENCH_SERVERS=switchyard)
-#   BENCH_REPEATS=3 BENCH_SCALE=1 BENCH_CONCURRENCY=1,2,4,8,16 BENCH_THREADS=2 (defaults)
+#   BENCH_REPEATS=3 BENCH_SCALE=1 BENCH_CONCURRENCY=1,2,4,8,16 BENCH_THREADS=1 (defaults)
+# BENCH_THREADS (server --threads, ONNX Runtime intra-op threads, `switchyard bench --threads`) is 1:
+# perf_analyzer runs on the same 2 cores, and a 2-thread OpenMP team stalls whenever one of its cores
+# is taken (measured: `switchyard bench` cls batch 1, 2 threads, other processes running: median
+# 772 ms; 1 thread: 1.0 ms).
 # Results: .cache/bench-serving/ (sweep JSONs, engine JSON, report.md, server logs).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$PWD
 binary=${1:-${SWITCHYARD_BIN:-.build/release/switchyard}}
 servers=${BENCH_SERVERS:-pytriton,switchyard}
-threads=${BENCH_THREADS:-$(nproc)}
+threads=${BENCH_THREADS:-1}
 model_file=models/ch_ppocr_mobile_v2.0_cls_infer.onnx
 out=.cache/bench-serving
 mkdir -p "$out"
