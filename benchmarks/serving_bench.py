@@ -153,14 +153,14 @@ def report(args):
     summary = []
     for server in sorted({s["server"] for s in sweeps}):
         on, off = by_key.get((server, "cls")), by_key.get((server, "cls_nobatch"))
-        if on and off:
-            ratios = []
-            for a, b in zip(on["levels"], off["levels"]):
-                ratios.append(f"c{a['concurrency']} {a['throughput'] / b['throughput']:.2f}×")
-            summary.append(f"- {server}: batching on / off throughput: {', '.join(ratios)}")
+        for batched in ("cls", "cls_preferred"):
+            run = by_key.get((server, batched))
+            if run and off:
+                ratios = [f"c{a['concurrency']} {a['throughput'] / b['throughput']:.2f}×" for a, b in zip(run["levels"], off["levels"])]
+                summary.append(f"- {server}: batching on ({batched}) / off throughput: {', '.join(ratios)}")
         if server == "switchyard" and engine:
             best_engine = max(engine["results"], key=lambda r: r["itemsPerSecond"])
-            for run in (on, off):
+            for run in (on, by_key.get((server, "cls_preferred")), off):
                 if not run:
                     continue
                 saturated = max(run["levels"], key=lambda level: level["throughput"])

@@ -8,14 +8,18 @@
 #
 #   scripts/bench-serving.sh [SWITCHYARD_BINARY]      (default .build/release/switchyard)
 #   BENCH_SERVERS=pytriton scripts/bench-serving.sh   (only the peer; or BENCH_SERVERS=switchyard)
-#   BENCH_REPEATS=3 BENCH_SCALE=1 BENCH_CONCURRENCY=1,2,4,8,16 BENCH_THREADS=2 (defaults)
+#   BENCH_REPEATS=3 BENCH_SCALE=1 BENCH_CONCURRENCY=1,2,4,8,16 BENCH_THREADS=1 (defaults)
+# BENCH_THREADS (server --threads, ONNX Runtime intra-op threads, `switchyard bench --threads`) is 1:
+# perf_analyzer runs on the same 2 cores, and a 2-thread OpenMP team stalls whenever one of its cores
+# is taken (measured: `switchyard bench` cls batch 1, 2 threads, other processes running: median
+# 772 ms; 1 thread: 1.0 ms).
 # Results: .cache/bench-serving/ (sweep JSONs, engine JSON, report.md, server logs).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$PWD
 binary=${1:-${SWITCHYARD_BIN:-.build/release/switchyard}}
 servers=${BENCH_SERVERS:-pytriton,switchyard}
-threads=${BENCH_THREADS:-$(nproc)}
+threads=${BENCH_THREADS:-1}
 model_file=models/ch_ppocr_mobile_v2.0_cls_infer.onnx
 out=.cache/bench-serving
 mkdir -p "$out"
@@ -24,7 +28,7 @@ for server in ${servers//,/ }; do rm -f "$out/sweep-$server-"*.json; done
 [[ $servers == *switchyard* ]] && rm -f "$out/engine.json"
 
 scripts/setup-clients.sh --pytriton
-.venv-clients/bin/python scripts/make-repository.py --only cls,cls_nobatch --out "$out/repository"
+.venv-clients/bin/python scripts/make-repository.py --only cls,cls_preferred,cls_nobatch --out "$out/repository"
 if [[ $servers == *switchyard* ]]; then
     [[ -x $binary ]] || { echo "bench-serving: no switchyard binary at $binary" >&2; exit 2; }
 fi
@@ -87,7 +91,9 @@ if [[ $servers == *switchyard* ]]; then
     wait_ready "127.0.0.1:$http" "$server" 180 "$out/switchyard.log"
     echo "bench-serving: switchyard ready on :$http"
     sweep switchyard "127.0.0.1:$http" cls
+    sweep switchyard "127.0.0.1:$http" cls_preferred
     sweep switchyard "127.0.0.1:$http" cls_nobatch
+    grep -o "batch_profile=[^[]*" "$out/switchyard.log" >"$out/switchyard-batch-profiles.txt" || true
     curl -sf "http://127.0.0.1:$http/v2/models/cls/stats" >"$out/switchyard-cls-stats.json" || true
     stop "$server"; trap - EXIT
 

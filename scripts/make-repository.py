@@ -8,6 +8,8 @@ model file, or a copy with --copy).
 Models (names are what clients ask for):
   cls          PP-OCR direction classifier, max_batch_size N (default 16), dynamic batching with no
                preferred sizes (the server's profiler picks them) and no queue delay.
+  cls_preferred  cls with preferred_batch_size [N]: Triton's default for a Python-backend model
+               (what the pytriton peer runs), which overrides the server's profiler.
   cls_nobatch  The same model and limits, no dynamic_batching: each request runs on its own
                (Triton's default scheduler), the "batching off" side of the benchmark.
   rec          PP-OCRv4 recognizer, dims fixed to [3,48,320] (the model's H and W are free).
@@ -81,6 +83,8 @@ def models(max_batch):
     cls_io = ([("x", [3, 48, 192])], [("save_infer_model/scale_0.tmp_1", [2])])
     return [
         ("cls", CLS, config("cls", max_batch, *cls_io, dynamic_batching="  max_queue_delay_microseconds: 0")),
+        ("cls_preferred", CLS, config("cls_preferred", max_batch, *cls_io,
+                                      dynamic_batching=f"  preferred_batch_size: [ {max_batch} ]\n  max_queue_delay_microseconds: 0")),
         ("cls_nobatch", CLS, config("cls_nobatch", max_batch, *cls_io)),
         ("rec", REC, config("rec", 8, [("x", [3, 48, 320])], [("softmax_11.tmp_0", [40, 6625])],
                             dynamic_batching="  max_queue_delay_microseconds: 0")),

@@ -1,6 +1,8 @@
 #!/usr/bin/env python3
 """Graceful shutdown: with requests queued and in flight, SIGTERM the server; every one of them must
-still get its full answer, and afterwards the server stops accepting. scripts/test-clients.sh then
+still get its full answer, and afterwards the server stops accepting. The requests go to the PP-OCR
+detector (about 0.1–0.3 s per image here), so several are still queued when the signal lands; the
+check fails as too weak if all were answered before it. scripts/test-clients.sh then
 checks the exit status (0).
 
     check_shutdown.py --pid PID --url HOST:PORT
@@ -16,8 +18,9 @@ import time
 
 import numpy as np
 
-REQUESTS = 8
-BATCH = 16
+REQUESTS = 6
+MODEL, INPUT, OUTPUT, SHAPE = "det", "x", "sigmoid_0.tmp_0", (1, 3, 640, 640)
+ANSWER_BYTES = 640 * 640 * 4
 
 
 def main():
@@ -27,10 +30,10 @@ def main():
     args = parser.parse_args()
     host, _, port = args.url.rpartition(":")
 
-    x = np.random.default_rng(5).uniform(-1, 1, (BATCH, 3, 48, 192)).astype(np.float32)
-    header = json.dumps({"inputs": [{"name": "x", "shape": list(x.shape), "datatype": "FP32",
+    x = np.random.default_rng(5).uniform(-1, 1, SHAPE).astype(np.float32)
+    header = json.dumps({"inputs": [{"name": INPUT, "shape": list(x.shape), "datatype": "FP32",
                                      "parameters": {"binary_data_size": x.nbytes}}],
-                         "outputs": [{"name": "save_infer_model/scale_0.tmp_1", "parameters": {"binary_data": True}}]}).encode()
+                         "outputs": [{"name": OUTPUT, "parameters": {"binary_data": True}}]}).encode()
     body = header + x.tobytes()
 
     sent = threading.Barrier(REQUESTS + 1)
@@ -39,7 +42,7 @@ def main():
     def send(index):
         try:
             connection = http.client.HTTPConnection(host, int(port), timeout=120)
-            connection.request("POST", "/v2/models/cls/infer", body=body,
+            connection.request("POST", f"/v2/models/{MODEL}/infer", body=body,
                                headers={"Inference-Header-Content-Length": str(len(header))})
         except Exception as error:
             results[index] = f"send failed: {error!r}"
@@ -49,7 +52,7 @@ def main():
         try:
             response = connection.getresponse()
             payload = response.read()
-            results[index] = (response.status, len(payload))
+            results[index] = (response.status, len(payload), time.monotonic())
         except Exception as error:
             results[index] = f"no answer: {error!r}"
 
@@ -66,9 +69,12 @@ def main():
 
     failures = []
     for index, result in enumerate(results):
-        if not (isinstance(result, tuple) and result[0] == 200 and result[1] > BATCH * 2 * 4):
+        if not (isinstance(result, tuple) and result[0] == 200 and result[1] > ANSWER_BYTES):
             failures.append(f"request {index}: {result}")
-    print(f"shutdown: {REQUESTS} requests of batch {BATCH} in flight at SIGTERM, answered within {answered:.2f}s after it")
+    after = sum(1 for r in results if isinstance(r, tuple) and r[2] > signalled)
+    print(f"shutdown: {REQUESTS} {MODEL} requests sent, {after} answered after SIGTERM, the last {answered:.2f}s after it")
+    if after == 0:
+        failures.append("every request was answered before SIGTERM: nothing was in flight, the check proves nothing")
     # After the in-flight work the server must refuse new work (closed listener or 503).
     time.sleep(0.5)
     try:
@@ -82,7 +88,7 @@ def main():
     if failures:
         print("FAIL graceful shutdown:\n  " + "\n  ".join(failures))
         sys.exit(1)
-    print("PASS graceful shutdown: every in-flight request answered 200")
+    print(f"PASS graceful shutdown: every request answered 200, {after} of them after SIGTERM")
 
 
 if __name__ == "__main__":
