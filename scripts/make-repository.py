@@ -45,11 +45,13 @@ def tensors(kind, specs):
     return f"{kind} [\n" + ",\n".join(blocks) + "\n]\n"
 
 
-def config(name, max_batch, inputs, outputs, dynamic_batching=None, instances=1, extra=""):
-    """config.pbtxt text with Triton's field names. `dynamic_batching` is the block's body or None."""
+def config(name, max_batch, inputs, outputs, dynamic_batching=None, instances=None, extra=""):
+    """config.pbtxt text with Triton's field names. `dynamic_batching` is the block's body or None;
+    without `instances` the server chooses (Switchyard: one single-threaded instance per thread)."""
     text = f'name: "{name}"\nbackend: "onnxruntime"\nmax_batch_size: {max_batch}\n'
     text += tensors("input", inputs) + tensors("output", outputs)
-    text += f"instance_group [\n  {{\n    kind: KIND_CPU\n    count: {instances}\n  }}\n]\n"
+    if instances is not None:
+        text += f"instance_group [\n  {{\n    kind: KIND_CPU\n    count: {instances}\n  }}\n]\n"
     if dynamic_batching is not None:
         text += "dynamic_batching {" + (f"\n{dynamic_batching}\n" if dynamic_batching else " ") + "}\n"
     return text + extra
