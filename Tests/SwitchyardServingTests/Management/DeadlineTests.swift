@@ -9,8 +9,10 @@ import Testing
 
     @Test func theDeadlineReturnsWhileSlowWorkGoesOn() async {
         let started = Date()
-        let finished = await Deadline.finishes(within: .milliseconds(50)) { try? await Task.sleep(for: .seconds(20)) }
+        let finished = await Deadline.finishes(within: .milliseconds(50)) { try? await Task.sleep(for: .seconds(900)) }
         #expect(!finished)
-        #expect(Date().timeIntervalSince(started) < 10)
+        // Returning at all proves it did not wait for the work; the bound is loose because the
+        // whole suite shares the cooperative pool with tests that compute on it.
+        #expect(Date().timeIntervalSince(started) < 600)
     }
 }
