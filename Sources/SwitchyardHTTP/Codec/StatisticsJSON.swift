@@ -71,9 +71,8 @@ enum StatisticsJSON {
         }
         w.raw(",\"choice\":")
         w.string(choice)
-        w.raw(",\"measurements\":[")
-        for (index, measurement) in profile.measurements.enumerated() {
-            if index > 0 { w.raw(",") }
+        w.raw(",\"measurements\":")
+        w.array(profile.measurements) { w, measurement in
             w.raw("{\"batch_size\":")
             w.integer(measurement.batchSize)
             w.raw(",\"ms_per_batch\":")
@@ -82,7 +81,7 @@ enum StatisticsJSON {
             w.number(measurement.itemsPerSecond)
             w.raw("}")
         }
-        w.raw("]}")
+        w.raw("}")
     }
 
     private static func duration(_ key: String, _ value: DurationStatistic, _ w: inout JSONWriter, first: Bool = false) {

@@ -17,6 +17,16 @@ struct JSONWriter {
         buffer = ByteBufferAllocator().buffer(capacity: capacity)
     }
 
+    /// `[e0,e1,…]`: the brackets and commas, each element written by `element`.
+    mutating func array<Elements: Sequence>(_ elements: Elements, _ element: (inout JSONWriter, Elements.Element) -> Void) {
+        raw("[")
+        for (index, value) in elements.enumerated() {
+            if index > 0 { raw(",") }
+            element(&self, value)
+        }
+        raw("]")
+    }
+
     mutating func raw(_ text: StaticString) {
         buffer.writeStaticString(text)
     }

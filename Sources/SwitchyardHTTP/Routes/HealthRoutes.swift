@@ -19,12 +19,9 @@ extension KServeRoutes {
             w.string(metadata.name)
             w.raw(",\"version\":")
             w.string(metadata.version)
-            w.raw(",\"extensions\":[")
-            for (index, name) in metadata.extensions.enumerated() {
-                if index > 0 { w.raw(",") }
-                w.string(name)
-            }
-            w.raw("]}")
+            w.raw(",\"extensions\":")
+            w.array(metadata.extensions) { $0.string($1) }
+            w.raw("}")
             return KServeResponse.json(w)
         }
     }

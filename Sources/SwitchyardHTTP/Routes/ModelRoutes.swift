@@ -10,12 +10,9 @@ extension KServeRoutes {
             var w = JSONWriter()
             w.raw("{\"name\":")
             w.string(metadata.name)
-            w.raw(",\"versions\":[")
-            for (index, version) in metadata.versions.enumerated() {
-                if index > 0 { w.raw(",") }
-                w.string(version)
-            }
-            w.raw("],\"platform\":")
+            w.raw(",\"versions\":")
+            w.array(metadata.versions) { $0.string($1) }
+            w.raw(",\"platform\":")
             w.string(metadata.platform)
             w.raw(",\"inputs\":")
             Self.writeTensors(metadata.inputs, to: &w)
@@ -37,20 +34,14 @@ extension KServeRoutes {
     }
 
     private static func writeTensors(_ tensors: [ModelMetadata.TensorMetadata], to w: inout JSONWriter) {
-        w.raw("[")
-        for (index, tensor) in tensors.enumerated() {
-            if index > 0 { w.raw(",") }
+        w.array(tensors) { w, tensor in
             w.raw("{\"name\":")
             w.string(tensor.name)
             w.raw(",\"datatype\":")
             w.string(tensor.datatype)
-            w.raw(",\"shape\":[")
-            for (d, dim) in tensor.shape.enumerated() {
-                if d > 0 { w.raw(",") }
-                w.integer(dim)
-            }
-            w.raw("]}")
+            w.raw(",\"shape\":")
+            w.array(tensor.shape) { $0.integer($1) }
+            w.raw("}")
         }
-        w.raw("]")
     }
 }
