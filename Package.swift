@@ -9,6 +9,9 @@ let package = Package(
         .library(name: "SwitchyardEngine", targets: ["SwitchyardEngine"]),
         .library(name: "SwitchyardServing", targets: ["SwitchyardServing"]),
         .library(name: "SwitchyardHTTP", targets: ["SwitchyardHTTP"]),
+        .library(name: "SwitchyardVision", targets: ["SwitchyardVision"]),
+        .library(name: "SwitchyardPipeline", targets: ["SwitchyardPipeline"]),
+        .library(name: "SwitchyardQuantization", targets: ["SwitchyardQuantization"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-protobuf", from: "1.39.0"),
@@ -19,6 +22,8 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
         .package(url: "https://github.com/adam-fowler/compress-nio", from: "1.5.0"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
     ],
     targets: [
         // oneDNN's C API (Debian libdnnl-dev) plus a shim for the macros Swift cannot import.
@@ -66,11 +71,32 @@ let package = Package(
                 .product(name: "Prometheus", package: "swift-prometheus"),
             ]
         ),
+        // Image codecs from Debian: libturbojpeg0-dev and libpng-dev.
+        .systemLibrary(name: "CTurboJPEG", path: "Sources/CTurboJPEG"),
+        .systemLibrary(name: "CPNG", path: "Sources/CPNG"),
+        // Pre- and post-processing for vision models: decode, resize, crops, NMS, DB, CTC.
+        .target(name: "SwitchyardVision", dependencies: ["SwitchyardTensor", "CTurboJPEG", "CPNG"]),
+        // Queue-based pipelines: sources, processors, model stages through the batchers, sinks.
+        .target(
+            name: "SwitchyardPipeline",
+            dependencies: [
+                "SwitchyardVision", "SwitchyardServing", "SwitchyardTensor",
+                .product(name: "Yams", package: "Yams"),
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+            ]
+        ),
+        // Post-training quantization (FP16, BF16, INT8) and validation against a reference model.
+        .target(
+            name: "SwitchyardQuantization",
+            dependencies: ["SwitchyardEngine", "SwitchyardONNX", "SwitchyardGraph", "SwitchyardTensor"]
+        ),
         .executableTarget(
             name: "switchyard",
             dependencies: [
                 "SwitchyardEngine", "SwitchyardONNX", "SwitchyardGraph", "SwitchyardTensor",
-                "SwitchyardServing", "SwitchyardHTTP",
+                "SwitchyardServing", "SwitchyardHTTP", "SwitchyardPipeline", "SwitchyardQuantization",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -88,6 +114,9 @@ let package = Package(
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ]
         ),
+        .testTarget(name: "SwitchyardVisionTests", dependencies: ["SwitchyardVision"]),
+        .testTarget(name: "SwitchyardPipelineTests", dependencies: ["SwitchyardPipeline"]),
+        .testTarget(name: "SwitchyardQuantizationTests", dependencies: ["SwitchyardQuantization"]),
         .testTarget(name: "SwitchyardCLITests", dependencies: ["switchyard"]),
     ],
     swiftLanguageModes: [.v6]

@@ -6,7 +6,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-apt_packages=(libdnnl-dev unzip python3-venv)
+apt_packages=(libdnnl-dev libturbojpeg0-dev libpng-dev libsqlite3-dev ffmpeg fonts-dejavu-core unzip python3-venv)
 missing=()
 for package in "${apt_packages[@]}"; do
     dpkg -s "$package" >/dev/null 2>&1 || missing+=("$package")

@@ -1,0 +1,2 @@
+// libpng's simplified API (Debian libpng-dev).
+#include <png.h>
