@@ -90,7 +90,10 @@ let package = Package(
         // Post-training quantization (FP16, BF16, INT8) and validation against a reference model.
         .target(
             name: "SwitchyardQuantization",
-            dependencies: ["SwitchyardEngine", "SwitchyardONNX", "SwitchyardGraph", "SwitchyardTensor"]
+            dependencies: [
+                "SwitchyardEngine", "SwitchyardONNX", "SwitchyardGraph", "SwitchyardTensor",
+                "SwitchyardVision",  // CTC decoding for the ctc-exact validation metric
+            ]
         ),
         .executableTarget(
             name: "switchyard",
