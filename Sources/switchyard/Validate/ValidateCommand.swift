@@ -71,6 +71,9 @@ struct ValidateCommand: ParsableCommand {
     }
 
     func run() throws {
+        if labels != nil && !metric.usesLabels {
+            FileHandle.standardError.write(Data("note: --metric \(metric.rawValue) compares with the reference's outputs; --labels is read only by top1 and ctc-exact\n".utf8))
+        }
         let options = ValidationOptions(metric: metric, labelsPath: labels, threads: threads, maxDrop: maxDrop,
                                         characterDictionaryPath: dictionary, sampleObserver: outputWriter())
         let (reference, candidate, data) = (reference, candidate, data)
