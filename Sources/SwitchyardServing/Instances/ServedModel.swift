@@ -43,11 +43,14 @@ public final class ServedModel: Sendable {
         self.model = model
         let policy = BatchingPolicy(config: config)
         let plan = try InstancePlan(modelName: name, config: config, threadBudget: threadBudget)
-        let configDims = Dictionary(config.input.map { ($0.name, $0.dims) }, uniquingKeysWith: { first, _ in first })
+        // The dims the model computes on: a config reshape's, else the config's.
+        let configDims = Dictionary(config.input.map { ($0.name, $0.hasReshape ? $0.reshape.shape : $0.dims) },
+                                    uniquingKeysWith: { first, _ in first })
         let recorder = ModelStatisticsRecorder(name: name, version: version, factory: metricsFactory)
         let outstanding = OutstandingRequests()
         let delivery = ResponseDelivery(preservesOrder: policy.preserveOrdering) { outstanding.finished() }
         let runner = BatchRunner(modelName: name, modelVersion: version, inputNames: model.inputs.map(\.name),
+                                 outputReshapes: BatchRunner.outputReshapes(of: config),
                                  recorder: recorder, delivery: delivery)
         let formation = BatchFormation(limit: ServedModel.batchLimit(policy: policy, model: model),
                                        preferredSizes: policy.preferredBatchSizes.filter { $0 <= policy.maxBatchSize },
