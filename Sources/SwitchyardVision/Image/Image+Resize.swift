@@ -10,16 +10,18 @@ extension Image {
         let xTaps = LinearTaps(source: width, destination: newWidth, clampsWeights: true)
         let yTaps = LinearTaps(source: height, destination: newHeight, clampsWeights: false)
         let rowLength = newWidth * c
-        // Source offsets (in elements) and weights for every output element of a row.
-        var offsets = [Int](repeating: 0, count: rowLength)
-        var weights = [Int32](repeating: 0, count: rowLength * 2)
+        // Per output pixel: the left tap's element offset and both weights. A tap past the right edge
+        // gets weight 0 and points at the left one, so the inner loop has no branch.
+        var leftOffsets = [Int](repeating: 0, count: newWidth), rightOffsets = leftOffsets
+        var leftWeights = [Int32](repeating: 0, count: newWidth), rightWeights = leftWeights
         for x in 0..<newWidth {
-            for k in 0..<c {
-                offsets[x * c + k] = xTaps.index[x] * c + k
-                weights[(x * c + k) * 2] = Int32(xTaps.weight0[x])
-                weights[(x * c + k) * 2 + 1] = xTaps.index[x] + 1 < width ? Int32(xTaps.weight1[x]) : 0
-            }
+            let hasRight = xTaps.index[x] + 1 < width
+            leftOffsets[x] = xTaps.index[x] * c
+            rightOffsets[x] = hasRight ? (xTaps.index[x] + 1) * c : xTaps.index[x] * c
+            leftWeights[x] = Int32(xTaps.weight0[x])
+            rightWeights[x] = hasRight ? Int32(xTaps.weight1[x]) : 0
         }
+        let taps = HorizontalTaps(left: leftOffsets, right: rightOffsets, leftWeight: leftWeights, rightWeight: rightWeights)
         return pixels.withUnsafeBufferPointer { src in
             Image.filling(width: newWidth, height: newHeight, channels: c) { dst in
                 var rowA = [Int32](repeating: 0, count: rowLength), rowB = rowA
@@ -30,36 +32,16 @@ extension Image {
                     // Reuse horizontally interpolated rows between output rows (as OpenCV's ring buffer does).
                     if rowAIndex != y0 {
                         if rowBIndex == y0 { swap(&rowA, &rowB); swap(&rowAIndex, &rowBIndex) } else {
-                            Self.interpolateRow(src, row: y0, width: width * c, offsets, weights, channels: c, into: &rowA)
+                            taps.apply(to: src.baseAddress! + y0 * width * c, channels: c, into: &rowA)
                             rowAIndex = y0
                         }
                     }
                     if rowBIndex != y1 {
-                        Self.interpolateRow(src, row: y1, width: width * c, offsets, weights, channels: c, into: &rowB)
+                        taps.apply(to: src.baseAddress! + y1 * width * c, channels: c, into: &rowB)
                         rowBIndex = y1
                     }
                     Self.blendRows(rowA, rowB, Int32(yTaps.weight0[y]), Int32(yTaps.weight1[y]),
-                                   into: UnsafeMutableBufferPointer(rebasing: dst[(y * rowLength)..<((y + 1) * rowLength)]))
-                }
-            }
-        }
-    }
-
-    /// Horizontal pass: each output element = s[o] * w0 + s[o + c] * w1 (w0 + w1 ≈ 2048).
-    private static func interpolateRow(
-        _ src: UnsafeBufferPointer<UInt8>, row: Int, width rowElements: Int, _ offsets: [Int], _ weights: [Int32],
-        channels c: Int, into out: inout [Int32]
-    ) {
-        let base = src.baseAddress! + row * rowElements
-        offsets.withUnsafeBufferPointer { offs in
-            weights.withUnsafeBufferPointer { w in
-                out.withUnsafeMutableBufferPointer { o in
-                    for i in 0..<o.count {
-                        let s = offs[i]
-                        let w1 = w[2 * i + 1]
-                        let right = w1 == 0 ? 0 : Int32(base[s + c]) * w1
-                        o[i] = Int32(base[s]) * w[2 * i] + right
-                    }
+                                   into: dst.baseAddress! + y * rowLength, count: rowLength)
                 }
             }
         }
@@ -68,13 +50,15 @@ extension Image {
     /// Vertical pass, as OpenCV's SIMD kernel computes it for every element (OpenCV 5 vectorises the row
     /// tail too): drop 4 bits, take the high half of the 16-bit product with each weight, add with
     /// saturation, then round off 2 bits.
-    private static func blendRows(_ a: [Int32], _ b: [Int32], _ beta0: Int32, _ beta1: Int32, into dst: UnsafeMutableBufferPointer<UInt8>) {
+    private static func blendRows(_ a: [Int32], _ b: [Int32], _ beta0: Int32, _ beta1: Int32,
+                                  into dst: UnsafeMutablePointer<UInt8>, count: Int) {
         a.withUnsafeBufferPointer { a in
             b.withUnsafeBufferPointer { b in
-                for i in 0..<dst.count {
-                    let hi0 = ((a[i] >> 4) * beta0) >> 16, hi1 = ((b[i] >> 4) * beta1) >> 16
-                    let sum = min(max(hi0 + hi1, -32768), 32767)
-                    dst[i] = UInt8(clamping: (sum + 2) >> 2)
+                let pa = a.baseAddress!, pb = b.baseAddress!
+                // Each high half is at most 1020 and they sum to at most 1020: no 16-bit saturation occurs.
+                for i in 0..<count {
+                    let sum = (((pa[i] &>> 4) &* beta0) &>> 16) &+ (((pb[i] &>> 4) &* beta1) &>> 16)
+                    dst[i] = UInt8(truncatingIfNeeded: (sum &+ 2) &>> 2)
                 }
             }
         }
@@ -92,6 +76,44 @@ extension Image {
                             let s = 2 * x * c + k
                             let sum = Int(top[s]) + Int(top[s + c]) + Int(bottom[s]) + Int(bottom[s + c])
                             dst[(y * w + x) * c + k] = UInt8((sum + 2) >> 2)
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// The horizontal pass of the bilinear resize: each output element is
+/// `source[left + k] * leftWeight + source[right + k] * rightWeight` (weights sum to 2048).
+struct HorizontalTaps {
+    var left: [Int]
+    var right: [Int]
+    var leftWeight: [Int32]
+    var rightWeight: [Int32]
+
+    func apply(to row: UnsafePointer<UInt8>, channels c: Int, into out: inout [Int32]) {
+        left.withUnsafeBufferPointer { left in
+            right.withUnsafeBufferPointer { right in
+                leftWeight.withUnsafeBufferPointer { w0 in
+                    rightWeight.withUnsafeBufferPointer { w1 in
+                        out.withUnsafeMutableBufferPointer { o in
+                            var p = o.baseAddress!
+                            if c == 3 {  // Unrolled for RGB, the common case.
+                                for x in 0..<left.count {
+                                    let l = row + left[x], r = row + right[x], a = w0[x], b = w1[x]
+                                    p[0] = Int32(l[0]) &* a &+ Int32(r[0]) &* b
+                                    p[1] = Int32(l[1]) &* a &+ Int32(r[1]) &* b
+                                    p[2] = Int32(l[2]) &* a &+ Int32(r[2]) &* b
+                                    p += 3
+                                }
+                                return
+                            }
+                            for x in 0..<left.count {
+                                let l = row + left[x], r = row + right[x], a = w0[x], b = w1[x]
+                                for k in 0..<c { p[k] = Int32(l[k]) &* a &+ Int32(r[k]) &* b }
+                                p += c
+                            }
                         }
                     }
                 }
