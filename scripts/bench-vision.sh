@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Times SwitchyardVision's resize + tensor conversion of a 1280×960 RGB page beside OpenCV + NumPy
-# (what rapidocr runs), one thread each, median CPU time of N calls (default 30).
+# (what rapidocr runs), and DB post-processing beside rapidocr's, one thread each, median CPU time of
+# N calls (default 30).
 # Builds benchmarks/vision/main.swift optimised against the module sources (no SwiftPM release build).
 # Usage: scripts/bench-vision.sh [N]
 set -euo pipefail
@@ -39,4 +40,14 @@ small = cv2.resize(page, (992, 736))
 print(f"opencv resize 1280x960->992x736:     {median(lambda: cv2.resize(page, (992, 736))) * 1000:.2f} ms")
 print(f"numpy tensor 992x736 (rapidocr):     {median(lambda: np.expand_dims(((small.astype('float32') / 255 - mean) / std).transpose((2, 0, 1)), 0).astype(np.float32)) * 1000:.2f} ms")
 print(f"opencv+numpy resize + tensor:        {median(lambda: det_input(page)) * 1000:.2f} ms")
+import importlib.util, json, types, zipfile
+from pathlib import Path
+maps = Path(".cache/vision-fixtures/db/page0.npy")
+wheel = Path(".cache/wheels/rapidocr_onnxruntime-1.4.4-py3-none-any.whl")
+if maps.exists() and wheel.exists():
+    utils = types.ModuleType("rapidocr_det_utils")
+    exec(zipfile.ZipFile(wheel).read("rapidocr_onnxruntime/ch_ppocr_det/utils.py").decode(), utils.__dict__)
+    pred = np.load(maps)
+    post = utils.DBPostProcess(thresh=0.3, box_thresh=0.5, max_candidates=1000, unclip_ratio=1.6, score_mode="fast", use_dilation=True)
+    print(f"rapidocr DB post-process {pred.shape[3]}x{pred.shape[2]} map:    {median(lambda: post(pred, (720, 960))) * 1000:.2f} ms")
 PY

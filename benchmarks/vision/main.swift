@@ -38,4 +38,14 @@ print(String(format: "switchyard resize 1280x960->992x736: %.2f ms", resize * 10
 print(String(format: "switchyard tensor 992x736 NCHW:      %.2f ms", tensor * 1000))
 print(String(format: "switchyard resize + tensor:          %.2f ms", both * 1000))
 print(String(format: "switchyard letterbox -> 640x640:     %.2f ms", letterbox * 1000))
+// DB post-processing on a real PP-OCRv4 detector map of a rendered page (made by make-vision-fixtures.py).
+let mapPath = ".cache/vision-fixtures/db/page0.npy"
+if let map = try? Tensor(npyFile: mapPath) {
+    let db = DBPostprocessor(dilate: true)
+    let regions = try db.regions(probability: map, originalWidth: 960, originalHeight: 720)[0]
+    let seconds = median(repeats) { sink &+= (try? db.regions(probability: map, originalWidth: 960, originalHeight: 720))?.count ?? 0 }
+    print(String(format: "switchyard DB post-process %@ map:  %.2f ms (%d regions)", "\(map.shape[3])x\(map.shape[2])", seconds * 1000, regions.count))
+    let crops = median(repeats) { for region in regions { sink &+= page.cropped(to: region.quad).width } }
+    print(String(format: "switchyard crop %d regions:          %.2f ms", regions.count, crops * 1000))
+}
 if sink == 42 { print("") }

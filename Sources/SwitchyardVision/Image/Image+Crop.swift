@@ -31,7 +31,13 @@ extension Image {
         let m = homography.matrix
         return pixels.withUnsafeBufferPointer { src in
             Image.filling(width: w, height: h, channels: c) { dst in
-                var sum = [Float](repeating: 0, count: c), row = sum
+                let base = src.baseAddress!
+                // Channels travel together in the lanes of a SIMD4 (gray uses one lane, RGB three).
+                func pixel(_ offset: Int) -> SIMD4<Float> {
+                    c == 3 ? SIMD4(Float(base[offset]), Float(base[offset + 1]), Float(base[offset + 2]), 0)
+                        : SIMD4(repeating: Float(base[offset]))
+                }
+                var columns = [Int](repeating: 0, count: 4)
                 for y in 0..<h {
                     for x in 0..<w {
                         let wx = m[6] * Double(x) + m[7] * Double(y) + m[8]
@@ -41,15 +47,15 @@ extension Image {
                         let fx = sx.rounded(.down), fy = sy.rounded(.down)
                         let ix = Int(clampedToInt32(fx)) - 1, iy = Int(clampedToInt32(fy)) - 1
                         let cx = CubicKernel.weights(Float(sx - fx)), cy = CubicKernel.weights(Float(sy - fy))
-                        for k in 0..<c { sum[k] = 0 }
+                        for j in 0..<4 { columns[j] = min(max(ix + j, 0), sw - 1) * c }
+                        var sum = SIMD4<Float>()
                         for i in 0..<4 {
-                            let rowStart = min(max(iy + i, 0), sh - 1) * sw
-                            for k in 0..<c { row[k] = 0 }
-                            for j in 0..<4 {
-                                let s = (rowStart + min(max(ix + j, 0), sw - 1)) * c
-                                for k in 0..<c { row[k] += Float(src[s + k]) * cx[j] }
-                            }
-                            for k in 0..<c { sum[k] += row[k] * cy[i] }
+                            let rowStart = min(max(iy + i, 0), sh - 1) * sw * c
+                            var row = pixel(rowStart + columns[0]) * cx[0]
+                            row += pixel(rowStart + columns[1]) * cx[1]
+                            row += pixel(rowStart + columns[2]) * cx[2]
+                            row += pixel(rowStart + columns[3]) * cx[3]
+                            sum += row * cy[i]
                         }
                         let d = (y * w + x) * c
                         for k in 0..<c { dst[d + k] = UInt8(clamping: Int(sum[k].rounded(.toNearestOrEven))) }

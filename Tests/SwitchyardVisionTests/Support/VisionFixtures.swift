@@ -1,5 +1,6 @@
 import Foundation
 import SwitchyardTensor
+import Testing
 import SwitchyardVision
 
 /// The reference outputs made by scripts/make-vision-fixtures.py (run by scripts/setup.sh) in
