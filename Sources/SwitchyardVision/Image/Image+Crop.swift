@@ -32,12 +32,11 @@ extension Image {
         return pixels.withUnsafeBufferPointer { src in
             Image.filling(width: w, height: h, channels: c) { dst in
                 let base = src.baseAddress!
+                let stride = sw * c
                 // Channels travel together in the lanes of a SIMD4 (gray uses one lane, RGB three).
-                func pixel(_ offset: Int) -> SIMD4<Float> {
-                    c == 3 ? SIMD4(Float(base[offset]), Float(base[offset + 1]), Float(base[offset + 2]), 0)
-                        : SIMD4(repeating: Float(base[offset]))
+                @inline(__always) func pixel(_ p: UnsafePointer<UInt8>) -> SIMD4<Float> {
+                    c == 3 ? SIMD4(Float(p[0]), Float(p[1]), Float(p[2]), 0) : SIMD4(repeating: Float(p[0]))
                 }
-                var columns = [Int](repeating: 0, count: 4)
                 for y in 0..<h {
                     for x in 0..<w {
                         let wx = m[6] * Double(x) + m[7] * Double(y) + m[8]
@@ -47,15 +46,16 @@ extension Image {
                         let fx = sx.rounded(.down), fy = sy.rounded(.down)
                         let ix = Int(clampedToInt32(fx)) - 1, iy = Int(clampedToInt32(fy)) - 1
                         let cx = CubicKernel.weights(Float(sx - fx)), cy = CubicKernel.weights(Float(sy - fy))
-                        for j in 0..<4 { columns[j] = min(max(ix + j, 0), sw - 1) * c }
+                        let c0 = min(max(ix, 0), sw - 1) * c, c1 = min(max(ix + 1, 0), sw - 1) * c
+                        let c2 = min(max(ix + 2, 0), sw - 1) * c, c3 = min(max(ix + 3, 0), sw - 1) * c
                         var sum = SIMD4<Float>()
                         for i in 0..<4 {
-                            let rowStart = min(max(iy + i, 0), sh - 1) * sw * c
-                            var row = pixel(rowStart + columns[0]) * cx[0]
-                            row += pixel(rowStart + columns[1]) * cx[1]
-                            row += pixel(rowStart + columns[2]) * cx[2]
-                            row += pixel(rowStart + columns[3]) * cx[3]
-                            sum += row * cy[i]
+                            let row = base + min(max(iy + i, 0), sh - 1) * stride
+                            var value = pixel(row + c0) * cx[0]
+                            value += pixel(row + c1) * cx[1]
+                            value += pixel(row + c2) * cx[2]
+                            value += pixel(row + c3) * cx[3]
+                            sum += value * cy[i]
                         }
                         let d = (y * w + x) * c
                         for k in 0..<c { dst[d + k] = UInt8(clamping: Int(sum[k].rounded(.toNearestOrEven))) }
