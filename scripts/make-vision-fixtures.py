@@ -87,6 +87,11 @@ def make_resize():
             out = cv2.resize(src, (w, h), interpolation=cv2.INTER_LINEAR)
             cases.append({"source": src_path, "width": w, "height": h,
                           "expected": save("resize", f"{label}-{w}x{h}.npy", out)})
+    # An exact 2× reduction, which OpenCV computes as INTER_AREA.
+    even = smooth_image(60, 82)
+    even_path = save("resize", "even.npy", even)
+    cases.append({"source": even_path, "width": 41, "height": 30,
+                  "expected": save("resize", "even-41x30.npy", cv2.resize(even, (41, 30)))})
     # The det pre-processing size of a document page (rapidocr: min side to 736, multiples of 32).
     page = smooth_image(960, 1280)
     page_path = save("resize", "page.npy", page)
@@ -168,7 +173,8 @@ def draw_rotated_rect(prob, cx, cy, w, h, angle, value):
     cv2.fillPoly(prob, [box], value)
 
 
-def make_db():
+def db_case(name, pred, original, dilate):
+    """rapidocr's DBPostProcess + filter_tag_det_res + sorted_boxes on one probability map."""
     utils = rapidocr_det_utils()
     filter_tag_det_res = rapidocr_function("rapidocr_onnxruntime/ch_ppocr_det/text_detect.py", "filter_tag_det_res")
     order_points_clockwise = rapidocr_function("rapidocr_onnxruntime/ch_ppocr_det/text_detect.py", "order_points_clockwise")
@@ -176,7 +182,28 @@ def make_db():
     sorted_boxes = rapidocr_function("rapidocr_onnxruntime/main.py", "sorted_boxes")
     detector = types.SimpleNamespace(order_points_clockwise=lambda p: order_points_clockwise(None, p),
                                      clip_det_res=lambda p, h, w: clip_det_res(None, p, h, w))
+    post = utils.DBPostProcess(thresh=0.3, box_thresh=0.5, max_candidates=1000, unclip_ratio=1.6,
+                               score_mode="fast", use_dilation=dilate)
+    boxes, scores = post(pred, original)
+    filtered = filter_tag_det_res(detector, boxes.copy(), original)
+    # The same filter once more, box by box, to keep each box's score beside it.
+    kept = []
+    for box, score in zip(boxes.copy(), scores):
+        box = detector.clip_det_res(detector.order_points_clockwise(box), *original)
+        if int(np.linalg.norm(box[0] - box[1])) > 3 and int(np.linalg.norm(box[0] - box[3])) > 3:
+            kept.append((box, float(score)))
+    assert len(kept) == len(filtered) and all(np.array_equal(k[0], f) for k, f in zip(kept, filtered))
+    ordered = sorted_boxes(filtered) if len(filtered) else []
+    ordered_scores = []
+    for box in ordered:
+        index = next(i for i, (k, _) in enumerate(kept) if k is not None and np.array_equal(k, box))
+        ordered_scores.append(kept[index][1])
+        kept[index] = (None, 0)
+    return {"probability": save("db", f"{name}.npy", pred), "originalHeight": original[0], "originalWidth": original[1],
+            "dilate": dilate, "quads": [np.asarray(b).tolist() for b in ordered], "scores": ordered_scores}
 
+
+def make_db():
     def maps():
         h, w = 160, 224
         yield "rectangles", h, w, [("rect", 20, 20, 120, 36, 0), ("rect", 30, 60, 200, 70, 0), ("rect", 140, 100, 210, 140, 0),
@@ -211,30 +238,50 @@ def make_db():
             prob += (rng.random((h, w)) * 0.2).astype(np.float32)
         pred = prob[None, None]
         for original, dilate in [((h * 2, w * 2), False), ((h * 3 // 2 + 7, w * 5 // 4 + 3), True)]:
-            post = utils.DBPostProcess(thresh=0.3, box_thresh=0.5, max_candidates=1000, unclip_ratio=1.6,
-                                       score_mode="fast", use_dilation=dilate)
-            boxes, scores = post(pred, original)
-            filtered = filter_tag_det_res(detector, boxes.copy(), original)
-            # The same filter once more, box by box, to keep each box's score beside it.
-            kept = []
-            for box, score in zip(boxes.copy(), scores):
-                box = detector.clip_det_res(detector.order_points_clockwise(box), *original)
-                if int(np.linalg.norm(box[0] - box[1])) > 3 and int(np.linalg.norm(box[0] - box[3])) > 3:
-                    kept.append((box, float(score)))
-            assert len(kept) == len(filtered) and all(np.array_equal(k[0], f) for k, f in zip(kept, filtered))
-            ordered = sorted_boxes(filtered) if len(filtered) else []
-            ordered_scores = []
-            for box in ordered:
-                index = next(i for i, (k, _) in enumerate(kept) if k is not None and np.array_equal(k, box))
-                ordered_scores.append(kept[index][1])
-                kept[index] = (None, 0)
-            cases.append({
-                "probability": save("db", f"{name}.npy", pred), "originalHeight": original[0], "originalWidth": original[1],
-                "dilate": dilate,
-                "quads": [np.asarray(b).tolist() for b in ordered],
-                "scores": ordered_scores,
-            })
+            cases.append(db_case(name, pred, original, dilate))
+    cases += make_db_real()
     manifest["db"] = cases
+
+
+def render_page(index):
+    """A document-like page: lines of words in DejaVu fonts, some lines rotated a few degrees."""
+    from PIL import ImageDraw, ImageFont
+    fonts = [f for f in ["/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf", "/usr/share/fonts/truetype/dejavu/DejaVuSerif.ttf",
+                         "/usr/share/fonts/truetype/dejavu/DejaVuSansMono.ttf"] if Path(f).exists()]
+    words = "invoice total amount paid order number shipping date 2026 customer address switchyard pipeline 42.50 EUR".split()
+    page = Image.new("RGB", (960, 720), (250, 248, 240))
+    y = 20
+    while y < 660:
+        size = int(rng.integers(18, 36))
+        font = ImageFont.truetype(fonts[int(rng.integers(len(fonts)))], size)
+        text = " ".join(rng.choice(words, int(rng.integers(1, 7))))
+        x = int(rng.integers(10, 300))
+        layer = Image.new("RGBA", (900, size * 2), (0, 0, 0, 0))
+        ImageDraw.Draw(layer).text((5, size // 3), text, font=font, fill=(20, 20, 30, 255))
+        angle = float(rng.uniform(-6, 6)) if rng.random() < 0.3 else 0.0
+        layer = layer.rotate(angle, resample=Image.Resampling.BICUBIC, expand=False)
+        page.paste(layer, (x, y), layer)
+        y += int(size * 1.6) + int(rng.integers(4, 20))
+    return np.asarray(page)
+
+
+def make_db_real():
+    """rapidocr's detector on rendered pages: its pre-processing and ONNX Runtime, then its DBPostProcess
+    (PP-OCRv4 configuration: dilation on) — real probability maps with real text-line shapes."""
+    model = ROOT / "models/ch_PP-OCRv4_det_infer.onnx"
+    if not model.exists():
+        print(f"skipping real DB fixtures: {model} missing (scripts/fetch-models.sh)")
+        return []
+    import onnxruntime
+    utils = rapidocr_det_utils()
+    session = onnxruntime.InferenceSession(str(model), providers=["CPUExecutionProvider"])
+    cases = []
+    for index in range(3):
+        page = render_page(index)
+        tensor = utils.DetPreProcess(736, "min", [0.5, 0.5, 0.5], [0.5, 0.5, 0.5])(page)
+        pred = session.run(None, {session.get_inputs()[0].name: tensor})[0].astype(np.float32)
+        cases.append(db_case(f"page{index}", pred, page.shape[:2], True))
+    return cases
 
 
 # ---------------------------------------------------------------- NMS and YOLOv8 decode (numpy reference)

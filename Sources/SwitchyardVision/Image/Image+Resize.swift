@@ -65,22 +65,16 @@ extension Image {
         }
     }
 
-    /// Vertical pass. OpenCV's SIMD kernel (16 then 8 lanes) drops 4 bits and takes the high half of a
-    /// 16-bit product; the scalar tail rounds the full 22-bit sum. Both are reproduced so results match.
+    /// Vertical pass, as OpenCV's SIMD kernel computes it for every element (OpenCV 5 vectorises the row
+    /// tail too): drop 4 bits, take the high half of the 16-bit product with each weight, add with
+    /// saturation, then round off 2 bits.
     private static func blendRows(_ a: [Int32], _ b: [Int32], _ beta0: Int32, _ beta1: Int32, into dst: UnsafeMutableBufferPointer<UInt8>) {
-        let n = dst.count
-        var vectorEnd = 0
-        while vectorEnd <= n - 16 { vectorEnd += 16 }
-        while vectorEnd < n - 8 { vectorEnd += 8 }
         a.withUnsafeBufferPointer { a in
             b.withUnsafeBufferPointer { b in
-                for i in 0..<vectorEnd {
+                for i in 0..<dst.count {
                     let hi0 = ((a[i] >> 4) * beta0) >> 16, hi1 = ((b[i] >> 4) * beta1) >> 16
                     let sum = min(max(hi0 + hi1, -32768), 32767)
                     dst[i] = UInt8(clamping: (sum + 2) >> 2)
-                }
-                for i in vectorEnd..<n {
-                    dst[i] = UInt8(clamping: (a[i] * beta0 + b[i] * beta1 + (1 << 21)) >> 22)
                 }
             }
         }
