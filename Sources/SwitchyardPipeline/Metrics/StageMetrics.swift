@@ -15,6 +15,7 @@ final class StageMetrics: Sendable {
         var items = 0
         var dropped = 0
         var errors = 0
+        var events = 0
         /// The most recent `sampleLimit` latencies, as a ring.
         var latencies: [Double] = []
         var nextSample = 0
@@ -53,6 +54,11 @@ final class StageMetrics: Sendable {
         }
     }
 
+    /// Events a sink wrote.
+    func recordEvents(_ count: Int) {
+        state.withLock { $0.events += count }
+    }
+
     func recordDrop() {
         droppedCounter.increment()
         state.withLock { $0.dropped += 1 }
@@ -65,7 +71,7 @@ final class StageMetrics: Sendable {
     var snapshot: StageSummary {
         state.withLock { state in
             let sorted = state.latencies.sorted()
-            return StageSummary(stage: stage, items: state.items, errors: state.errors, dropped: state.dropped,
+            return StageSummary(stage: stage, items: state.items, errors: state.errors, dropped: state.dropped, events: state.events,
                                 latencyP50: Self.percentile(sorted, 0.50), latencyP99: Self.percentile(sorted, 0.99))
         }
     }
@@ -85,6 +91,8 @@ public struct StageSummary: Sendable, Equatable {
     public var errors: Int
     /// Items a `drop-oldest` source dropped.
     public var dropped: Int
+    /// Events a sink wrote (0 for other stages).
+    public var events: Int
     /// Median and 99th-percentile time per item, seconds (nil when the stage timed nothing).
     public var latencyP50: Double?
     public var latencyP99: Double?

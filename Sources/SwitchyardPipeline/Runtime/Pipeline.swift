@@ -185,7 +185,7 @@ public final class Pipeline: Sendable {
         let firstSink = sinkStages.first?.name
         return PipelineSummary(
             framesIn: stages.filter { sourceNames.contains($0.stage) }.reduce(0) { $0 + $1.items },
-            itemsOut: stages.first { $0.stage == firstSink }?.items ?? 0,
+            eventsOut: stages.first { $0.stage == firstSink }?.events ?? 0,
             errors: stages.reduce(0) { $0 + $1.errors },
             dropped: stages.reduce(0) { $0 + $1.dropped },
             elapsedSeconds: elapsed,
