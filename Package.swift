@@ -106,7 +106,10 @@ let package = Package(
         .testTarget(name: "SwitchyardTensorTests", dependencies: ["SwitchyardTensor"]),
         .testTarget(name: "SwitchyardONNXTests", dependencies: ["SwitchyardONNX"]),
         .testTarget(name: "SwitchyardEngineTests", dependencies: ["SwitchyardEngine"]),
-        .testTarget(name: "SwitchyardServingTests", dependencies: ["SwitchyardServing"]),
+        .testTarget(
+            name: "SwitchyardServingTests",
+            dependencies: ["SwitchyardServing", .product(name: "MetricsTestKit", package: "swift-metrics")]
+        ),
         .testTarget(
             name: "SwitchyardHTTPTests",
             dependencies: [
