@@ -1,3 +1,4 @@
+import CoreMetrics
 import Metrics
 import Synchronization
 
@@ -23,13 +24,15 @@ final class StageMetrics: Sendable {
 
     private static let sampleLimit = 100_000
 
-    init(pipeline: String, stage: String) {
+    /// Records into `factory`'s metrics (the global `MetricsSystem`'s when nil).
+    init(pipeline: String, stage: String, factory: (any MetricsFactory)? = nil) {
         self.stage = stage
+        let factory = factory ?? MetricsSystem.factory
         let dimensions = [("pipeline", pipeline), ("stage", stage)]
-        latencyTimer = Metrics.Timer(label: PipelineMetricNames.stageLatency, dimensions: dimensions, preferredDisplayUnit: .seconds)
-        depthGauge = Gauge(label: PipelineMetricNames.queueDepth, dimensions: dimensions)
-        droppedCounter = Counter(label: PipelineMetricNames.dropped, dimensions: dimensions)
-        itemsCounter = Counter(label: PipelineMetricNames.items, dimensions: dimensions)
+        latencyTimer = Metrics.Timer(label: PipelineMetricNames.stageLatency, dimensions: dimensions, factory: factory)
+        depthGauge = Gauge(label: PipelineMetricNames.queueDepth, dimensions: dimensions, factory: factory)
+        droppedCounter = Counter(label: PipelineMetricNames.dropped, dimensions: dimensions, factory: factory)
+        itemsCounter = Counter(label: PipelineMetricNames.items, dimensions: dimensions, factory: factory)
     }
 
     func recordItem(latencySeconds: Double? = nil, failed: Bool = false) {

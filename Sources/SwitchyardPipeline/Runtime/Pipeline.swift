@@ -40,7 +40,7 @@ public final class Pipeline: Sendable {
         let reportError: @Sendable (PipelineError) -> Void = { error in tracker.report(error) }
 
         var metricsByStage: [String: StageMetrics] = [:]
-        for stage in spec.stages { metricsByStage[stage.name] = StageMetrics(pipeline: spec.name, stage: stage.name) }
+        for stage in spec.stages { metricsByStage[stage.name] = StageMetrics(pipeline: spec.name, stage: stage.name, factory: options.metricsFactory) }
         metrics = spec.stages.map { metricsByStage[$0.name]! }
         var queueByStage: [String: BoundedQueue<PipelineItem>] = [:]
         for stage in spec.stages where stage.type != .source {

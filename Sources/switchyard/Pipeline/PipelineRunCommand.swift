@@ -75,7 +75,8 @@ struct PipelineRunCommand: AsyncParsableCommand {
             print(SummaryReport(pipeline: loaded.spec.name, summary: summary).text)
             if !summary.runErrors.isEmpty { throw ExitCode(1) }
         } catch let error as PipelineError {
-            throw ValidationError(error.message)
+            FileHandle.standardError.write(Data("error: \(error.message)\n".utf8))
+            throw ExitCode(1)
         }
     }
 
@@ -106,7 +107,7 @@ struct PipelineRunCommand: AsyncParsableCommand {
             for model in models { try await manager.loadModel(name: model) }
             return manager
         } catch {
-            throw ValidationError("\(spec): repository \(path): \(error.message)")
+            throw PipelineError("\(spec): repository \(path): \(error.message)")
         }
     }
 }
