@@ -20,7 +20,7 @@ import SwitchyardPipeline
         """
 
     static func options() throws -> ProcessorOptions {
-        try #require(SpecLoader.load(yaml: yaml, file: "opts.yaml").processorOptions["norm"])
+        try #require(SpecLoader.load(yaml: yaml, file: "opts.yaml", baseDirectory: "/specs/ocr").processorOptions["norm"])
     }
 
     @Test func readsTypedValuesAndDefaults() throws {
@@ -31,6 +31,9 @@ import SwitchyardPipeline
         #expect(try options.strings("labels") == ["cat", "dog"])
         #expect(try options.float("threshold", default: 0.3) == 0.3)
         #expect(try options.bool("missing", default: true))
+        #expect(try options.path("layout") == "/specs/ocr/nhwc")
+        #expect(try options.path("keys", default: "../dict/keys.txt") == "/specs/dict/keys.txt")
+        #expect(try options.path("keys", default: "/abs/keys.txt") == "/abs/keys.txt")
     }
 
     @Test func errorsNameTheLineStageAndOption() throws {

@@ -108,7 +108,8 @@ public final class Pipeline: Sendable {
         for stage in spec.stages {
             switch stage.type {
             case .processor:
-                let options = loaded.processorOptions[stage.name] ?? ProcessorOptions(stage: stage.name, values: stage.options ?? [:])
+                let options = loaded.processorOptions[stage.name]
+                    ?? ProcessorOptions(stage: stage.name, values: stage.options ?? [:], baseDirectory: loaded.baseDirectory)
                 let processor = try registry.make(stage.processor!, options: options)
                 processorStages.append(ProcessorStage(name: stage.name, workers: stage.workerCount, processor: processor,
                                                       input: queueByStage[stage.name]!, router: router(stage),
