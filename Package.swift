@@ -118,7 +118,10 @@ let package = Package(
             ]
         ),
         .testTarget(name: "SwitchyardVisionTests", dependencies: ["SwitchyardVision"]),
-        .testTarget(name: "SwitchyardPipelineTests", dependencies: ["SwitchyardPipeline"]),
+        .testTarget(
+            name: "SwitchyardPipelineTests",
+            dependencies: ["SwitchyardPipeline", .product(name: "MetricsTestKit", package: "swift-metrics")]
+        ),
         .testTarget(name: "SwitchyardQuantizationTests", dependencies: ["SwitchyardQuantization"]),
         .testTarget(name: "SwitchyardCLITests", dependencies: ["switchyard"]),
     ],
