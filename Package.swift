@@ -90,7 +90,11 @@ let package = Package(
         // Post-training quantization (FP16, BF16, INT8) and validation against a reference model.
         .target(
             name: "SwitchyardQuantization",
-            dependencies: ["SwitchyardEngine", "SwitchyardONNX", "SwitchyardGraph", "SwitchyardTensor"]
+            dependencies: [
+                "SwitchyardEngine", "SwitchyardONNX", "SwitchyardGraph", "SwitchyardTensor",
+                // dnnl_get_effective_cpu_isa: which precisions this CPU computes natively.
+                "CDNNL",
+            ]
         ),
         .executableTarget(
             name: "switchyard",
