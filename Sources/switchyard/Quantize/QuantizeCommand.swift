@@ -1,9 +1,9 @@
 import ArgumentParser
 import SwitchyardQuantization
 
-extension QuantizationPrecision: @retroactive ExpressibleByArgument {}
-extension CalibrationMethod: @retroactive ExpressibleByArgument {}
-extension ActivationType: @retroactive ExpressibleByArgument {}
+extension QuantizationPrecision: ExpressibleByArgument {}
+extension CalibrationMethod: ExpressibleByArgument {}
+extension ActivationType: ExpressibleByArgument {}
 
 /// `switchyard quantize MODEL.onnx --precision fp16|bf16|int8|int8-dynamic --output OUT.onnx`.
 struct QuantizeCommand: ParsableCommand {
