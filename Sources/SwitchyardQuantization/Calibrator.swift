@@ -5,7 +5,7 @@ import SwitchyardTensor
 /// Finds the range of chosen activations by running the FP32 model with the engine on every
 /// calibration sample, those activations made graph outputs. `.minmax` needs one pass over the
 /// samples; `.percentile` and `.entropy` a second one that fills a histogram of |x| up to the
-/// first pass's largest value.
+/// first pass's largest value (tensors with fewer values than histogram bins keep min/max).
 ///
 /// Blocking: runs the model on the calling thread. Call it from a dedicated thread, never from
 /// Swift's cooperative pool.
@@ -35,6 +35,9 @@ struct Calibrator {
         var histograms = ranges.mapValues { ActivationHistogram(limit: max(abs($0.minimum), abs($0.maximum))) }
         try forEachActivation(session, inputs) { name, values in histograms[name]?.add(values) }
         for (name, histogram) in histograms {
+            // A histogram with fewer values than bins is mostly empty: its percentile and KL
+            // thresholds are noise (a final layer seen on a few samples), so keep min/max.
+            guard histogram.counts.reduce(0, +) >= Double(histogram.counts.count) else { continue }
             let threshold = method == .percentile
                 ? histogram.percentileThreshold(percentile) : histogram.entropyThreshold()
             ranges[name] = ranges[name]!.clipped(to: threshold)

@@ -9,7 +9,8 @@ import SwitchyardTensor
 enum OpsetUpgrade {
     static let target = 13
 
-    static func toOpset13(_ model: Model) -> Result<Model, UpgradeRefusal> {
+    /// `inputShapes` (e.g. a calibration sample's) let shape inference prove more axes last.
+    static func toOpset13(_ model: Model, inputShapes: [String: [Int]] = [:]) -> Result<Model, UpgradeRefusal> {
         let opset = model.defaultOpset
         guard opset < target else { return .success(model) }
         guard opset >= 10 else { return .failure(UpgradeRefusal("opset \(opset) is older than 10")) }
@@ -41,7 +42,10 @@ enum OpsetUpgrade {
                 // when `axis` is the last dimension.
                 let axis = if case .int(let value)? = node.attributes["axis"] { value } else { 1 }
                 if axis == -1 { continue }
-                if facts == nil { facts = ShapeInference.infer(graph, opsets: model.opsetImports, outer: [:]) }
+                if facts == nil {
+                    facts = ShapeInference.infer(graph, opsets: model.opsetImports, outer: [:],
+                                                 inputShapes: inputShapes.mapValues { $0.map { .fixed($0) } })
+                }
                 guard let rank = facts?[node.inputs[0]]?.shape?.count, axis == rank - 1 else {
                     return .failure(UpgradeRefusal("\(node.opType) '\(node.displayName)' normalises from axis \(axis), not provably the last"))
                 }

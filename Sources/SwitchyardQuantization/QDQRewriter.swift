@@ -61,11 +61,14 @@ struct QDQRewriter {
                    let quantized = WeightQuantization.quantizeBias(tensor, inputScale: inputScale, weightScales: weight.scales) {
                     let valuesName = names.fresh("\(bias)_quantized"), scaleName = names.fresh("\(bias)_scale")
                     graph.initializers[valuesName] = quantized.values
-                    graph.initializers[scaleName] = Tensor(shape: [quantized.scales.count], scalars: quantized.scales)
+                    // Per-tensor weights give one bias scale: no `axis`, which opsets before 13 lack.
+                    let perTensor = weight.scales.count == 1
+                    graph.initializers[scaleName] = perTensor
+                        ? Tensor(scalar: quantized.scales[0]) : Tensor(shape: [quantized.scales.count], scalars: quantized.scales)
                     let output = names.fresh("\(bias)_dequantized")
                     emitted.append(Node(name: names.fresh("\(bias)_DequantizeLinear"), opType: "DequantizeLinear",
                                         inputs: [valuesName, scaleName], outputs: [output],
-                                        attributes: ["axis": .int(0)]))
+                                        attributes: perTensor ? [:] : ["axis": .int(0)]))
                     node.inputs[2] = output
                     detail += ", bias int32"
                 } else if target.bias != nil || (node.inputs.count > 2 && !node.inputs[2].isEmpty) {

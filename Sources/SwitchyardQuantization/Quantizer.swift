@@ -22,8 +22,21 @@ public enum Quantizer {
         report.notes += notes
         var result: Model
         switch options.precision {
-        case .fp16, .bf16:
-            result = FloatStorageConversion.convert(prepared, to: options.precision == .fp16 ? .float16 : .bfloat16, report: &report)
+        case .fp16:
+            result = FloatStorageConversion.convert(prepared, to: .float16, report: &report)
+        case .bf16:
+            // Cast from bfloat16 exists from opset 13 on.
+            var target = prepared
+            if prepared.defaultOpset < OpsetUpgrade.target {
+                switch OpsetUpgrade.toOpset13(prepared) {
+                case .success(let upgraded):
+                    target = upgraded
+                    report.notes.append("opset \(prepared.defaultOpset) -> 13: Cast from bfloat16 needs opset 13")
+                case .failure(let refusal):
+                    throw QuantizationError("bf16 needs opset 13 (Cast from bfloat16) and this opset-\(prepared.defaultOpset) model cannot move there: \(refusal.reason); use --precision fp16")
+                }
+            }
+            result = FloatStorageConversion.convert(target, to: .bfloat16, report: &report)
         case .int8:
             guard let calibration else {
                 throw QuantizationError("--precision int8 needs calibration samples (--calibration DIR)")
@@ -94,7 +107,8 @@ public enum Quantizer {
         var target = model
         var perChannel = !options.perTensor
         if perChannel && model.defaultOpset < OpsetUpgrade.target {
-            switch OpsetUpgrade.toOpset13(model) {
+            let shapes = ((try? inputs.sample(at: 0)) ?? [:]).mapValues(\.shape)
+            switch OpsetUpgrade.toOpset13(model, inputShapes: shapes) {
             case .success(let upgraded):
                 target = upgraded
                 report.notes.append("opset \(model.defaultOpset) -> 13: per-channel DequantizeLinear needs opset 13")

@@ -49,6 +49,14 @@ import SwitchyardTensor
         #expect(report.converted.count == 4)
     }
 
+    @Test func bf16MovesOldOpsetsTo13ForCast() throws {
+        var model = TinyModels.convNet()
+        model.opsetImports = ["": 11]
+        let (quantized, report) = try Quantizer.quantize(model, options: QuantizationOptions(precision: .bf16))
+        #expect(quantized.defaultOpset == 13)
+        #expect(report.notes.contains { $0.contains("opset 11 -> 13") })
+    }
+
     @Test func engineFoldsTheCastsAtLoad() throws {
         let (quantized, _) = try Quantizer.quantize(TinyModels.convNet(), options: QuantizationOptions(precision: .fp16))
         let loaded = try LoadedModel(model: quantized)
