@@ -93,6 +93,8 @@ let package = Package(
             dependencies: [
                 "SwitchyardEngine", "SwitchyardONNX", "SwitchyardGraph", "SwitchyardTensor",
                 "SwitchyardVision",  // CTC decoding for the ctc-exact validation metric
+                // dnnl_get_effective_cpu_isa: which precisions this CPU computes natively.
+                "CDNNL",
             ]
         ),
         .executableTarget(

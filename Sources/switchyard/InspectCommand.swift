@@ -116,6 +116,7 @@ struct InspectCommand: ParsableCommand {
         let counts = summary.opCounts.sorted { ($1.value, $0.key) < ($0.value, $1.key) }
         lines.append("  " + counts.map { "\($0.key) \($0.value)" }.joined(separator: ", "))
         lines.append("parameters: \(Formatting.count(summary.parameterCount)) (\(Formatting.bytes(summary.weightBytes)) of weights)")
+        if let precision = summary.precision { lines.append("precision: \(precision)") }
         if let cost = report.cost {
             let shapes = cost.inputShapes.sorted { $0.key < $1.key }.map { "\($0.key)=\(Formatting.shape($0.value))" }
             lines.append("at \(shapes.joined(separator: " ")):")

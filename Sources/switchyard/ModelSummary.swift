@@ -1,4 +1,5 @@
 import SwitchyardGraph
+import SwitchyardQuantization
 import SwitchyardTensor
 
 /// What `switchyard inspect` reports about a model without running it.
@@ -25,6 +26,8 @@ struct ModelSummary: Encodable, Equatable {
     /// subgraphs included (some exporters keep every weight in a `Constant` node).
     var parameterCount: Int
     var weightBytes: Int
+    /// How low-precision weights (FP16, BF16, INT8) are computed on this CPU; nil for FP32.
+    var precision: String?
 
     init(_ model: Model) {
         irVersion = model.irVersion
@@ -43,6 +46,7 @@ struct ModelSummary: Encodable, Equatable {
         let weights = Self.storedTensors(model.graph)
         parameterCount = weights.reduce(0) { $0 + $1.count }
         weightBytes = weights.reduce(0) { $0 + $1.byteCount }
+        precision = CPUPrecisionSupport.current.computePath(of: model)
     }
 
     private static func value(_ info: ValueInfo) -> Value {

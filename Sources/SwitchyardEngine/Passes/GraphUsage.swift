@@ -125,12 +125,12 @@ extension Graph {
 }
 
 /// Hands out value names that no part of a graph uses yet.
-struct NameAllocator {
+public struct NameAllocator {
     private var used: Set<String>
 
-    init(_ graph: Graph) { used = graph.allNames() }
+    public init(_ graph: Graph) { used = graph.allNames() }
 
-    mutating func fresh(_ base: String) -> String {
+    public mutating func fresh(_ base: String) -> String {
         var candidate = base
         var counter = 1
         while used.contains(candidate) {

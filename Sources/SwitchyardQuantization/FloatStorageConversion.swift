@@ -1,0 +1,66 @@
+import SwitchyardEngine
+import SwitchyardGraph
+import SwitchyardTensor
+
+/// FP16/BF16 as storage formats: each float weight becomes a half-size initializer followed by
+/// a `Cast` back to float, so compute stays FP32 (the engine folds the casts once at load).
+/// Kept FP32: biases and other 1-D vectors (small, and they add directly to outputs),
+/// normalisation statistics, tensors too small to matter, and values the format cannot hold.
+enum FloatStorageConversion {
+    /// Tensors with fewer elements stay FP32: no size to gain, a Cast node to pay.
+    static let minimumElements = 16
+    /// Inputs of these ops from index 1 on are normalisation parameters or statistics.
+    static let normalisationOps: Set<String> = [
+        "BatchNormalization", "LayerNormalization", "InstanceNormalization", "GroupNormalization",
+        "SimplifiedLayerNormalization", "SkipLayerNormalization",
+    ]
+
+    static func convert(_ model: Model, to target: DataType, report: inout QuantizationReport) -> Model {
+        precondition(target == .float16 || target == .bfloat16)
+        var model = model
+        var graph = model.graph
+        var names = NameAllocator(graph)
+        let normalisationInputs = Set(graph.nodes.filter { normalisationOps.contains($0.opType) }
+            .flatMap { $0.inputs.dropFirst() })
+        let readers = graph.nodes.reduce(into: [String: Node]()) { map, node in
+            for input in node.inputs where map[input] == nil { map[input] = node }
+        }
+        var casts: [Node] = []
+        for name in graph.initializers.keys.sorted() {
+            let tensor = graph.initializers[name]!
+            guard tensor.dataType == .float32 else { continue }
+            let reader = readers[name]
+            let opType = reader?.opType ?? "initializer"
+            if let reason = reasonToKeep(tensor, name: name, target: target, normalisation: normalisationInputs) {
+                if tensor.count >= minimumElements || normalisationInputs.contains(name) {
+                    report.keptFP32.append(.init(name: name, opType: opType, detail: reason))
+                }
+                continue
+            }
+            let stored = names.fresh("\(name)_\(target == .float16 ? "fp16" : "bf16")")
+            graph.initializers[stored] = tensor.converted(to: target)
+            graph.initializers[name] = nil
+            casts.append(Node(name: names.fresh("\(name)_cast"), opType: "Cast", inputs: [stored], outputs: [name],
+                              attributes: ["to": .int(Int(DataType.float32.rawValue))]))
+            report.converted.append(.init(name: name, opType: opType,
+                                         detail: "\(tensor.shape) stored as \(target), Cast to float"))
+        }
+        graph.nodes = casts + graph.nodes
+        model.graph = graph
+        return model
+    }
+
+    /// Why `tensor` must stay FP32, or nil when it can be stored in `target`.
+    static func reasonToKeep(_ tensor: Tensor, name: String, target: DataType, normalisation: Set<String>) -> String? {
+        if normalisation.contains(name) { return "normalisation parameter or statistic" }
+        if tensor.rank < 2 { return tensor.rank == 1 ? "1-D (bias or per-channel vector)" : "scalar" }
+        if tensor.count < minimumElements { return "\(tensor.count) elements: nothing to gain" }
+        if target == .float16 {
+            let largest = tensor.withUnsafeBufferPointer(of: Float.self) { $0.reduce(0) { max($0, abs($1)) } }
+            if !(largest <= Float(Float16.greatestFiniteMagnitude)) {
+                return "max |x| = \(largest) exceeds float16's \(Float16.greatestFiniteMagnitude)"
+            }
+        }
+        return nil
+    }
+}

@@ -1,0 +1,148 @@
+import Foundation
+import SwitchyardGraph
+import SwitchyardONNX
+
+/// Post-training quantization of an ONNX model to FP16, BF16, static INT8 (QDQ) or dynamic INT8.
+/// The result is a standard ONNX model that the engine and ONNX Runtime both load.
+///
+/// Blocking: static INT8 runs the FP32 model on every calibration sample on the calling thread.
+/// Call it from a dedicated thread, never from Swift's cooperative pool.
+public enum Quantizer {
+    /// Metadata key recording the precision a model was converted to.
+    public static let precisionMetadataKey = "switchyard.precision"
+
+    /// `model` converted as `options` say. `calibration` is required for `.int8` and ignored
+    /// otherwise.
+    public static func quantize(
+        _ model: Model, options: QuantizationOptions, calibration: SampleSet? = nil
+    ) throws(QuantizationError) -> (model: Model, report: QuantizationReport) {
+        var report = QuantizationReport(precision: options.precision)
+        let exclusion = try NodeExclusion(options.exclude, graph: model.graph)
+        let (prepared, notes) = StandardPreparation.prepare(model)
+        report.notes += notes
+        var result: Model
+        switch options.precision {
+        case .fp16:
+            result = FloatStorageConversion.convert(prepared, to: .float16, report: &report)
+        case .bf16:
+            // Cast from bfloat16 exists from opset 13 on.
+            var target = prepared
+            if prepared.defaultOpset < OpsetUpgrade.target {
+                switch OpsetUpgrade.toOpset13(prepared) {
+                case .success(let upgraded):
+                    target = upgraded
+                    report.notes.append("opset \(prepared.defaultOpset) -> 13: Cast from bfloat16 needs opset 13")
+                case .failure(let refusal):
+                    throw QuantizationError("bf16 needs opset 13 (Cast from bfloat16) and this opset-\(prepared.defaultOpset) model cannot move there: \(refusal.reason); use --precision fp16")
+                }
+            }
+            result = FloatStorageConversion.convert(target, to: .bfloat16, report: &report)
+        case .int8:
+            guard let calibration else {
+                throw QuantizationError("--precision int8 needs calibration samples (--calibration DIR)")
+            }
+            result = try staticINT8(prepared, options: options, exclusion: exclusion, calibration: calibration, report: &report)
+        case .int8Dynamic:
+            guard prepared.defaultOpset >= 11 else {
+                throw QuantizationError("int8-dynamic needs opset 11 or later (DynamicQuantizeLinear); the model has opset \(prepared.defaultOpset)")
+            }
+            let plan = QuantizationPlan(graph: prepared.graph, exclusion: exclusion, ops: ["MatMul", "Gemm"])
+            report.keptFP32 += plan.kept
+            result = DynamicQuantization(plan: plan, perChannel: !options.perTensor).rewrite(prepared, report: &report)
+            report.notes.append("Conv stays FP32 in int8-dynamic: run-time activation quantization of convolutions is slower than FP32 on x86")
+        }
+        report.notes.append(CPUPrecisionSupport.current.computePath(for: options.precision))
+        result.metadata[precisionMetadataKey] = options.precision.rawValue
+        return (result, report)
+    }
+
+    /// Reads the model at `input`, quantizes it and writes `output`; the report carries both sizes
+    /// on disk. The output location is checked before any work.
+    public static func quantizeFile(
+        at input: String, to output: String, options: QuantizationOptions, calibrationDirectory: String? = nil
+    ) throws(QuantizationError) -> QuantizationReport {
+        try checkWritable(output)
+        guard FileManager.default.fileExists(atPath: input) else { throw QuantizationError("no such model file: \(input)") }
+        let model: Model
+        do { model = try ModelLoader.load(path: input) } catch {
+            throw QuantizationError("cannot load \(input): \(error)")
+        }
+        var samples: SampleSet?
+        if options.precision == .int8 {
+            guard let calibrationDirectory else {
+                throw QuantizationError("--precision int8 needs calibration samples (--calibration DIR)")
+            }
+            samples = try SampleSet(directory: calibrationDirectory, inputNames: model.graph.inputs.map(\.name))
+        }
+        let (quantized, initialReport) = try quantize(model, options: options, calibration: samples)
+        let data: Data
+        do { data = try ModelWriter.serialize(quantized) } catch {
+            throw QuantizationError("cannot serialize the quantized model: \(error)")
+        }
+        do { try data.write(to: URL(fileURLWithPath: output), options: .atomic) } catch {
+            throw QuantizationError("cannot write \(output): \(error.localizedDescription)")
+        }
+        var report = initialReport
+        report.sourceBytes = fileSize(input)
+        report.outputBytes = data.count
+        return report
+    }
+
+    private static func staticINT8(
+        _ model: Model, options: QuantizationOptions, exclusion: NodeExclusion, calibration: SampleSet,
+        report: inout QuantizationReport
+    ) throws(QuantizationError) -> Model {
+        guard model.defaultOpset >= 10 else {
+            throw QuantizationError("int8 needs opset 10 or later (QuantizeLinear); the model has opset \(model.defaultOpset)")
+        }
+        let plan = QuantizationPlan(graph: model.graph, exclusion: exclusion, ops: ["Conv", "MatMul", "Gemm"])
+        report.keptFP32 += plan.kept
+        for node in model.graph.nodes where ["ConvTranspose", "LSTM", "GRU", "RNN", "Einsum"].contains(node.opType) {
+            report.keptFP32.append(.init(name: node.displayName, opType: node.opType, detail: "no INT8 QDQ form in this quantizer"))
+        }
+        let inputs = CalibrationInputs(samples: calibration, inputs: model.graph.inputs)
+        let ranges = try Calibrator(model: model, tensors: plan.activations, method: options.method,
+                                    percentile: options.percentile, threads: options.threads).ranges(from: inputs)
+        report.notes.append("calibrated \(plan.activations.count) activations on \(calibration.count) samples (\(options.method.rawValue)\(options.method == .percentile ? " \(options.percentile)%" : ""))")
+        var target = model
+        var perChannel = !options.perTensor
+        if perChannel && model.defaultOpset < OpsetUpgrade.target {
+            let shapes = ((try? inputs.sample(at: 0)) ?? [:]).mapValues(\.shape)
+            switch OpsetUpgrade.toOpset13(model, inputShapes: shapes) {
+            case .success(let upgraded):
+                target = upgraded
+                report.notes.append("opset \(model.defaultOpset) -> 13: per-channel DequantizeLinear needs opset 13")
+            case .failure(let refusal):
+                perChannel = false
+                report.notes.append("per-tensor weights: per-channel needs opset 13 and the model cannot move there (\(refusal.reason))")
+            }
+        }
+        let rewriter = QDQRewriter(plan: plan, ranges: ranges, activationType: options.activations, perChannel: perChannel)
+        let result = rewriter.rewrite(target, report: &report)
+        let floatOps = result.graph.nodes.filter { !["QuantizeLinear", "DequantizeLinear", "Conv", "MatMul", "Gemm"].contains($0.opType) }
+        if !floatOps.isEmpty {
+            report.notes.append("\(floatOps.count) other nodes (elementwise, pooling, shape…) compute in FP32 on dequantized values")
+        }
+        return result
+    }
+
+    private static func checkWritable(_ output: String) throws(QuantizationError) {
+        var isDirectory: ObjCBool = false
+        if FileManager.default.fileExists(atPath: output, isDirectory: &isDirectory) {
+            guard !isDirectory.boolValue else { throw QuantizationError("output path \(output) is a directory; give a file name such as \(output)/model.int8.onnx") }
+            guard FileManager.default.isWritableFile(atPath: output) else { throw QuantizationError("output file \(output) is not writable") }
+            return
+        }
+        let directory = (output as NSString).deletingLastPathComponent.isEmpty ? "." : (output as NSString).deletingLastPathComponent
+        guard FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory), isDirectory.boolValue else {
+            throw QuantizationError("cannot write \(output): folder \(directory) does not exist")
+        }
+        guard FileManager.default.isWritableFile(atPath: directory) else {
+            throw QuantizationError("cannot write \(output): folder \(directory) is not writable")
+        }
+    }
+
+    private static func fileSize(_ path: String) -> Int? {
+        (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? NSNumber)?.intValue
+    }
+}
