@@ -26,3 +26,6 @@ fi
 
 scripts/fetch-models.sh
 scripts/generate-conformance.sh .cache/conformance
+# INT8 models made by ONNX Runtime's own quantizer, with ORT's outputs, for the engine's
+# quantized-model tests (.cache/quantized; a few minutes on two cores, skipped when present).
+.venv/bin/python scripts/make-quantized-models.py
