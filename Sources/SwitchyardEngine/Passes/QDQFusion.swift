@@ -22,6 +22,11 @@ import SwitchyardTensor
 ///   (y_zero_point = 0 for uint8, −128 for int8), and likewise for Clip's bounds.
 /// Anything else (float output without a QuantizeLinear, a runtime weight, blocked scales)
 /// stays as it is; constant folding then dequantizes the weights once.
+///
+/// Without VNNI, oneDNN's int8 kernels are exact only for weights within ±63
+/// (`DNNLQuantizedOperands.largestExactWeightWithoutVNNI`); full-range weights would run on
+/// the scalar reference kernel, slower than float. Such patterns are left to the float path,
+/// and the change list says so only for the patterns it fuses.
 public struct QDQFusion: GraphPass {
     public let name = "qdq-fusion"
 
@@ -51,6 +56,15 @@ public struct QDQFusion: GraphPass {
     static func isONNX(_ node: Node) -> Bool { node.domain.isEmpty || node.domain == "ai.onnx" }
 
     private static let eightBit: Set<DataType> = [.uint8, .int8]
+
+    /// True when oneDNN's int8 kernels compute these weights exactly on this CPU: int8 weights
+    /// (what they take) within the non-VNNI saturation bound, or any int8 weights with VNNI.
+    static func runsExactly(_ weights: Tensor) -> Bool {
+        guard weights.dataType == .int8 else { return false }
+        if DNNLInt8Support.hasVNNI { return true }
+        let bound = DNNLQuantizedOperands.largestExactWeightWithoutVNNI
+        return weights.int64s().allSatisfy { abs($0) <= bound }
+    }
 
     /// Tries to rewrite the pattern ending at the QuantizeLinear node `index`.
     private func fuse(at index: Int, in graph: inout Graph, facts: [String: ValueFact], names: inout NameAllocator,
@@ -101,7 +115,7 @@ public struct QDQFusion: GraphPass {
         guard conv.inputs.count >= 2, conv.inputs.count <= 3,
               let x = dequantized(conv.inputs[0], graph, usage, facts), x.isPerTensor,
               let w = dequantized(conv.inputs[1], graph, usage, facts), graph.initializers[w.dataName] != nil,
-              let weights = graph.initializers[w.dataName], weights.rank >= 3 else { return nil }
+              let weights = graph.initializers[w.dataName], weights.rank >= 3, Self.runsExactly(weights) else { return nil }
         let channels = weights.shape[0]
         guard w.isPerTensor || (w.scales.count == channels && w.axis(rank: weights.rank) == 0) else { return nil }
         var inputs = x.dataOperands(&graph, &names) + w.dataOperands(&graph, &names) + output.operands(&graph, &names)
@@ -120,7 +134,7 @@ public struct QDQFusion: GraphPass {
         guard matMul.inputs.count == 2,
               let a = dequantized(matMul.inputs[0], graph, usage, facts), a.isPerTensor,
               let b = dequantized(matMul.inputs[1], graph, usage, facts),
-              let weights = graph.initializers[b.dataName], weights.rank == 2 else { return nil }
+              let weights = graph.initializers[b.dataName], weights.rank == 2, Self.runsExactly(weights) else { return nil }
         guard b.isPerTensor || (b.scales.count == weights.shape[1] && b.axis(rank: 2) == 1) else { return nil }
         let inputs = a.dataOperands(&graph, &names) + b.dataOperands(&graph, &names) + output.operands(&graph, &names)
         return Node(name: matMul.name, opType: "QLinearMatMul", domain: "", inputs: inputs, outputs: quantize.outputs,

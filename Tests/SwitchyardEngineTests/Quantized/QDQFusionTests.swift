@@ -102,6 +102,16 @@ struct QDQFusionTests {
         try Self.check(graph, input: Kit.floats([2, 6, 8, 8], in: -2...2, using: &generator), fusedOp: nil, step: 0.05)
     }
 
+    /// Full-range weights would saturate oneDNN's AVX2 int8 products: without VNNI the pattern
+    /// stays on the float path (never slower than FP32), still agreeing with the reference.
+    @Test(.enabled(if: !DNNLInt8Support.hasVNNI, "VNNI computes full-range weights exactly"))
+    func fullRangeWeightsStayFloatWithoutVNNI() throws {
+        var generator = Generator(seed: 505)
+        var graph = Self.convGraph(.init(type: .uint8, outputZeroPoint: 128), activation: nil, floatBias: false, &generator)
+        graph.initializers["w"] = Tensor(dataType: .int8, shape: [12, 6, 3, 3], int64s: (0..<648).map { $0 % 3 == 0 ? 127 : -90 })
+        try Self.check(graph, input: Kit.floats([2, 6, 8, 8], in: -2...2, using: &generator), fusedOp: nil, step: 0.05)
+    }
+
     @Test func clipWithinTheOutputRangeFuses() throws {
         var generator = Generator(seed: 503)
         // y_scale 0.05, zero point 0: uint8 covers [0, 12.75], so Clip(0, 20) is saturation.
