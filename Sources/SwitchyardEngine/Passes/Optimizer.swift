@@ -23,6 +23,9 @@ public struct Optimizer: Sendable {
         Optimizer(passes: [
             ConstantNodesToInitializers(),
             IdentityElimination(),
+            // Before constant folding, which would dequantize the int8 weights to float.
+            QDQFusion(),
+            QuantizedLookupFusion(),
             ConstantFolding(),
             ShapeFolding(),
             LayerNormFusion(),

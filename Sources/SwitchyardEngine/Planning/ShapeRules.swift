@@ -16,7 +16,7 @@ enum ShapeRules {
 
     static let table: [String: ShapeRule] = {
         var table: [String: ShapeRule] = [:]
-        for family in [elementwise, convolution, movement, shapeValues, reductions] {
+        for family in [elementwise, convolution, movement, shapeValues, reductions, quantization] {
             table.merge(family) { _, _ in preconditionFailure("a shape rule is registered twice") }
         }
         return table
@@ -25,6 +25,10 @@ enum ShapeRules {
     static let fused: [String: ShapeRule] = [
         "FusedConv": convolutionShape,
         "FusedMatMul": matMulShape,
+        "QuantizedLookup": { context in
+            guard case .tensor(let table)? = context.node.attributes["table"] else { return [ValueFact()] }
+            return [ValueFact(dataType: table.dataType, shape: context.shape(0))]
+        },
     ]
 
     // MARK: Elementwise

@@ -30,6 +30,12 @@ public enum DNNLKernels {
         // values in blocked layouts.
         guard !DNNLRegionPartitioner.regionOnly.contains(node.opType),
               let operation = operation(for: node, opset: opset) else { return nil }
+        // Quantized operators bake their scales and zero points into the primitive: those
+        // must be initializers (a runtime zero point, as DynamicQuantizeLinear makes, runs on
+        // the reference kernel).
+        if operation.takesIntegerData, operation.parameterInputs.contains(where: { index in
+            index < node.inputs.count && !node.inputs[index].isEmpty && constants[node.inputs[index]] == nil
+        }) { return nil }
         return DNNLRegionKernel(members: [.init(node: node, opset: opset, operation: operation)],
                                 inputNames: node.inputs, outputNames: [node.outputs[0]],
                                 constants: constants, threads: threads)
@@ -68,6 +74,15 @@ public enum DNNLKernels {
                                               outputPadding: attributes.ints("output_padding"))
         case "MatMul":
             return DNNLMatMulOperation(opType: "MatMul", activation: [])
+        case "QLinearConv", "ConvInteger":
+            guard DNNLInt8Support.isAvailable, let window = DNNLWindowAttributes(node) else { return nil }
+            return DNNLQuantizedConvolutionOperation(opType: node.opType, window: window, group: attributes.int("group") ?? 1)
+        case "QLinearMatMul", "MatMulInteger":
+            return DNNLInt8Support.isAvailable ? DNNLQuantizedMatMulOperation(opType: node.opType) : nil
+        case "QuantizeLinear", "DequantizeLinear":
+            guard opset >= 10, (attributes.int("block_size") ?? 0) == 0, attributes.int("output_dtype") == nil,
+                  attributes.int("precision") == nil else { return nil }
+            return DNNLQuantizeLinearOperation(opType: node.opType)
         case "Gemm":
             return DNNLGemmOperation(transA: attributes.int("transA") ?? 0 != 0, transB: attributes.int("transB") ?? 0 != 0,
                                      alpha: attributes.float("alpha") ?? 1, beta: attributes.float("beta") ?? 1)

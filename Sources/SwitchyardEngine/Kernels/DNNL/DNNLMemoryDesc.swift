@@ -1,7 +1,8 @@
 import CDNNL
 
-/// A oneDNN memory descriptor: logical dimensions, float32 elements and a layout, which is
-/// either plain row-major or a oneDNN-chosen (often blocked, e.g. `nChw8c`) format.
+/// A oneDNN memory descriptor: logical dimensions, an element type (float32 unless an int8
+/// kernel asks otherwise) and a layout, which is either plain row-major or a oneDNN-chosen
+/// (often blocked, e.g. `nChw8c`) format.
 struct DNNLMemoryDesc: @unchecked Sendable {
     // @unchecked: `dnnl_memory_desc_t` is a plain C value (numbers and fixed arrays, no
     // pointers); Swift only fails to infer Sendable for its imported union member.
@@ -9,13 +10,13 @@ struct DNNLMemoryDesc: @unchecked Sendable {
 
     init(raw: dnnl_memory_desc_t) { self.raw = raw }
 
-    /// Row-major float32 layout of `shape` (rank 1...12).
-    static func plain(_ shape: [Int]) throws(DNNLError) -> DNNLMemoryDesc {
-        try strided(shape, strides: ShapeMath.strides(shape))
+    /// Row-major layout of `shape` (rank 1...12) with `type` elements.
+    static func plain(_ shape: [Int], type: dnnl_data_type_t = dnnl_f32) throws(DNNLError) -> DNNLMemoryDesc {
+        try strided(shape, strides: ShapeMath.strides(shape), type: type)
     }
 
     /// Float32 layout of `shape` with explicit element `strides` (e.g. a transposed view).
-    static func strided(_ shape: [Int], strides: [Int]) throws(DNNLError) -> DNNLMemoryDesc {
+    static func strided(_ shape: [Int], strides: [Int], type: dnnl_data_type_t = dnnl_f32) throws(DNNLError) -> DNNLMemoryDesc {
         guard (1...Int(DNNL_MAX_NDIMS)).contains(shape.count) else {
             throw DNNLError(call: "dnnl_memory_desc_init_by_strides (rank \(shape.count))",
                             status: dnnl_invalid_arguments.rawValue)
@@ -23,15 +24,15 @@ struct DNNLMemoryDesc: @unchecked Sendable {
         var raw = dnnl_memory_desc_t()
         let dims = shape.map(Int64.init)
         let steps = strides.map(Int64.init)
-        try dnnlCheck(dnnl_memory_desc_init_by_strides(&raw, Int32(shape.count), dims, dnnl_f32, steps),
+        try dnnlCheck(dnnl_memory_desc_init_by_strides(&raw, Int32(shape.count), dims, type, steps),
                       "dnnl_memory_desc_init_by_strides(\(shape))")
         return DNNLMemoryDesc(raw: raw)
     }
 
     /// A descriptor that lets a primitive choose the layout (`dnnl_format_tag_any`).
-    static func any(_ shape: [Int]) throws(DNNLError) -> DNNLMemoryDesc {
+    static func any(_ shape: [Int], type: dnnl_data_type_t = dnnl_f32) throws(DNNLError) -> DNNLMemoryDesc {
         var raw = dnnl_memory_desc_t()
-        try dnnlCheck(dnnl_memory_desc_init_by_tag(&raw, Int32(shape.count), shape.map(Int64.init), dnnl_f32,
+        try dnnlCheck(dnnl_memory_desc_init_by_tag(&raw, Int32(shape.count), shape.map(Int64.init), type,
                                                    dnnl_format_tag_any),
                       "dnnl_memory_desc_init_by_tag(any, \(shape))")
         return DNNLMemoryDesc(raw: raw)
@@ -49,9 +50,12 @@ struct DNNLMemoryDesc: @unchecked Sendable {
         withUnsafePointer(to: raw) { dnnl_memory_desc_get_size($0) }
     }
 
-    /// True when this is row-major float32 over its dimensions.
+    /// The element type.
+    var dataType: dnnl_data_type_t { raw.data_type }
+
+    /// True when this is row-major over its dimensions.
     var isPlain: Bool {
-        guard let plain = try? Self.plain(dims) else { return false }
+        guard let plain = try? Self.plain(dims, type: dataType) else { return false }
         return self == plain
     }
 
@@ -90,7 +94,7 @@ extension DNNLMemoryDesc {
     /// A dense descriptor of `shape` in this descriptor's layout, when that layout is plain
     /// row-major or one of oneDNN's channel-blocked activation formats; nil otherwise.
     func sameLayout(dims shape: [Int]) -> DNNLMemoryDesc? {
-        if isPlain { return try? .plain(shape) }
+        if isPlain { return try? .plain(shape, type: dataType) }
         guard shape.count == dims.count else { return nil }
         for tag in Self.channelBlockedTags {
             if let mine = Self.tagged(dims, tag), mine == self { return Self.tagged(shape, tag) }

@@ -9,6 +9,10 @@ protocol DNNLOperation: Sendable {
     /// bounds). The plan cache is keyed by their contents.
     var parameterInputs: Set<Int> { get }
 
+    /// True for the quantized operators, whose data inputs are uint8/int8/int32 tensors; every
+    /// other operation takes float32 only.
+    var takesIntegerData: Bool { get }
+
     /// Adds this node's primitives to `builder`; `inputs` align with the node's inputs (`nil`
     /// where omitted). Returns the slots of the node's outputs and their logical shapes.
     func lower(_ inputs: [DNNLOperand?], into builder: inout DNNLPlanBuilder) throws -> [(slot: Int, shape: [Int])]
@@ -16,6 +20,7 @@ protocol DNNLOperation: Sendable {
 
 extension DNNLOperation {
     var parameterInputs: Set<Int> { [] }
+    var takesIntegerData: Bool { false }
 }
 
 extension Array where Element == DNNLOperand? {

@@ -70,7 +70,7 @@ struct DNNLPlan: Sendable {
             for slot in releases[index] { buffers[slot] = nil }
         }
         return zip(outputSlots, outputShapes).map { slot, shape in
-            Tensor(dataType: .float32, shape: shape, storage: buffers[slot]!)
+            Tensor(dataType: DNNLMemoryDesc.tensorType(of: descs[slot].dataType), shape: shape, storage: buffers[slot]!)
         }
     }
 }

@@ -73,9 +73,9 @@ struct DNNLPlanBuilder {
         return target
     }
 
-    /// `slot`'s value in plain row-major layout.
+    /// `slot`'s value in plain row-major layout (same element type).
     mutating func plain(_ slot: Int) throws(DNNLError) -> Int {
-        try reorder(slot, to: .plain(descs[slot].dims))
+        try reorder(slot, to: .plain(descs[slot].dims, type: descs[slot].dataType))
     }
 
     /// A slot that describes `slot`'s bytes as `desc` (no copy); the caller guarantees both
@@ -90,7 +90,7 @@ struct DNNLPlanBuilder {
     mutating func reshape(_ slot: Int, to shape: [Int]) throws(DNNLError) -> Int {
         let plainSlot = try plain(slot)
         if descs[plainSlot].dims == shape { return plainSlot }
-        return view(plainSlot, as: try .plain(shape))
+        return view(plainSlot, as: try .plain(shape, type: descs[plainSlot].dataType))
     }
 
     /// `operand` in layout `desc`. `source` describes the operand's bytes when they are not
@@ -117,10 +117,16 @@ struct DNNLPlanBuilder {
         let packed = TensorStorage(uninitializedByteCount: desc.byteSize)
         let reorder = try DNNLPrimitive(DNNLPrimitiveDescriptor(reorderFrom: source, to: desc, engine: engine))
         let stream = try DNNLStream(engine: engine)
-        try reorder.execute(on: stream, arguments: [
+        var arguments = [
             (DNNL_ARG_FROM, try DNNLMemory(desc: source, storage: storage, engine: engine)),
             (DNNL_ARG_TO, try DNNLMemory(desc: desc, storage: packed, engine: engine)),
-        ])
+        ]
+        // Int8 weight reorders compute compensation sums in a scratchpad (user mode: ours to give).
+        if let scratchpad = reorder.descriptor.desc(dnnl_query_scratchpad_md), scratchpad.byteSize > 0 {
+            let buffer = TensorStorage(uninitializedByteCount: scratchpad.byteSize)
+            arguments.append((DNNL_ARG_SCRATCHPAD, try DNNLMemory(desc: scratchpad, storage: buffer, engine: engine)))
+        }
+        try reorder.execute(on: stream, arguments: arguments)
         try stream.wait()
         constants[target] = packed
         return target

@@ -78,9 +78,11 @@ final class DNNLPrimitiveDescriptor: @unchecked Sendable {
         handle = pd!
     }
 
-    /// A reorder from `source` to `destination` layout.
-    init(reorderFrom source: DNNLMemoryDesc, to destination: DNNLMemoryDesc, engine: DNNLEngine) throws(DNNLError) {
-        let attributes = try DNNLAttributes()
+    /// A reorder from `source` to `destination` layout (and type; `attributes` may add zero points).
+    init(reorderFrom source: DNNLMemoryDesc, to destination: DNNLMemoryDesc, engine: DNNLEngine,
+         attributes given: DNNLAttributes? = nil) throws(DNNLError) {
+        let attributes: DNNLAttributes
+        if let given { attributes = given } else { attributes = try DNNLAttributes() }
         var pd: dnnl_primitive_desc_t?
         let status = withUnsafePointer(to: source.raw) { src in
             withUnsafePointer(to: destination.raw) { dst in

@@ -111,7 +111,7 @@ public final class DNNLRegionKernel: Sendable {
     }
 
     private func planKey(_ inputs: [Tensor?]) -> DNNLPlanKey {
-        let shapes = inputs.map { $0.map { $0.shape + [$0.dataType == .float32 ? 0 : -1] } ?? [-2] }
+        let shapes = inputs.map { $0.map { $0.shape + [$0.dataType == .float32 ? 0 : -1 - Int($0.dataType.rawValue)] } ?? [-2] }
         let parameters = parameterIndices.map { index -> [Float] in
             guard index < inputs.count, let tensor = inputs[index], tensor.count <= 16 else { return [] }
             switch tensor.dataType {
@@ -170,11 +170,13 @@ public final class DNNLRegionKernel: Sendable {
                 values[name] = DNNLOperand(slot: -1, shape: tensor.shape, value: constants[name] ?? tensor)
                 continue
             }
-            guard tensor.dataType == .float32 else {
+            // Only the quantized operators take 8-bit or int32 data; the others compute float32.
+            let integerAllowed = members.allSatisfy(\.operation.takesIntegerData) && tensor.dataType != .float32
+            guard tensor.dataType == .float32 || integerAllowed, let type = DNNLMemoryDesc.dnnlType(of: tensor.dataType) else {
                 throw KernelError.unsupported("input '\(name)' is \(tensor.dataType), oneDNN path is float32 only")
             }
             guard tensor.count > 0 else { throw KernelError.unsupported("input '\(name)' is empty") }
-            let slot = builder.slot(try .plain(tensor.shape.isEmpty ? [1] : tensor.shape))
+            let slot = builder.slot(try .plain(tensor.shape.isEmpty ? [1] : tensor.shape, type: type))
             inputSlots.append(slot)
             let value = constants[name] ?? (parameterNames.contains(name) ? tensor : nil)
             values[name] = DNNLOperand(slot: slot, shape: tensor.shape, value: value)

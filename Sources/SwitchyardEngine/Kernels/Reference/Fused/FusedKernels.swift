@@ -6,6 +6,7 @@ extension ReferenceKernels {
     static let fused: [String: ReferenceKernel] = [
         "FusedConv": FusedReferenceKernels.fusedConv,
         "FusedMatMul": FusedReferenceKernels.fusedMatMul,
+        "QuantizedLookup": { try QuantizedLookupKernel.run($0) },
         // A oneDNN region whose kernel could not be built runs its nodes one by one.
         DNNLRegionPartitioner.opType: { context in try context.runSubgraph("body", inputs: context.inputs) },
     ]

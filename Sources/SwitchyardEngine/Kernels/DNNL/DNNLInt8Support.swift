@@ -1,0 +1,32 @@
+import CDNNL
+
+/// Whether oneDNN runs int8 convolutions and matmuls with its JIT kernels on this CPU, from the
+/// ISA oneDNN dispatches to (`dnnl_get_effective_cpu_isa`, queried, never assumed).
+///
+/// oneDNN 2.6 has JIT int8 kernels from AVX2 up (u8 × s8 through `vpmaddubsw`; `vpdpbusd` with
+/// VNNI). Below AVX2 only its scalar `ref` implementations exist, which are slower than
+/// computing the dequantized graph in float32: `QDQFusion` then leaves QDQ models as they are.
+public enum DNNLInt8Support {
+    /// True when int8 convolutions and matmuls run on oneDNN's JIT kernels here.
+    public static let isAvailable: Bool = {
+        let isa = dnnl_get_effective_cpu_isa().rawValue
+        let avx2 = dnnl_cpu_isa_avx2.rawValue
+        return isa & avx2 == avx2
+    }()
+
+    /// True when the CPU has VNNI int8 dot products (AVX-512 VNNI or AVX-VNNI).
+    public static let hasVNNI: Bool = {
+        let isa = dnnl_get_effective_cpu_isa().rawValue
+        return isa & dnnl_cpu_isa_avx512_core_vnni.rawValue == dnnl_cpu_isa_avx512_core_vnni.rawValue
+            || isa & dnnl_cpu_isa_avx2_vnni.rawValue == dnnl_cpu_isa_avx2_vnni.rawValue
+    }()
+
+    /// One line for load reports: how int8 patterns compute on this CPU.
+    public static var summary: String {
+        if !isAvailable {
+            return "int8: oneDNN has no JIT int8 kernels for this CPU (below AVX2); QDQ models compute in float32"
+        }
+        return hasVNNI ? "int8: oneDNN JIT kernels with VNNI dot products"
+            : "int8: oneDNN JIT kernels on AVX2 without VNNI (u8 x s8 via vpmaddubsw)"
+    }
+}

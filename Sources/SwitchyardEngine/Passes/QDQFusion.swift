@@ -1,0 +1,182 @@
+import SwitchyardGraph
+import SwitchyardTensor
+
+/// Rewrites the QDQ form of quantized convolutions and matrix products into the ONNX QOperator
+/// nodes that compute them on integers:
+///
+///     DequantizeLinear(x_q) ─┐
+///     DequantizeLinear(w_q) ─┼→ Conv [→ Relu | Clip] → QuantizeLinear   ⇒  QLinearConv
+///     [bias]                ─┘
+///     DequantizeLinear(a_q), DequantizeLinear(b_q) → MatMul [→ Relu | Clip] → QuantizeLinear ⇒ QLinearMatMul
+///
+/// This is the form `onnxruntime.quantization.quantize_static` writes (U8S8 and S8S8). Only
+/// patterns computed as the QDQ graph computes them are rewritten:
+/// - activations (`x_q`, `a_q`) and the output are per tensor; weights are constant 8-bit
+///   initializers, per tensor or per output channel (Conv: axis 0; MatMul: axis 1 of a 2-D B);
+/// - the bias is an int32 initializer dequantized with scale `x_scale · w_scale` (ORT's form),
+///   used as is, or a float initializer, quantized to that scale (error ≤ half a bias step,
+///   far below one output step);
+/// - an activation between the product and the QuantizeLinear is absorbed only when the
+///   output's saturation computes it exactly: QuantizeLinear is monotonic, so
+///   `Q(Relu(v)) = max(Q(v), Q(0))` equals `Q(v)` when `Q(0)` is the type's minimum
+///   (y_zero_point = 0 for uint8, −128 for int8), and likewise for Clip's bounds.
+/// Anything else (float output without a QuantizeLinear, a runtime weight, blocked scales)
+/// stays as it is; constant folding then dequantizes the weights once.
+///
+/// Without VNNI, oneDNN's int8 kernels are exact only for weights within ±63
+/// (`DNNLQuantizedOperands.largestExactWeightWithoutVNNI`); full-range weights would run on
+/// the scalar reference kernel, slower than float. Such patterns are left to the float path,
+/// and the change list says so only for the patterns it fuses.
+public struct QDQFusion: GraphPass {
+    public let name = "qdq-fusion"
+
+    public init() {}
+
+    public func run(on graph: inout Graph, scope: PassScope) -> [String] {
+        // Without oneDNN's int8 JIT kernels the QOperator nodes would run on scalar reference
+        // loops, slower than the dequantized float graph (`DNNLInt8Support.summary`).
+        guard DNNLInt8Support.isAvailable,
+              graph.nodes.contains(where: { $0.opType == "QuantizeLinear" && Self.isONNX($0) }),
+              (scope.opsets[""] ?? 1) >= 10 else { return [] }
+        let facts = scope.facts(of: graph)
+        var names = NameAllocator(graph)
+        var changes: [String] = []
+        var index = 0
+        while index < graph.nodes.count {
+            if let change = fuse(at: index, in: &graph, facts: facts, names: &names, opset: scope.opsets[""] ?? 1) {
+                changes.append(change)
+                index = 0
+            } else {
+                index += 1
+            }
+        }
+        return changes
+    }
+
+    static func isONNX(_ node: Node) -> Bool { node.domain.isEmpty || node.domain == "ai.onnx" }
+
+    private static let eightBit: Set<DataType> = [.uint8, .int8]
+
+    /// True when oneDNN's int8 kernels compute these weights exactly on this CPU: int8 weights
+    /// (what they take) within the non-VNNI saturation bound, or any int8 weights with VNNI.
+    static func runsExactly(_ weights: Tensor) -> Bool {
+        guard weights.dataType == .int8 else { return false }
+        if DNNLInt8Support.hasVNNI { return true }
+        let bound = DNNLQuantizedOperands.largestExactWeightWithoutVNNI
+        return weights.int64s().allSatisfy { abs($0) <= bound }
+    }
+
+    /// Tries to rewrite the pattern ending at the QuantizeLinear node `index`.
+    private func fuse(at index: Int, in graph: inout Graph, facts: [String: ValueFact], names: inout NameAllocator,
+                      opset: Int) -> String? {
+        let quantize = graph.nodes[index]
+        guard quantize.opType == "QuantizeLinear", Self.isONNX(quantize), quantize.outputs.count == 1,
+              let output = QDQParameters(graph, quantize, dataType: nil, facts: facts), output.isPerTensor,
+              Self.eightBit.contains(output.quantizedType),
+              quantize.attributes["output_dtype"] == nil || output.zeroPointName != nil else { return nil }
+        let usage = GraphUsage(graph)
+        guard var producerIndex = usage.producer[quantize.inputs[0]],
+              usage.hasSingleUse(quantize.inputs[0], in: graph) else { return nil }
+        var pattern: Set<Int> = [index]
+        var absorbed: String?
+        let candidate = graph.nodes[producerIndex]
+        if candidate.opType == "Relu" || candidate.opType == "Clip", Self.isONNX(candidate) {
+            guard output.saturationComputes(candidate, graph: graph, opset: opset),
+                  let inner = usage.producer[candidate.inputs[0]], usage.hasSingleUse(candidate.inputs[0], in: graph)
+            else { return nil }
+            pattern.insert(producerIndex)
+            absorbed = candidate.opType
+            producerIndex = inner
+        }
+        let core = graph.nodes[producerIndex]
+        guard Self.isONNX(core), core.outputs.count == 1 else { return nil }
+        pattern.insert(producerIndex)
+
+        let fused: Node
+        switch core.opType {
+        case "Conv":
+            guard let node = convolution(core, output: output, quantize: quantize, graph: &graph, usage: usage,
+                                         facts: facts, names: &names) else { return nil }
+            fused = node
+        case "MatMul":
+            guard let node = matMul(core, output: output, quantize: quantize, graph: &graph, usage: usage,
+                                    facts: facts, names: &names) else { return nil }
+            fused = node
+        default:
+            return nil
+        }
+        FusionRewrite.replace(pattern, with: fused, in: &graph)
+        let suffix = absorbed.map { " (\($0) absorbed by the output's saturation)" } ?? ""
+        return "fused DequantizeLinear → \(core.opType) '\(core.displayName)' → QuantizeLinear into \(fused.opType)\(suffix)"
+    }
+
+    private func convolution(_ conv: Node, output: QDQParameters, quantize: Node, graph: inout Graph, usage: GraphUsage,
+                             facts: [String: ValueFact], names: inout NameAllocator) -> Node? {
+        guard conv.inputs.count >= 2, conv.inputs.count <= 3,
+              let x = dequantized(conv.inputs[0], graph, usage, facts), x.isPerTensor,
+              let w = dequantized(conv.inputs[1], graph, usage, facts), graph.initializers[w.dataName] != nil,
+              let weights = graph.initializers[w.dataName], weights.rank >= 3, Self.runsExactly(weights) else { return nil }
+        let channels = weights.shape[0]
+        guard w.isPerTensor || (w.scales.count == channels && w.axis(rank: weights.rank) == 0) else { return nil }
+        var inputs = x.dataOperands(&graph, &names) + w.dataOperands(&graph, &names) + output.operands(&graph, &names)
+        if conv.inputs.count == 3, !conv.inputs[2].isEmpty {
+            guard let bias = int32Bias(conv.inputs[2], x: x, w: w, channels: channels, graph: &graph, usage: usage,
+                                       facts: facts, names: &names) else { return nil }
+            inputs.append(bias)
+        }
+        let kept: Set<String> = ["auto_pad", "dilations", "group", "kernel_shape", "pads", "strides"]
+        return Node(name: conv.name, opType: "QLinearConv", domain: "", inputs: inputs, outputs: quantize.outputs,
+                    attributes: conv.attributes.filter { kept.contains($0.key) }, docString: conv.docString)
+    }
+
+    private func matMul(_ matMul: Node, output: QDQParameters, quantize: Node, graph: inout Graph, usage: GraphUsage,
+                        facts: [String: ValueFact], names: inout NameAllocator) -> Node? {
+        guard matMul.inputs.count == 2,
+              let a = dequantized(matMul.inputs[0], graph, usage, facts), a.isPerTensor,
+              let b = dequantized(matMul.inputs[1], graph, usage, facts),
+              let weights = graph.initializers[b.dataName], weights.rank == 2, Self.runsExactly(weights) else { return nil }
+        guard b.isPerTensor || (b.scales.count == weights.shape[1] && b.axis(rank: 2) == 1) else { return nil }
+        let inputs = a.dataOperands(&graph, &names) + b.dataOperands(&graph, &names) + output.operands(&graph, &names)
+        return Node(name: matMul.name, opType: "QLinearMatMul", domain: "", inputs: inputs, outputs: quantize.outputs,
+                    docString: matMul.docString)
+    }
+
+    /// The quantization parameters of `value` when a DequantizeLinear of 8-bit data with
+    /// constant parameters produces it.
+    private func dequantized(_ value: String, _ graph: Graph, _ usage: GraphUsage,
+                             _ facts: [String: ValueFact]) -> QDQParameters? {
+        guard let index = usage.producer[value] else { return nil }
+        let node = graph.nodes[index]
+        guard node.opType == "DequantizeLinear", Self.isONNX(node), !node.inputs.isEmpty,
+              let type = graph.initializers[node.inputs[0]]?.dataType ?? facts[node.inputs[0]]?.dataType,
+              Self.eightBit.contains(type) || (type == .int32 && graph.initializers[node.inputs[0]] != nil)
+        else { return nil }
+        return QDQParameters(graph, node, dataType: type, facts: facts)
+    }
+
+    /// The int32 bias input of the fused convolution (scale `x_scale · w_scale[c]`), or nil.
+    private func int32Bias(_ name: String, x: QDQParameters, w: QDQParameters, channels: Int, graph: inout Graph,
+                           usage: GraphUsage, facts: [String: ValueFact], names: inout NameAllocator) -> String? {
+        let expected = (0..<channels).map { Float(x.scales[0]) * Float(w.scale($0)) }
+        if let bias = dequantized(name, graph, usage, facts), let data = graph.initializers[bias.dataName],
+           data.dataType == .int32, data.count == channels, bias.zeroPoints.allSatisfy({ $0 == 0 }) {
+            let matches = (0..<channels).allSatisfy { c in
+                abs(Float(bias.scale(c)) - expected[c]) <= 1e-5 * abs(expected[c])
+            }
+            return matches ? bias.dataName : nil
+        }
+        guard let value = graph.initializers[name], value.dataType == .float32, value.count == channels else { return nil }
+        let floats = value.scalars(as: Float.self)
+        var quantized: [Int32] = []
+        for c in 0..<channels {
+            let step = Double(expected[c])
+            guard step > 0 else { return nil }
+            let q = (Double(floats[c]) / step).rounded(.toNearestOrEven)
+            guard abs(q) < Double(Int32.max) else { return nil }
+            quantized.append(Int32(q))
+        }
+        let fresh = names.fresh(name + "_int32")
+        graph.initializers[fresh] = Tensor(shape: [channels], scalars: quantized)
+        return fresh
+    }
+}

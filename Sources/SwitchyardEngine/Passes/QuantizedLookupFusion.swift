@@ -1,0 +1,153 @@
+import SwitchyardGraph
+import SwitchyardTensor
+
+/// Replaces elementwise float work between 8-bit tensors by a table lookup: a QuantizeLinear
+/// whose input is an elementwise function of one or two 8-bit tensors (reached through
+/// DequantizeLinear, with scalar constants and inner QuantizeLinear/DequantizeLinear pairs
+/// allowed on the way) becomes `ai.switchyard` QuantizedLookup, whose table is that function
+/// evaluated by the reference kernels on every possible input (256 values, or 65 536 pairs).
+/// The result is exactly what the QDQ graph computes, at a byte read per element.
+///
+/// This is where QDQ models spend their time between int8 convolutions: YOLOv8's SiLU
+/// (`DQ → Sigmoid → Q → DQ → Mul(DQ(x), ·) → Q`), PP-OCR's HardSwish, residual `Add`s of
+/// two quantized tensors.
+public struct QuantizedLookupFusion: GraphPass {
+    public let name = "quantized-lookup"
+    public static let opType = "QuantizedLookup"
+
+    /// Operators computed element by element (with scalar constants only), whose composition
+    /// a table can hold.
+    static let elementwise: Set<String> = [
+        "Abs", "Add", "Clip", "Div", "Elu", "Exp", "Gelu", "HardSigmoid", "HardSwish", "LeakyRelu", "Max", "Min",
+        "Mul", "Neg", "Relu", "Selu", "Sigmoid", "Softplus", "Sqrt", "Sub", "Tanh",
+        "QuantizeLinear", "DequantizeLinear",
+    ]
+
+    public init() {}
+
+    public func run(on graph: inout Graph, scope: PassScope) -> [String] {
+        guard DNNLInt8Support.isAvailable,
+              graph.nodes.contains(where: { $0.opType == "QuantizeLinear" && QDQFusion.isONNX($0) }) else { return [] }
+        let facts = scope.facts(of: graph)
+        let usage = GraphUsage(graph)
+        var changes: [String] = []
+        // Last first, so an outer chain absorbs the inner QuantizeLinear nodes it contains.
+        var absorbed = Set<Int>()
+        for index in graph.nodes.indices.reversed() where !absorbed.contains(index) {
+            let node = graph.nodes[index]
+            guard node.opType == "QuantizeLinear", QDQFusion.isONNX(node), node.outputs.count == 1,
+                  let output = QDQParameters(graph, node, dataType: nil, facts: facts), output.isPerTensor,
+                  output.quantizedType == .uint8 || output.quantizedType == .int8,
+                  let region = Region(ending: index, graph: graph, usage: usage, facts: facts),
+                  region.nodes.count >= 3 || region.roots.count == 2,
+                  let table = region.table(graph: graph, scope: scope) else { continue }
+            absorbed.formUnion(region.nodes)
+            graph.nodes[index] = Node(name: node.name, opType: Self.opType, domain: ReferenceKernels.switchyardDomain,
+                                      inputs: region.roots, outputs: node.outputs, attributes: ["table": .tensor(table)],
+                                      docString: node.docString)
+            changes.append("\(region.nodes.count) nodes ending at QuantizeLinear '\(node.displayName)' became a \(table.count)-entry table")
+        }
+        return changes
+    }
+}
+
+/// The elementwise region ending at one QuantizeLinear: its nodes (in graph order) and the
+/// 8-bit tensors it reads (its roots).
+private struct Region {
+    var nodes: [Int] = []
+    var roots: [String] = []
+    var rootTypes: [String: DataType] = [:]
+
+    /// The region ending at node `end`, or nil when its input is not an elementwise function of
+    /// at most two 8-bit tensors of one shape.
+    init?(ending end: Int, graph: Graph, usage: GraphUsage, facts: [String: ValueFact]) {
+        var members = Set<Int>()
+        var rootSet = Set<String>()
+        var types: [String: DataType] = [:]
+        // Depth-first from the QuantizeLinear's input; a DequantizeLinear's input becomes a root
+        // unless an inner QuantizeLinear that is itself expandable produces it.
+        func visit(_ index: Int) -> Bool {
+            if members.contains(index) { return true }
+            let node = graph.nodes[index]
+            guard QDQFusion.isONNX(node), QuantizedLookupFusion.elementwise.contains(node.opType),
+                  node.outputs.count == 1, node.subgraphs.isEmpty else { return false }
+            members.insert(index)
+            if node.opType == "QuantizeLinear" || node.opType == "DequantizeLinear" {
+                guard let parameters = QDQParameters(graph, node, dataType: nil, facts: facts), parameters.isPerTensor
+                else { return false }
+                if node.opType == "QuantizeLinear" {
+                    guard parameters.quantizedType == .uint8 || parameters.quantizedType == .int8 else { return false }
+                    return value(node.inputs[0])
+                }
+                let data = node.inputs[0]
+                guard let type = facts[data]?.dataType, type == parameters.quantizedType,
+                      type == .uint8 || type == .int8 else { return false }
+                if let producer = usage.producer[data], graph.nodes[producer].opType == "QuantizeLinear" {
+                    let saved = (members, rootSet)
+                    if visit(producer) { return true }
+                    (members, rootSet) = saved
+                    members.insert(index)
+                }
+                rootSet.insert(data)
+                types[data] = type
+                return rootSet.count <= 2
+            }
+            for (position, input) in node.inputs.enumerated() where !input.isEmpty {
+                if let constant = graph.initializers[input] {
+                    guard constant.count == 1, constant.rank <= 1 || (node.opType == "Clip" && position > 0) else { return false }
+                    continue
+                }
+                guard value(input) else { return false }
+            }
+            return true
+        }
+        func value(_ name: String) -> Bool {
+            guard let producer = usage.producer[name] else { return false }
+            return visit(producer)
+        }
+        guard value(graph.nodes[end].inputs[0]) else { return nil }
+        members.insert(end)
+        // Every intermediate must be read by region nodes only (the roots' DequantizeLinear
+        // outputs may be shared: those nodes stay for their other readers).
+        for member in members where member != end {
+            let node = graph.nodes[member]
+            let isLeafDequantize = node.opType == "DequantizeLinear" && rootSet.contains(node.inputs[0])
+            guard isLeafDequantize || (Set(usage.consumers(of: node.outputs[0])).isSubset(of: members)
+                                       && !usage.graphOutputs.contains(node.outputs[0])) else { return nil }
+        }
+        roots = rootSet.sorted()
+        // The output takes the roots' shape: scalar constants of rank 1 must not raise a rank-0 root.
+        guard !roots.isEmpty, roots.allSatisfy({ (facts[$0]?.shape?.count ?? 0) >= 1 }) else { return nil }
+        // Two roots are read element by element together: they must have one known shape.
+        if roots.count == 2 {
+            guard let first = facts[roots[0]]?.shape, let second = facts[roots[1]]?.shape, first == second,
+                  !first.contains(.unknown) else { return nil }
+        }
+        nodes = members.sorted()
+        rootTypes = types
+    }
+
+    /// The region's output for every combination of root values, computed by the reference
+    /// kernels; nil when a kernel fails.
+    func table(graph: Graph, scope: PassScope) -> Tensor? {
+        var values: [String: Tensor] = graph.initializers
+        let count = 1 << (8 * roots.count)
+        for (position, root) in roots.enumerated() {
+            guard let type = rootTypes[root] else { return nil }
+            let low: Int64 = type == .int8 ? -128 : 0
+            let shift = 8 * (roots.count - 1 - position)
+            values[root] = Tensor(dataType: type, shape: [count], int64s: (0..<count).map { low + Int64(($0 >> shift) & 0xFF) })
+        }
+        for index in nodes {
+            let node = graph.nodes[index]
+            guard let kernel = ReferenceKernels.kernel(opType: node.opType, domain: node.domain),
+                  let outputs = try? kernel(OpContext(node: node, opset: scope.opset(of: node),
+                                                      inputs: node.inputs.map { $0.isEmpty ? nil : values[$0] })),
+                  let output = outputs.first, output.count == count else { return nil }
+            values[node.outputs[0]] = output
+        }
+        guard let result = values[graph.nodes[nodes.last!].outputs[0]],
+              result.dataType == .uint8 || result.dataType == .int8 else { return nil }
+        return result
+    }
+}

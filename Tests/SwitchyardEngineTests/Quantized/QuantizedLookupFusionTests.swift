@@ -1,0 +1,85 @@
+import Testing
+import SwitchyardGraph
+import SwitchyardTensor
+@testable import SwitchyardEngine
+
+/// Elementwise chains between 8-bit tensors become table lookups that compute exactly what the
+/// QDQ graph computes on the reference kernels.
+@Suite(.enabled(if: DNNLInt8Support.isAvailable, "oneDNN has no int8 JIT kernels on this CPU"))
+struct QuantizedLookupFusionTests {
+    typealias Kit = QuantizedKernelTestKit
+
+    static func dq(_ input: String, _ output: String, _ scale: String, _ zero: String) -> Node {
+        Node(name: "dq_\(output)", opType: "DequantizeLinear", inputs: [input, scale, zero], outputs: [output])
+    }
+
+    static func q(_ input: String, _ output: String, _ scale: String, _ zero: String) -> Node {
+        Node(name: "q_\(output)", opType: "QuantizeLinear", inputs: [input, scale, zero], outputs: [output])
+    }
+
+    /// Runs `graph` optimized (default kernels) and unoptimized on the reference kernels;
+    /// expects `lookups` QuantizedLookup nodes and identical outputs.
+    static func expectExact(_ graph: Graph, inputs: [String: Tensor], lookups: Int) throws {
+        let model = Model(opsetImports: ["": 13], graph: graph)
+        let optimized = try LoadedModel(model: model)
+        #expect(optimized.graph.nodes.filter { $0.opType == QuantizedLookupFusion.opType }.count == lookups,
+                "\(optimized.graph.nodes.map(\.opType))")
+        let actual = try Session(model: optimized).run(inputs)["y"]!
+        let expected = try Session(model: LoadedModel(model: model, options: LoadOptions(optimize: false)),
+                                   options: SessionOptions(referenceOnly: true)).run(inputs)["y"]!
+        #expect(actual.dataType == expected.dataType && actual.shape == expected.shape)
+        #expect(actual.doubles() == expected.doubles())
+    }
+
+    /// YOLOv8's SiLU in QDQ form: x · Sigmoid(x) with the sigmoid quantized on the way.
+    @Test(arguments: [DataType.uint8, .int8])
+    func siluChainBecomesOneTable(type: DataType) throws {
+        var generator = Kit.Generator(seed: 600)
+        let graph = Graph(nodes: [
+            Self.dq("x", "xd", "sx", "zx"),
+            Node(name: "sig", opType: "Sigmoid", inputs: ["xd"], outputs: ["s"]),
+            Self.q("s", "sq", "ss", "zs"), Self.dq("sq", "sd", "ss", "zs"),
+            Node(name: "mul", opType: "Mul", inputs: ["xd", "sd"], outputs: ["m"]),
+            Self.q("m", "mq", "sm", "zm"), Self.dq("mq", "y", "sm", "zm"),
+        ], inputs: [ValueInfo(name: "x", dataType: type, shape: [.fixed(2), .fixed(4), .fixed(5), .fixed(5)])],
+        outputs: [ValueInfo(name: "y")], initializers: [
+            "sx": Tensor(scalar: Float(0.05)), "zx": Kit.scalar(type, type == .uint8 ? 100 : -20),
+            "ss": Tensor(scalar: Float(1.0 / 255)), "zs": Kit.scalar(type, type == .uint8 ? 0 : -128),
+            "sm": Tensor(scalar: Float(0.03)), "zm": Kit.scalar(type, type == .uint8 ? 10 : -118),
+        ])
+        try Self.expectExact(graph, inputs: ["x": Kit.data(type, [2, 4, 5, 5], &generator)], lookups: 1)
+    }
+
+    /// A residual Add of two quantized tensors: a 65 536-entry table over both.
+    @Test func addOfTwoQuantizedTensorsBecomesPairTable() throws {
+        var generator = Kit.Generator(seed: 601)
+        let graph = Graph(nodes: [
+            Self.dq("a", "ad", "sa", "za"), Self.dq("b", "bd", "sb", "zb"),
+            Node(name: "add", opType: "Add", inputs: ["ad", "bd"], outputs: ["s"]),
+            Self.q("s", "sq", "sy", "zy"), Self.dq("sq", "y", "sy", "zy"),
+        ], inputs: [ValueInfo(name: "a", dataType: .uint8, shape: [.fixed(3), .fixed(7)]),
+                    ValueInfo(name: "b", dataType: .uint8, shape: [.fixed(3), .fixed(7)])],
+        outputs: [ValueInfo(name: "y")], initializers: [
+            "sa": Tensor(scalar: Float(0.02)), "za": Kit.scalar(.uint8, 128), "sb": Tensor(scalar: Float(0.07)),
+            "zb": Kit.scalar(.uint8, 3), "sy": Tensor(scalar: Float(0.08)), "zy": Kit.scalar(.uint8, 60),
+        ])
+        try Self.expectExact(graph, inputs: ["a": Kit.data(.uint8, [3, 7], &generator), "b": Kit.data(.uint8, [3, 7], &generator)],
+                             lookups: 1)
+    }
+
+    /// A per-channel constant is not elementwise over one value: nothing is fused.
+    @Test func perChannelConstantStaysFloat() throws {
+        var generator = Kit.Generator(seed: 602)
+        let graph = Graph(nodes: [
+            Self.dq("x", "xd", "sx", "zx"),
+            Node(name: "mul", opType: "Mul", inputs: ["xd", "c"], outputs: ["m"]),
+            Node(name: "relu", opType: "Relu", inputs: ["m"], outputs: ["r"]),
+            Self.q("r", "rq", "sx", "zx"), Self.dq("rq", "y", "sx", "zx"),
+        ], inputs: [ValueInfo(name: "x", dataType: .uint8, shape: [.fixed(1), .fixed(3), .fixed(4)])],
+        outputs: [ValueInfo(name: "y")], initializers: [
+            "sx": Tensor(scalar: Float(0.1)), "zx": Kit.scalar(.uint8, 20),
+            "c": Tensor(shape: [3, 1], scalars: [Float(0.5), 2, -1]),
+        ])
+        try Self.expectExact(graph, inputs: ["x": Kit.data(.uint8, [1, 3, 4], &generator)], lookups: 0)
+    }
+}
