@@ -15,6 +15,7 @@ Seeded and deterministic. Usage: make-vision-fixtures.py [OUT]
 """
 import ast
 import json
+import math
 import sys
 import types
 import zipfile
@@ -136,7 +137,7 @@ def rapidocr_function(member, name):
     for node in ast.walk(tree):
         if isinstance(node, ast.FunctionDef) and node.name == name:
             node.decorator_list = []
-            scope = {"np": np, "cv2": cv2, "List": list, "Tuple": tuple}
+            scope = {"np": np, "cv2": cv2, "math": math, "List": list, "Tuple": tuple}
             exec(compile(ast.Module(body=[node], type_ignores=[]), member, "exec"), scope)
             return scope[name]
     raise LookupError(f"{name} not in {member}")
@@ -165,6 +166,25 @@ def make_crop():
         out = get_rotate_crop_image(src, np.array(quad, dtype=np.float32))
         cases.append({"source": src_path, "quad": quad, "expected": save("crop", f"crop{i}.npy", out)})
     manifest["crop"] = cases
+
+    # rapidocr's recogniser pre-processing of each crop (batch width of ratio 320/48) and its det sizing.
+    resize_norm_img = rapidocr_function("rapidocr_onnxruntime/ch_ppocr_rec/text_recognize.py", "resize_norm_img")
+    recognizer = types.SimpleNamespace(rec_image_shape=[3, 48, 320])
+    lines = []
+    for i, case in enumerate(cases):
+        crop = np.load(OUT / case["expected"])
+        tensor = resize_norm_img(recognizer, crop, 320 / 48)
+        lines.append({"source": case["expected"], "height": 48, "width": 320,
+                      "expected": save("crop", f"rec{i}.npy", tensor[None].astype(np.float32))})
+    manifest["textLine"] = lines
+    det_pre = rapidocr_det_utils().DetPreProcess
+    sizes = []
+    for h, w in [(720, 960), (30, 500), (1000, 200), (736, 736), (100, 3000)]:
+        for limit_type, limit in [("min", 736), ("max", 960)]:
+            resized = det_pre(limit, limit_type).resize(np.zeros((h, w, 3), np.uint8))
+            sizes.append({"width": w, "height": h, "limitType": limit_type, "limit": limit,
+                          "expected": None if resized is None else [resized.shape[1], resized.shape[0]]})
+    manifest["detectionSize"] = sizes
 
 
 # ---------------------------------------------------------------- DB post-processing
