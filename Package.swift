@@ -80,7 +80,7 @@ let package = Package(
         .target(
             name: "SwitchyardPipeline",
             dependencies: [
-                "SwitchyardVision", "SwitchyardServing", "SwitchyardTensor",
+                "SwitchyardVision", "SwitchyardServing", "SwitchyardONNX", "SwitchyardTensor",
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Logging", package: "swift-log"),
@@ -90,7 +90,10 @@ let package = Package(
         // Post-training quantization (FP16, BF16, INT8) and validation against a reference model.
         .target(
             name: "SwitchyardQuantization",
-            dependencies: ["SwitchyardEngine", "SwitchyardONNX", "SwitchyardGraph", "SwitchyardTensor"]
+            dependencies: [
+                "SwitchyardEngine", "SwitchyardONNX", "SwitchyardGraph", "SwitchyardTensor",
+                "SwitchyardVision",  // CTC decoding for the ctc-exact validation metric
+            ]
         ),
         .executableTarget(
             name: "switchyard",

@@ -7,7 +7,8 @@ struct Switchyard: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "switchyard",
         abstract: "Run ONNX models on this machine: inspect, infer, benchmark, serve.",
-        subcommands: [ServeCommand.self, InspectCommand.self, InferCommand.self, BenchCommand.self, ConformanceCommand.self]
+        subcommands: [ServeCommand.self, InspectCommand.self, InferCommand.self, BenchCommand.self, ConformanceCommand.self,
+                      ValidateCommand.self]
     )
 
     static func main() async {

@@ -43,7 +43,7 @@ struct DecodeProcessorTests {
     func registry() {
         let names = Set(ProcessorRegistry.builtin.names)
         for name in ["decode-image", "resize", "letterbox", "normalize", "ocr-det-preprocess", "db-postprocess", "crop-regions",
-                     "ocr-cls-preprocess", "ocr-cls-postprocess", "ocr-rec-preprocess", "yolo-decode", "top-k"] {
+                     "ocr-cls-preprocess", "ocr-cls-postprocess", "ocr-rec-preprocess", "ctc-decode", "yolo-decode", "top-k"] {
             #expect(names.contains(name), "missing \(name)")
         }
     }

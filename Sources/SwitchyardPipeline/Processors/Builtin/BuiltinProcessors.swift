@@ -12,6 +12,7 @@ extension ProcessorRegistry {
         register("ocr-cls-preprocess") { options throws(PipelineError) in try OCRClsPreprocessProcessor(options: options) }
         register("ocr-cls-postprocess") { options throws(PipelineError) in try OCRClsPostprocessProcessor(options: options) }
         register("ocr-rec-preprocess") { options throws(PipelineError) in try OCRRecPreprocessProcessor(options: options) }
+        register("ctc-decode") { options throws(PipelineError) in try CTCDecodeProcessor(options: options) }
         register("yolo-decode") { options throws(PipelineError) in try YOLODecodeProcessor(options: options) }
         register("top-k") { options throws(PipelineError) in try TopKProcessor(options: options) }
     }

@@ -1,0 +1,122 @@
+import Foundation
+import SwitchyardGraph
+import SwitchyardONNX
+import SwitchyardTensor
+
+/// How `SensitivityAnalysis.analyze` measures.
+public struct SensitivityOptions: Sendable {
+    public var metric: ValidationMetric
+    public var labelsPath: String?
+    public var threads: Int
+    /// Samples used per layer (the first ones of the set): each layer costs one model load and
+    /// this many runs.
+    public var maxSamples: Int
+    public var characterDictionaryPath: String?
+    /// Only layers of these op types (e.g. `["Conv", "MatMul", "Gemm"]`); nil analyzes every layer.
+    public var opTypes: Set<String>?
+
+    public init(metric: ValidationMetric = .agreement, labelsPath: String? = nil, threads: Int = 1,
+                maxSamples: Int = 16, characterDictionaryPath: String? = nil, opTypes: Set<String>? = nil) {
+        self.opTypes = opTypes
+        self.metric = metric
+        self.labelsPath = labelsPath
+        self.threads = threads
+        self.maxSamples = maxSamples
+        self.characterDictionaryPath = characterDictionaryPath
+    }
+}
+
+/// What keeping one quantized layer in floating point recovers.
+public struct LayerSensitivity: Sendable, Codable, Equatable {
+    /// The layer's `Node.displayName`.
+    public var node: String
+    public var opType: String
+    /// The candidate's metric with only this layer in floating point.
+    public var metric: Double
+    /// How much of the drop that recovers (positive = better than the fully quantized candidate).
+    public var recovery: Double
+    /// Mean absolute error of all outputs against the reference with only this layer in floating point.
+    public var meanAbsoluteError: Double
+    /// How much that lowers the mean absolute error (positive = closer to the reference).
+    public var errorReduction: Double
+}
+
+/// Per-layer sensitivity of a QDQ candidate.
+public struct SensitivityReport: Sendable, Codable {
+    public var metric: ValidationMetric
+    public var samples: Int
+    public var referenceMetric: Double
+    public var candidateMetric: Double
+    public var candidateMeanAbsoluteError: Double
+    /// Most costly layers first: sorted by `recovery`, then by `errorReduction`, descending.
+    public var layers: [LayerSensitivity]
+}
+
+/// Measures, for each quantized layer of a QDQ candidate, how much of the metric comes back when
+/// only that layer runs in floating point. `quantize --max-drop` uses it to choose the fewest
+/// layers to keep in FP32. Blocking: call it from a dedicated thread.
+public enum SensitivityAnalysis {
+    /// Analyzes the model files `candidate` (QDQ) against `reference` on `dataDirectory`.
+    public static func analyze(reference: String, candidate: String, dataDirectory: String,
+                               options: SensitivityOptions) throws(QuantizationError) -> SensitivityReport {
+        try analyze(reference: load(reference), referencePath: reference, candidate: load(candidate),
+                    candidatePath: candidate, dataDirectory: dataDirectory, options: options)
+    }
+
+    /// Analyzes in-memory models (e.g. a candidate the quantizer has just built).
+    public static func analyze(reference: Model, referencePath: String = "reference", candidate: Model,
+                               candidatePath: String = "candidate", dataDirectory: String,
+                               options: SensitivityOptions) throws(QuantizationError) -> SensitivityReport {
+        let pair = try ModelPair(reference: ModelUnderTest(model: reference, path: referencePath, threads: options.threads),
+                                 candidate: ModelUnderTest(model: candidate, path: candidatePath, threads: options.threads))
+        let samples = try SampleSet(directory: dataDirectory, inputNames: pair.inputNames)
+        let scorer = try Validator.makeScorer(
+            for: pair.reference, samples: samples, outputNames: pair.outputNames,
+            options: ValidationOptions(metric: options.metric, labelsPath: options.labelsPath,
+                                       characterDictionaryPath: options.characterDictionaryPath))
+        var cases: [(name: String, inputs: [String: Tensor], reference: [String: Tensor])] = []
+        var referenceScore = ScoreTotal()
+        for index in 0..<min(samples.count, max(1, options.maxSamples)) {
+            let name = samples.name(at: index)
+            let inputs = try samples.sample(at: index)
+            try pair.reference.check(inputs, sample: name)
+            let outputs = try pair.reference.run(inputs, sample: name).outputs
+            referenceScore.add(try scorer.score(outputs, reference: outputs, sample: index, sampleName: name))
+            cases.append((name, inputs, outputs))
+        }
+        let evaluate = { (model: ModelUnderTest) throws(QuantizationError) -> (metric: Double, error: Double) in
+            var total = ScoreTotal(), errors = OutputErrorAccumulator()
+            for (index, sample) in cases.enumerated() {
+                let outputs = try model.run(sample.inputs, sample: sample.name).outputs
+                total.add(try scorer.score(outputs, reference: sample.reference, sample: index, sampleName: sample.name))
+                errors.add(outputs, reference: sample.reference)
+            }
+            let perOutput = errors.errors(order: scorer.outputNames).map(\.meanAbsoluteError)
+            return (total.mean, perOutput.reduce(0, +) / Double(max(perOutput.count, 1)))
+        }
+        let baseline = try evaluate(pair.candidate)
+        let opTypeByLayer = Dictionary(candidate.graph.nodes.map { ($0.displayName, $0.opType) }, uniquingKeysWith: { a, _ in a })
+        var layers: [LayerSensitivity] = []
+        for layer in QDQLayerRewrite.quantizedLayers(in: candidate.graph)
+        where options.opTypes.map({ $0.contains(opTypeByLayer[layer] ?? "") }) ?? true {
+            let variant = QDQLayerRewrite.keepingFloat([layer], in: candidate, reference: reference)
+            let model = try ModelUnderTest(model: variant, path: "\(candidatePath) with '\(layer)' in FP32", threads: options.threads)
+            let (metric, error) = try evaluate(model)
+            layers.append(LayerSensitivity(
+                node: layer, opType: opTypeByLayer[layer] ?? "?", metric: metric,
+                recovery: options.metric.drop(reference: metric, candidate: baseline.metric),
+                meanAbsoluteError: error, errorReduction: baseline.error - error))
+        }
+        layers.sort { ($0.recovery, $0.errorReduction) > ($1.recovery, $1.errorReduction) }
+        return SensitivityReport(metric: options.metric, samples: cases.count, referenceMetric: referenceScore.mean,
+                                 candidateMetric: baseline.metric, candidateMeanAbsoluteError: baseline.error, layers: layers)
+    }
+
+    private static func load(_ path: String) throws(QuantizationError) -> Model {
+        do {
+            return try ModelLoader.load(path: path)
+        } catch {
+            throw QuantizationError("cannot read model '\(path)': \(error)")
+        }
+    }
+}
