@@ -109,7 +109,10 @@ let package = Package(
         .testTarget(name: "SwitchyardTensorTests", dependencies: ["SwitchyardTensor"]),
         .testTarget(name: "SwitchyardONNXTests", dependencies: ["SwitchyardONNX"]),
         .testTarget(name: "SwitchyardEngineTests", dependencies: ["SwitchyardEngine"]),
-        .testTarget(name: "SwitchyardServingTests", dependencies: ["SwitchyardServing"]),
+        .testTarget(
+            name: "SwitchyardServingTests",
+            dependencies: ["SwitchyardServing", .product(name: "MetricsTestKit", package: "swift-metrics")]
+        ),
         .testTarget(
             name: "SwitchyardHTTPTests",
             dependencies: [
@@ -118,7 +121,10 @@ let package = Package(
             ]
         ),
         .testTarget(name: "SwitchyardVisionTests", dependencies: ["SwitchyardVision"]),
-        .testTarget(name: "SwitchyardPipelineTests", dependencies: ["SwitchyardPipeline"]),
+        .testTarget(
+            name: "SwitchyardPipelineTests",
+            dependencies: ["SwitchyardPipeline", .product(name: "MetricsTestKit", package: "swift-metrics")]
+        ),
         .testTarget(name: "SwitchyardQuantizationTests", dependencies: ["SwitchyardQuantization"]),
         .testTarget(name: "SwitchyardCLITests", dependencies: ["switchyard"]),
     ],

@@ -15,11 +15,21 @@ enum StopRule: Sendable, Equatable {
         case .seconds(let budget): samples == 0 || elapsed < budget
         }
     }
+
+    /// How many runs the next block should have: `preferred`, but never past an iteration count.
+    func blockLength(after samples: Int, preferred: Int) -> Int {
+        switch self {
+        case .iterations(let count): max(1, min(preferred, max(count, 1) - samples))
+        case .seconds: preferred
+        }
+    }
 }
 
 /// Runs the benchmark: per (batch, threads), warm-up runs then timed runs of the same seeded
-/// inputs; with ONNX Runtime, each Switchyard run is followed by one ORT run so both see the
-/// same machine noise. Call `run` on a dedicated thread.
+/// inputs. With ONNX Runtime, short blocks of Switchyard runs alternate with blocks of ORT runs,
+/// so both see the same machine noise; a pause between blocks lets the other side's idle threads
+/// stop spinning (ORT's intra-op pool spins after each run by default), so neither is charged for
+/// the other's spin-wait. Call `run` on a dedicated thread.
 struct BenchRunner: Sendable {
     var model: Model
     var modelPath: String
@@ -32,6 +42,11 @@ struct BenchRunner: Sendable {
     var seed: UInt64 = 1
     /// Report where Switchyard's time goes (per op type and slowest nodes) after each configuration.
     var profile = false
+
+    /// Runs per block on each side.
+    static let blockLength = 5
+    /// Pause between blocks: longer than ORT's and OpenMP's spin-wait after a run.
+    static let cooldownSeconds = 0.05
 
     func run(progress: (String) -> Void) throws -> BenchReport {
         var inputsByBatch: [Int: (shapes: [String: [Int]], tensors: [String: Tensor])] = [:]
@@ -82,10 +97,17 @@ struct BenchRunner: Sendable {
                 let clock = ContinuousClock()
                 let start = clock.now
                 repeat {
-                    let before = clock.now
-                    _ = try session.run(inputs.tensors)
-                    ours.append(Self.seconds(clock.now - before))
-                    if let worker { theirs.append(try worker.timedRun()) }
+                    let block = stop.blockLength(after: ours.count, preferred: Self.blockLength)
+                    for _ in 0..<block {
+                        let before = clock.now
+                        _ = try session.run(inputs.tensors)
+                        ours.append(Self.seconds(clock.now - before))
+                    }
+                    if let worker {
+                        Thread.sleep(forTimeInterval: Self.cooldownSeconds)
+                        for _ in 0..<block { theirs.append(try worker.timedRun()) }
+                        Thread.sleep(forTimeInterval: Self.cooldownSeconds)
+                    }
                 } while stop.wantsMore(samples: ours.count, elapsed: Self.seconds(clock.now - start))
                 results.append(Self.result(batch: batch, threads: threadCount, shapes: inputs.shapes, ours: ours, theirs: theirs))
                 if let stepProfile { progress(StepProfileReport.text(stepProfile, runs: ours.count)) }

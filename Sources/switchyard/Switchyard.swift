@@ -8,7 +8,7 @@ struct Switchyard: AsyncParsableCommand {
         commandName: "switchyard",
         abstract: "Run ONNX models on this machine: inspect, infer, benchmark, serve.",
         subcommands: [ServeCommand.self, InspectCommand.self, InferCommand.self, BenchCommand.self, ConformanceCommand.self,
-                      ValidateCommand.self]
+                      ValidateCommand.self, PipelineCommand.self]
     )
 
     static func main() async {

@@ -1,3 +1,4 @@
+import CoreMetrics
 import Metrics
 import Synchronization
 
@@ -15,6 +16,7 @@ final class StageMetrics: Sendable {
         var items = 0
         var dropped = 0
         var errors = 0
+        var events = 0
         /// The most recent `sampleLimit` latencies, as a ring.
         var latencies: [Double] = []
         var nextSample = 0
@@ -22,13 +24,15 @@ final class StageMetrics: Sendable {
 
     private static let sampleLimit = 100_000
 
-    init(pipeline: String, stage: String) {
+    /// Records into `factory`'s metrics (the global `MetricsSystem`'s when nil).
+    init(pipeline: String, stage: String, factory: (any MetricsFactory)? = nil) {
         self.stage = stage
+        let factory = factory ?? MetricsSystem.factory
         let dimensions = [("pipeline", pipeline), ("stage", stage)]
-        latencyTimer = Metrics.Timer(label: PipelineMetricNames.stageLatency, dimensions: dimensions, preferredDisplayUnit: .seconds)
-        depthGauge = Gauge(label: PipelineMetricNames.queueDepth, dimensions: dimensions)
-        droppedCounter = Counter(label: PipelineMetricNames.dropped, dimensions: dimensions)
-        itemsCounter = Counter(label: PipelineMetricNames.items, dimensions: dimensions)
+        latencyTimer = Metrics.Timer(label: PipelineMetricNames.stageLatency, dimensions: dimensions, factory: factory)
+        depthGauge = Gauge(label: PipelineMetricNames.queueDepth, dimensions: dimensions, factory: factory)
+        droppedCounter = Counter(label: PipelineMetricNames.dropped, dimensions: dimensions, factory: factory)
+        itemsCounter = Counter(label: PipelineMetricNames.items, dimensions: dimensions, factory: factory)
     }
 
     func recordItem(latencySeconds: Double? = nil, failed: Bool = false) {
@@ -53,6 +57,11 @@ final class StageMetrics: Sendable {
         }
     }
 
+    /// Events a sink wrote.
+    func recordEvents(_ count: Int) {
+        state.withLock { $0.events += count }
+    }
+
     func recordDrop() {
         droppedCounter.increment()
         state.withLock { $0.dropped += 1 }
@@ -65,7 +74,7 @@ final class StageMetrics: Sendable {
     var snapshot: StageSummary {
         state.withLock { state in
             let sorted = state.latencies.sorted()
-            return StageSummary(stage: stage, items: state.items, errors: state.errors, dropped: state.dropped,
+            return StageSummary(stage: stage, items: state.items, errors: state.errors, dropped: state.dropped, events: state.events,
                                 latencyP50: Self.percentile(sorted, 0.50), latencyP99: Self.percentile(sorted, 0.99))
         }
     }
@@ -85,6 +94,8 @@ public struct StageSummary: Sendable, Equatable {
     public var errors: Int
     /// Items a `drop-oldest` source dropped.
     public var dropped: Int
+    /// Events a sink wrote (0 for other stages).
+    public var events: Int
     /// Median and 99th-percentile time per item, seconds (nil when the stage timed nothing).
     public var latencyP50: Double?
     public var latencyP99: Double?

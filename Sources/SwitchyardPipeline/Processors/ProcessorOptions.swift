@@ -8,13 +8,16 @@ public struct ProcessorOptions: Sendable {
     public let stage: String
     /// The options as written.
     public let values: [String: OptionValue]
+    /// The spec file's folder: `path(_:)` resolves relative paths against it.
+    public let baseDirectory: String
     /// "spec.yaml:12:7" per option key, and for the stage itself under "".
     private let locations: [String: String]
 
-    public init(stage: String, values: [String: OptionValue] = [:], locations: [String: String] = [:]) {
+    public init(stage: String, values: [String: OptionValue] = [:], locations: [String: String] = [:], baseDirectory: String = ".") {
         self.stage = stage
         self.values = values
         self.locations = locations
+        self.baseDirectory = baseDirectory
     }
 
     public func contains(_ key: String) -> Bool { values[key] != nil }
@@ -101,6 +104,15 @@ public struct ProcessorOptions: Sendable {
 
     public func strings(_ key: String, default fallback: [String]) throws(PipelineError) -> [String] {
         values[key] == nil ? fallback : try strings(key)
+    }
+
+    /// A file path, relative to the spec file's folder unless absolute, e.g. `dictionary: keys.txt`.
+    public func path(_ key: String) throws(PipelineError) -> String {
+        Pipeline.resolve(try string(key), base: baseDirectory)
+    }
+
+    public func path(_ key: String, default fallback: String) throws(PipelineError) -> String {
+        Pipeline.resolve(try string(key, default: fallback), base: baseDirectory)
     }
 
     /// One of `allowed`, e.g. `layout: nchw`.

@@ -40,7 +40,7 @@ public final class Pipeline: Sendable {
         let reportError: @Sendable (PipelineError) -> Void = { error in tracker.report(error) }
 
         var metricsByStage: [String: StageMetrics] = [:]
-        for stage in spec.stages { metricsByStage[stage.name] = StageMetrics(pipeline: spec.name, stage: stage.name) }
+        for stage in spec.stages { metricsByStage[stage.name] = StageMetrics(pipeline: spec.name, stage: stage.name, factory: options.metricsFactory) }
         metrics = spec.stages.map { metricsByStage[$0.name]! }
         var queueByStage: [String: BoundedQueue<PipelineItem>] = [:]
         for stage in spec.stages where stage.type != .source {
@@ -108,7 +108,8 @@ public final class Pipeline: Sendable {
         for stage in spec.stages {
             switch stage.type {
             case .processor:
-                let options = loaded.processorOptions[stage.name] ?? ProcessorOptions(stage: stage.name, values: stage.options ?? [:])
+                let options = loaded.processorOptions[stage.name]
+                    ?? ProcessorOptions(stage: stage.name, values: stage.options ?? [:], baseDirectory: loaded.baseDirectory)
                 let processor = try registry.make(stage.processor!, options: options)
                 processorStages.append(ProcessorStage(name: stage.name, workers: stage.workerCount, processor: processor,
                                                       input: queueByStage[stage.name]!, router: router(stage),
@@ -185,7 +186,7 @@ public final class Pipeline: Sendable {
         let firstSink = sinkStages.first?.name
         return PipelineSummary(
             framesIn: stages.filter { sourceNames.contains($0.stage) }.reduce(0) { $0 + $1.items },
-            itemsOut: stages.first { $0.stage == firstSink }?.items ?? 0,
+            eventsOut: stages.first { $0.stage == firstSink }?.events ?? 0,
             errors: stages.reduce(0) { $0 + $1.errors },
             dropped: stages.reduce(0) { $0 + $1.dropped },
             elapsedSeconds: elapsed,

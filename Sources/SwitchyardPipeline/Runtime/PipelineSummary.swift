@@ -2,8 +2,8 @@
 public struct PipelineSummary: Sendable {
     /// Frames the sources produced (after resume skips), over all sources.
     public var framesIn: Int
-    /// Items the sinks received (errors included). With several sinks, the first sink's count.
-    public var itemsOut: Int
+    /// Events the sinks wrote (errors included). With several sinks, the first sink's count.
+    public var eventsOut: Int
     /// Items that failed in a stage (each became an error event).
     public var errors: Int
     /// Frames `drop-oldest` sources dropped.

@@ -69,6 +69,7 @@ struct SinkStage: Sendable {
         do throws(PipelineError) {
             try sink.write(released, completed: marks)
             pending.committed(marks)
+            metrics.recordEvents(released.count)
         } catch {
             reportError(error)
         }

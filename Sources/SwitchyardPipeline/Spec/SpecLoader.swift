@@ -53,7 +53,8 @@ public enum SpecLoader {
             for (key, location) in document.keys(at: [.key("stages"), .index(index), .key("options")]) {
                 locations[key] = location
             }
-            options[stage.name] = ProcessorOptions(stage: stage.name, values: stage.options ?? [:], locations: locations)
+            options[stage.name] = ProcessorOptions(stage: stage.name, values: stage.options ?? [:], locations: locations,
+                                                   baseDirectory: baseDirectory)
         }
         return Loaded(spec: spec, baseDirectory: baseDirectory, processorOptions: options)
     }

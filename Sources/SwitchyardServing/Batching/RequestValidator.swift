@@ -20,6 +20,8 @@ struct RequestValidator: Sendable {
     let configDims: [String: [Int64]]
     let outputNames: [String]
     let maxBatchSize: Int
+    /// Inputs the config reshapes before the model sees them.
+    let reshapes: [String: ConfigReshape]
 
     init(modelName: String, model: LoadedModel, config: Inference_ModelConfig) {
         self.modelName = modelName
@@ -29,6 +31,10 @@ struct RequestValidator: Sendable {
         let configured = config.output.map(\.name).filter(modelOutputs.contains)
         outputNames = configured.isEmpty ? modelOutputs : configured
         maxBatchSize = max(0, Int(config.maxBatchSize))
+        reshapes = config.input.reduce(into: [:]) { reshapes, input in
+            reshapes[input.name] = ConfigReshape(dims: input.dims, reshape: input.hasReshape ? input.reshape : nil,
+                                                 batching: config.maxBatchSize > 0)
+        }
     }
 
     func check(_ request: InferenceRequest) throws(ServingError) -> Checked {
@@ -38,13 +44,14 @@ struct RequestValidator: Sendable {
                 throw .invalidArgument("input '\(input.name)' appears more than once in the request to model '\(modelName)'")
             }
         }
+        try checkConfigDims(inputs)
+        try applyReshapes(to: &inputs)
         do {
             try InputValidator.validate(inputs, against: modelInputs)
         } catch {
             throw .invalidArgument("model '\(modelName)': \(Self.message(of: error))")
         }
         let batchSize = try checkBatch(inputs)
-        try checkConfigDims(inputs)
         let signature = modelInputs.map { info in
             let shape = inputs[info.name]?.shape ?? []
             return maxBatchSize > 0 ? Array(shape.dropFirst()) : shape
@@ -87,6 +94,17 @@ struct RequestValidator: Sendable {
                 let batch = maxBatchSize > 0 ? " after the batch dimension" : ""
                 throw .invalidArgument("input '\(name)' of model '\(modelName)' must have shape \(dims)\(batch) (-1 = any), got \(tensor.shape)")
             }
+        }
+    }
+
+    /// Gives each reshaped input the model's shape (config dims were checked first).
+    private func applyReshapes(to inputs: inout [String: Tensor]) throws(ServingError) {
+        for (name, reshape) in reshapes {
+            guard let tensor = inputs[name] else { continue }
+            guard let shape = reshape.toModel(tensor.shape) else {
+                throw .invalidArgument("input '\(name)' of model '\(modelName)' has shape \(tensor.shape), which cannot be reshaped to the model's \(reshape.modelDims)")
+            }
+            inputs[name] = tensor.reshaped(shape)
         }
     }
 

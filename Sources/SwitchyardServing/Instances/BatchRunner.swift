@@ -11,6 +11,8 @@ struct BatchRunner: Sendable {
     let modelVersion: Int64
     /// The model's input names in declared order.
     let inputNames: [String]
+    /// Outputs the config reshapes before clients see them.
+    let outputReshapes: [String: ConfigReshape]
     let recorder: ModelStatisticsRecorder
     let delivery: ResponseDelivery
 
@@ -67,12 +69,32 @@ struct BatchRunner: Sendable {
             guard let output = outputs[name] else {
                 throw .internal("model '\(modelName)' produced no output '\(name)'")
             }
-            pieces[name] = try BatchAssembly.split(output, rows: rows, outputName: name, modelName: modelName)
+            let split = try BatchAssembly.split(output, rows: rows, outputName: name, modelName: modelName)
+            pieces[name] = try outputReshapes[name].map { reshape throws(ServingError) in
+                try split.map { piece throws(ServingError) in try Self.reshaped(piece, by: reshape, output: name, modelName: modelName) }
+            } ?? split
         }
         return batch.enumerated().map { position, request in
             InferenceResponse(id: request.id, modelName: modelName, modelVersion: modelVersion,
                               outputs: request.outputs.map { NamedTensor(name: $0, tensor: pieces[$0]![position]) })
         }
+    }
+
+    /// The config's reshapes of the model's outputs, by output name.
+    static func outputReshapes(of config: Inference_ModelConfig) -> [String: ConfigReshape] {
+        config.output.reduce(into: [:]) { reshapes, output in
+            reshapes[output.name] = ConfigReshape(dims: output.dims, reshape: output.hasReshape ? output.reshape : nil,
+                                                  batching: config.maxBatchSize > 0)
+        }
+    }
+
+    /// One request's piece of an output in the client's shape.
+    private static func reshaped(_ piece: Tensor, by reshape: ConfigReshape, output: String,
+                                 modelName: String) throws(ServingError) -> Tensor {
+        guard let shape = reshape.toClient(piece.shape) else {
+            throw .internal("model '\(modelName)' output '\(output)' has shape \(piece.shape), which cannot be reshaped to the config's dims \(reshape.clientDims)")
+        }
+        return piece.reshaped(shape)
     }
 
     static func servingError(_ error: any Error, modelName: String, version: Int64) -> ServingError {

@@ -1,4 +1,5 @@
 import Foundation
+import CoreMetrics
 import Logging
 import SwitchyardEngine
 import Synchronization
@@ -32,20 +33,24 @@ public final class ServedModel: Sendable {
 
     /// Starts `config`'s instances over `model` and profiles batch sizes (when the model merges
     /// requests and max_batch_size > 1). `config` must be complete and validated; `threadBudget`
-    /// is the threads all instances together may use.
+    /// is the threads all instances together may use. Metrics go to `metricsFactory` (the global
+    /// `MetricsSystem` when nil).
     public init(name: String, version: Int64, config: Inference_ModelConfig, model: LoadedModel,
-                threadBudget: Int, logger: Logger) throws(ServingError) {
+                threadBudget: Int, metricsFactory: (any MetricsFactory)? = nil, logger: Logger) throws(ServingError) {
         self.name = name
         self.version = version
         self.config = config
         self.model = model
         let policy = BatchingPolicy(config: config)
         let plan = try InstancePlan(modelName: name, config: config, threadBudget: threadBudget)
-        let configDims = Dictionary(config.input.map { ($0.name, $0.dims) }, uniquingKeysWith: { first, _ in first })
-        let recorder = ModelStatisticsRecorder(name: name, version: version)
+        // The dims the model computes on: a config reshape's, else the config's.
+        let configDims = Dictionary(config.input.map { ($0.name, $0.hasReshape ? $0.reshape.shape : $0.dims) },
+                                    uniquingKeysWith: { first, _ in first })
+        let recorder = ModelStatisticsRecorder(name: name, version: version, factory: metricsFactory)
         let outstanding = OutstandingRequests()
         let delivery = ResponseDelivery(preservesOrder: policy.preserveOrdering) { outstanding.finished() }
         let runner = BatchRunner(modelName: name, modelVersion: version, inputNames: model.inputs.map(\.name),
+                                 outputReshapes: BatchRunner.outputReshapes(of: config),
                                  recorder: recorder, delivery: delivery)
         let formation = BatchFormation(limit: ServedModel.batchLimit(policy: policy, model: model),
                                        preferredSizes: policy.preferredBatchSizes.filter { $0 <= policy.maxBatchSize },
@@ -101,11 +106,12 @@ public final class ServedModel: Sendable {
     /// `init` on a dedicated thread, so async callers never block the cooperative pool while
     /// the instances compile and profile.
     public static func load(name: String, version: Int64, config: Inference_ModelConfig, model: LoadedModel,
-                            threadBudget: Int, logger: Logger) async throws(ServingError) -> ServedModel {
+                            threadBudget: Int, metricsFactory: (any MetricsFactory)? = nil,
+                            logger: Logger) async throws(ServingError) -> ServedModel {
         do {
             return try await BlockingWork.run(name: "load \(name) v\(version)") {
                 try ServedModel(name: name, version: version, config: config, model: model,
-                                threadBudget: threadBudget, logger: logger)
+                                threadBudget: threadBudget, metricsFactory: metricsFactory, logger: logger)
             }
         } catch let error as ServingError {
             throw error

@@ -27,7 +27,8 @@ extension ModelManager {
         do throws(ServingError) {
             try await makeRoom(for: name, bytes: estimatedBytes(of: name), excluding: name)
             var loaded = try await ModelVersionLoader.load(name: name, repository: repository,
-                                                           threads: options.threads, logger: logger)
+                                                           threads: options.threads, metricsFactory: options.metricsFactory,
+                                                           logger: logger)
             loaded.generation = nextGeneration
             nextGeneration += 1
             do throws(ServingError) {
@@ -42,9 +43,9 @@ extension ModelManager {
             records[name]?.residency.loadCount += 1
             records[name]?.residency.lastLoadNanoseconds = UInt64(elapsed.nanoseconds)
             records[name]?.residency.bytes = UInt64(loaded.bytes)
-            Counter(label: MetricNames.modelLoads, dimensions: metricDimensions(name)).increment()
-            Timer(label: MetricNames.modelLoadDuration, dimensions: metricDimensions(name)).record(duration: elapsed)
-            Gauge(label: MetricNames.modelLoadedBytes, dimensions: metricDimensions(name)).record(loaded.bytes)
+            Counter(label: MetricNames.modelLoads, dimensions: metricDimensions(name), factory: metricsFactory).increment()
+            Timer(label: MetricNames.modelLoadDuration, dimensions: metricDimensions(name), factory: metricsFactory).record(duration: elapsed)
+            Gauge(label: MetricNames.modelLoadedBytes, dimensions: metricDimensions(name), factory: metricsFactory).record(loaded.bytes)
             let versions = loaded.versions.keys.sorted().map(String.init).joined(separator: ", ")
             logger.info("loaded model", metadata: [
                 "model": "\(name)", "versions": "\(versions)", "bytes": "\(ByteCount(loaded.bytes))",
@@ -116,12 +117,12 @@ extension ModelManager {
             records[name]?.residency.bytes = UInt64(loaded.bytes)
             if isEviction {
                 records[name]?.residency.evictionCount += 1
-                Counter(label: MetricNames.modelEvictions, dimensions: metricDimensions(name)).increment()
+                Counter(label: MetricNames.modelEvictions, dimensions: metricDimensions(name), factory: metricsFactory).increment()
             } else {
                 records[name]?.residency.unloadCount += 1
-                Counter(label: MetricNames.modelUnloads, dimensions: metricDimensions(name)).increment()
+                Counter(label: MetricNames.modelUnloads, dimensions: metricDimensions(name), factory: metricsFactory).increment()
             }
-            Gauge(label: MetricNames.modelLoadedBytes, dimensions: metricDimensions(name)).record(0)
+            Gauge(label: MetricNames.modelLoadedBytes, dimensions: metricDimensions(name), factory: metricsFactory).record(0)
             ProcessMemory.releaseFreedMemory()
             logger.info("unloaded model", metadata: ["model": "\(name)", "reason": "\(reason)"])
         }

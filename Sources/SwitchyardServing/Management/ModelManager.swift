@@ -120,4 +120,7 @@ public actor ModelManager {
 
     /// The dimensions metrics of `name` are recorded with.
     nonisolated func metricDimensions(_ name: String) -> [(String, String)] { [("model", name)] }
+
+    /// Where the manager's metrics go (`options.metricsFactory`, else the global system).
+    nonisolated var metricsFactory: any MetricsFactory { options.metricsFactory ?? MetricsSystem.factory }
 }

@@ -1,3 +1,5 @@
+import CoreMetrics
+
 /// How models are loaded and unloaded (`--model-control-mode`), as in Triton.
 public enum ModelControlMode: String, Sendable, CaseIterable {
     /// Every model in the repository is loaded at start; the repository is not watched and
@@ -35,10 +37,14 @@ public struct ModelManagerOptions: Sendable {
     public var threads: Int
     /// How long shutdown waits for queued and in-flight requests.
     public var shutdownTimeoutSeconds: Double
+    /// Where model metrics go; nil records through the global `MetricsSystem` (what the server
+    /// bootstraps). Tests pass a factory of their own.
+    public var metricsFactory: (any MetricsFactory)?
 
     public init(repositoryPath: String, controlMode: ModelControlMode = .none, startupModels: [String] = [],
                 pollIntervalSeconds: Double = 15, memoryBudget: MemoryBudget = .unlimited,
-                residency: ResidencyMode = .resident, threads: Int, shutdownTimeoutSeconds: Double = 30) {
+                residency: ResidencyMode = .resident, threads: Int, shutdownTimeoutSeconds: Double = 30,
+                metricsFactory: (any MetricsFactory)? = nil) {
         self.repositoryPath = repositoryPath
         self.controlMode = controlMode
         self.startupModels = startupModels
@@ -47,5 +53,6 @@ public struct ModelManagerOptions: Sendable {
         self.residency = residency
         self.threads = threads
         self.shutdownTimeoutSeconds = shutdownTimeoutSeconds
+        self.metricsFactory = metricsFactory
     }
 }

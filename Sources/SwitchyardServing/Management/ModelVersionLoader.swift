@@ -1,3 +1,4 @@
+import CoreMetrics
 import Logging
 import SwitchyardEngine
 
@@ -5,7 +6,7 @@ import SwitchyardEngine
 /// optimizes each ONNX file, completes and checks the configuration against it, and starts the
 /// version's instances and batcher. The blocking work runs on a dedicated thread.
 enum ModelVersionLoader {
-    static func load(name: String, repository: ModelRepository, threads: Int,
+    static func load(name: String, repository: ModelRepository, threads: Int, metricsFactory: (any MetricsFactory)?,
                      logger: Logger) async throws(ServingError) -> LoadedModelVersions {
         let entry = try repository.model(named: name)
         let source = try entry.source.get()
@@ -19,7 +20,8 @@ enum ModelVersionLoader {
         var configuration: (config: Inference_ModelConfig, parameters: ModelParameters)?
         do throws(ServingError) {
             for file in source.servedVersions.sorted(by: { $0.version < $1.version }) {
-                let (completed, served) = try await loadVersion(file, of: source, threads: threads, logger: logger)
+                let (completed, served) = try await loadVersion(file, of: source, threads: threads,
+                                                                   metricsFactory: metricsFactory, logger: logger)
                 configuration = (completed.config, completed.parameters)
                 versions[file.version] = served
             }
@@ -35,7 +37,7 @@ enum ModelVersionLoader {
     }
 
     private static func loadVersion(_ file: ModelVersionFile, of source: ModelSource, threads: Int,
-                                    logger: Logger) async throws(ServingError) -> ((config: Inference_ModelConfig, parameters: ModelParameters), ServedModel) {
+                                    metricsFactory: (any MetricsFactory)?, logger: Logger) async throws(ServingError) -> ((config: Inference_ModelConfig, parameters: ModelParameters), ServedModel) {
         let name = source.name, version = file.version
         do {
             return try await BlockingWork.run(name: "load-\(name)") {
@@ -48,7 +50,7 @@ enum ModelVersionLoader {
                 let configuration = try source.configuration(for: model)
                 let config = defaultInstances(configuration.config, written: source.parsed?.config, threads: threads)
                 let served = try ServedModel(name: name, version: version, config: config, model: model,
-                                             threadBudget: threads, logger: logger)
+                                             threadBudget: threads, metricsFactory: metricsFactory, logger: logger)
                 return ((config, configuration.parameters), served)
             }
         } catch let error as ServingError {

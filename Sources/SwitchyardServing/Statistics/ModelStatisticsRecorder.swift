@@ -17,20 +17,22 @@ final class ModelStatisticsRecorder: Sendable {
     private let batchSize: Recorder
     private let queueDepth: Gauge
 
-    init(name: String, version: Int64) {
+    /// Records into `factory`'s metrics (the global `MetricsSystem`'s when nil).
+    init(name: String, version: Int64, factory: (any MetricsFactory)? = nil) {
+        let factory = factory ?? MetricsSystem.factory
         statistics = Mutex(ModelStatistics(name: name, version: "\(version)"))
         let dimensions = [("model", name), ("version", "\(version)")]
-        requestSuccess = Counter(label: MetricNames.requestSuccess, dimensions: dimensions)
-        requestFailure = Counter(label: MetricNames.requestFailure, dimensions: dimensions)
-        inferenceCount = Counter(label: MetricNames.inferenceCount, dimensions: dimensions)
-        executionCount = Counter(label: MetricNames.executionCount, dimensions: dimensions)
-        queueDuration = Recorder(label: MetricNames.queueDuration, dimensions: dimensions, aggregate: true)
-        computeInputDuration = Recorder(label: MetricNames.computeInputDuration, dimensions: dimensions, aggregate: true)
-        computeInferDuration = Recorder(label: MetricNames.computeInferDuration, dimensions: dimensions, aggregate: true)
-        computeOutputDuration = Recorder(label: MetricNames.computeOutputDuration, dimensions: dimensions, aggregate: true)
-        requestDuration = Recorder(label: MetricNames.requestDuration, dimensions: dimensions, aggregate: true)
-        batchSize = Recorder(label: MetricNames.batchSize, dimensions: dimensions, aggregate: true)
-        queueDepth = Gauge(label: MetricNames.queueDepth, dimensions: dimensions)
+        requestSuccess = Counter(label: MetricNames.requestSuccess, dimensions: dimensions, factory: factory)
+        requestFailure = Counter(label: MetricNames.requestFailure, dimensions: dimensions, factory: factory)
+        inferenceCount = Counter(label: MetricNames.inferenceCount, dimensions: dimensions, factory: factory)
+        executionCount = Counter(label: MetricNames.executionCount, dimensions: dimensions, factory: factory)
+        queueDuration = Recorder(label: MetricNames.queueDuration, dimensions: dimensions, aggregate: true, factory: factory)
+        computeInputDuration = Recorder(label: MetricNames.computeInputDuration, dimensions: dimensions, aggregate: true, factory: factory)
+        computeInferDuration = Recorder(label: MetricNames.computeInferDuration, dimensions: dimensions, aggregate: true, factory: factory)
+        computeOutputDuration = Recorder(label: MetricNames.computeOutputDuration, dimensions: dimensions, aggregate: true, factory: factory)
+        requestDuration = Recorder(label: MetricNames.requestDuration, dimensions: dimensions, aggregate: true, factory: factory)
+        batchSize = Recorder(label: MetricNames.batchSize, dimensions: dimensions, aggregate: true, factory: factory)
+        queueDepth = Gauge(label: MetricNames.queueDepth, dimensions: dimensions, factory: factory)
     }
 
     var snapshot: ModelStatistics { statistics.withLock { $0 } }

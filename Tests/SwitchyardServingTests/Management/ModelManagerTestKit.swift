@@ -1,3 +1,4 @@
+import CoreMetrics
 import Logging
 import SwitchyardEngine
 import SwitchyardGraph
@@ -8,12 +9,14 @@ import Testing
 /// Managers over temporary repositories, and the checks the manager tests share.
 enum ModelManagerTestKit {
     static func manager(_ repository: TestRepository, mode: ModelControlMode = .none, residency: ResidencyMode = .resident,
-                        budget: String? = nil, startup: [String] = []) throws -> ModelManager {
+                        budget: String? = nil, startup: [String] = [],
+                        metrics: (any MetricsFactory)? = nil) throws -> ModelManager {
         var logger = Logger(label: "test")
         logger.logLevel = .critical
         return try ModelManager(options: ModelManagerOptions(
             repositoryPath: repository.path, controlMode: mode, startupModels: startup,
-            memoryBudget: budget.map { try MemoryBudget.parse($0) } ?? .unlimited, residency: residency, threads: 1
+            memoryBudget: budget.map { try MemoryBudget.parse($0) } ?? .unlimited, residency: residency, threads: 1,
+            metricsFactory: metrics
         ), logger: logger)
     }
 

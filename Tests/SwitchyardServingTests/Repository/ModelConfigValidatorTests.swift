@@ -89,10 +89,21 @@ import SwitchyardGraph
                     fails: "input 'x': dims [-1,8,8] do not match the model's [3,8,8] at dimension 0 (with max_batch_size > 0, dims leave out the batch dimension)")
         Self.expect(Self.validConfig.replacingOccurrences(of: "name: \"x\"", with: "name: \"image\""),
                     fails: "input 'image' is not an input of the model (its inputs: 'x')")
-        Self.expect(Self.validConfig.replacingOccurrences(of: "dims: [3, 8, 8]", with: "dims: [192] reshape { shape: [3, 8, 8] }"),
-                    fails: "input 'x': reshape is not supported; remove it and give the model's own dims")
+        Self.expect(Self.validConfig.replacingOccurrences(of: "dims: [3, 8, 8]", with: "dims: [190] reshape { shape: [3, 8, 8] }"),
+                    fails: "input 'x': dims [190] hold 190 elements but reshape [3,8,8] holds 192")
+        Self.expect(Self.validConfig.replacingOccurrences(of: "dims: [3, 8, 8]", with: "dims: [192] reshape { shape: [3, 64] }"),
+                    fails: "input 'x': reshape [3,64] have 2 dimensions, the model's have 3: [3,8,8] (with max_batch_size > 0, dims leave out the batch dimension)")
+        Self.expect(Self.validConfig.replacingOccurrences(of: "dims: [3, 8, 8]", with: "dims: [-1] reshape { shape: [3, 8, 8] }"),
+                    fails: "input 'x': dims [-1] and reshape [3,8,8] must both be variable (-1) or both fixed")
         Self.expect(Self.validConfig + "\noutput [ { name: \"prob\" data_type: TYPE_FP32 dims: [2] } ]",
                     fails: "output 'prob' is listed twice")
+    }
+
+    @Test func aReshapeMustMatchTheModelAndHoldAsManyElementsAsTheDims() throws {
+        let configuration = try Self.configure(Self.validConfig.replacingOccurrences(
+            of: "dims: [3, 8, 8]", with: "dims: [192] reshape { shape: [3, 8, 8] }"))
+        #expect(configuration.config.input.first?.reshape.shape == [3, 8, 8])
+        #expect(configuration.metadata(versions: [1]).inputs.first?.shape == [-1, 192], "clients see the config's dims")
     }
 
     @Test func everyModelInputMustBeListed() {

@@ -117,17 +117,17 @@ private struct TensorChecks {
         var seen: Set<String> = []
         for input in config.input {
             guard seen.insert("input " + input.name).inserted else { throw fail("input '\(input.name)' is listed twice") }
-            if input.hasReshape { throw unsupportedReshape("input", input.name) }
             if input.isShapeTensor { throw fail("input '\(input.name)': is_shape_tensor is not supported") }
             if input.allowRaggedBatch { throw fail("input '\(input.name)': allow_ragged_batch is not supported") }
             if input.optional { throw fail("input '\(input.name)': optional inputs are not supported (the model needs every input)") }
-            try check(role: "input", name: input.name, dataType: input.dataType, dims: input.dims, in: signature.inputs)
+            try check(role: "input", name: input.name, dataType: input.dataType, dims: input.dims,
+                      reshape: input.hasReshape ? input.reshape.shape : nil, in: signature.inputs)
         }
         for output in config.output {
             guard seen.insert("output " + output.name).inserted else { throw fail("output '\(output.name)' is listed twice") }
-            if output.hasReshape { throw unsupportedReshape("output", output.name) }
             if output.isShapeTensor { throw fail("output '\(output.name)': is_shape_tensor is not supported") }
-            try check(role: "output", name: output.name, dataType: output.dataType, dims: output.dims, in: signature.outputs)
+            try check(role: "output", name: output.name, dataType: output.dataType, dims: output.dims,
+                      reshape: output.hasReshape ? output.reshape.shape : nil, in: signature.outputs)
         }
         for tensor in signature.inputs where !seen.contains("input " + tensor.name) {
             throw fail("the model's input '\(tensor.name)' is missing from the config's inputs (list it, or list no inputs and let Switchyard complete them)")
@@ -142,12 +142,10 @@ private struct TensorChecks {
         }
     }
 
-    private func unsupportedReshape(_ role: String, _ name: String) -> ServingError {
-        fail("\(role) '\(name)': reshape is not supported; remove it and give the model's own dims")
-    }
-
-    private func check(role: String, name: String, dataType: Inference_DataType, dims: [Int64],
-                       in tensors: [ValueInfo]) throws(ServingError) {
+    /// Checks one config tensor against the model's; with a `reshape`, the reshape is what must
+    /// match the model and `dims` is what clients send (the two must hold the same elements).
+    private func check(role: String, name: String, dataType: Inference_DataType, dims configDims: [Int64],
+                       reshape: [Int64]?, in tensors: [ValueInfo]) throws(ServingError) {
         let label = "\(role) '\(name)'"
         guard !name.isEmpty else { throw fail("an \(role) has no name") }
         guard let tensor = tensors.first(where: { $0.name == name }) else {
@@ -163,7 +161,14 @@ private struct TensorChecks {
         if let modelType = tensor.dataType, modelType != configType {
             throw fail("\(label): data_type \(dataType.configName) does not match the model's \(modelType.kserveName) (write \(Inference_DataType(modelType).configName))")
         }
-        if let bad = dims.first(where: { $0 < -1 }) { throw fail("\(label): dims \(describeDims(dims)): \(bad) is not a size (-1 = variable)") }
+        if let bad = (configDims + (reshape ?? [])).first(where: { $0 < -1 }) {
+            throw fail("\(label): dims \(describeDims(configDims)): \(bad) is not a size (-1 = variable)")
+        }
+        if let reshape, let problem = ConfigReshape.incompatibility(dims: configDims, reshape: reshape) {
+            throw fail("\(label): \(problem)")
+        }
+        let dims = reshape ?? configDims
+        let shapeName = reshape == nil ? "dims" : "reshape"
         guard var modelDims = tensor.configDims else { return }
         var note = ""
         if batching {
@@ -172,10 +177,10 @@ private struct TensorChecks {
             note = " (with max_batch_size > 0, dims leave out the batch dimension)"
         }
         guard dims.count == modelDims.count else {
-            throw fail("\(label): dims \(describeDims(dims)) have \(dims.count) dimensions, the model's have \(modelDims.count): \(describeDims(modelDims))\(note)")
+            throw fail("\(label): \(shapeName) \(describeDims(dims)) have \(dims.count) dimensions, the model's have \(modelDims.count): \(describeDims(modelDims))\(note)")
         }
         for (index, (want, have)) in zip(dims, modelDims).enumerated() where have != -1 && want != have {
-            throw fail("\(label): dims \(describeDims(dims)) do not match the model's \(describeDims(modelDims)) at dimension \(index)\(note)")
+            throw fail("\(label): \(shapeName) \(describeDims(dims)) do not match the model's \(describeDims(modelDims)) at dimension \(index)\(note)")
         }
     }
 }
