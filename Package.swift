@@ -80,7 +80,7 @@ let package = Package(
         .target(
             name: "SwitchyardPipeline",
             dependencies: [
-                "SwitchyardVision", "SwitchyardServing", "SwitchyardTensor",
+                "SwitchyardVision", "SwitchyardServing", "SwitchyardONNX", "SwitchyardTensor",
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Logging", package: "swift-log"),
