@@ -20,12 +20,14 @@ fi
 if [[ ! -x .venv/bin/python ]]; then
     python3 -m venv .venv
 fi
-if ! .venv/bin/python -c "import onnx, onnxruntime, numpy, cv2, PIL, pyclipper, shapely, skimage" 2>/dev/null; then
+if ! .venv/bin/python -c "import onnx, onnxruntime, numpy, cv2, PIL, pyclipper, shapely, skimage, rapidocr_onnxruntime" 2>/dev/null; then
     .venv/bin/pip install -q --disable-pip-version-check -r scripts/requirements.txt
 fi
 
 scripts/fetch-models.sh
 .venv/bin/python scripts/make-vision-fixtures.py .cache/vision-fixtures
+# rapidocr's own pre-processing outputs, for the OCR processors' tests.
+[[ -f .cache/ocr-fixtures/manifest.json ]] || .venv/bin/python scripts/make-ocr-fixtures.py
 scripts/generate-conformance.sh .cache/conformance
 # Held-out calibration/validation samples for quantization and the CTC decoder fixtures.
 [[ -f .cache/heldout/ctc/real.json ]] || .venv/bin/python scripts/make-heldout.py

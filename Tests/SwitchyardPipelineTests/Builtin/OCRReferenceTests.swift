@@ -14,7 +14,7 @@ struct OCRReferenceTests {
         let quads = try OCRFixtures.manifest()["quads"] as? [[[Double]]] ?? []
         let quad = Quad(points: quads[index].map { Point(x: Float($0[0]), y: Float($0[1])) })
         let expected = try OCRFixtures.image("crop-\(index).npy")
-        let crop = image.ppocrCrop(quad)
+        let crop = image.cropped(to: quad)
         #expect(crop.width == expected.width && crop.height == expected.height)
         guard crop.pixels.count == expected.pixels.count else { return }
         let differences = zip(crop.pixels, expected.pixels).map { abs(Int($0) - Int($1)) }
