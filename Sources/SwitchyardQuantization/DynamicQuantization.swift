@@ -10,6 +10,7 @@ import SwitchyardTensor
 struct DynamicQuantization {
     let plan: QuantizationPlan
     let perChannel: Bool
+    let weightRange: WeightRange
 
     func rewrite(_ model: Model, report: inout QuantizationReport) -> Model {
         var model = model
@@ -44,7 +45,7 @@ struct DynamicQuantization {
             // MatMulInteger multiplies [K, N]: store a transposed Gemm weight untransposed.
             if target.channelAxis == 0 { weight = Self.transposed(weight) }
         }
-        let quantized = WeightQuantization.quantize(weight, axis: perChannel ? 1 : nil)
+        let quantized = WeightQuantization.quantize(weight, axis: perChannel ? 1 : nil, range: weightRange)
         let weightName = names.fresh("\(target.weight)_quantized")
         let scaleName = names.fresh("\(target.weight)_scale")
         graph.initializers[weightName] = quantized.values

@@ -11,6 +11,7 @@ struct QDQRewriter {
     let ranges: [String: ActivationRange]
     let activationType: ActivationType
     let perChannel: Bool
+    let weightRange: WeightRange
 
     func rewrite(_ model: Model, report: inout QuantizationReport) -> Model {
         var model = model
@@ -90,7 +91,7 @@ struct QDQRewriter {
         _ target: QuantizationPlan.Target, graph: inout Graph, names: inout NameAllocator, emitted: inout [Node]
     ) -> (output: String, scales: [Float]) {
         let weight = graph.initializers[target.weight]!
-        let quantized = WeightQuantization.quantize(weight, axis: perChannel ? target.channelAxis : nil)
+        let quantized = WeightQuantization.quantize(weight, axis: perChannel ? target.channelAxis : nil, range: weightRange)
         let valuesName = names.fresh("\(target.weight)_quantized")
         let scaleName = names.fresh("\(target.weight)_scale"), zeroName = names.fresh("\(target.weight)_zero_point")
         graph.initializers[valuesName] = quantized.values

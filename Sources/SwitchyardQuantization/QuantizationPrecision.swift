@@ -42,11 +42,13 @@ public struct QuantizationOptions: Sendable {
     public var exclude: [String]
     /// Threads for the calibration runs.
     public var threads: Int
+    /// How many bits of each int8 weight are used.
+    public var weightRange: WeightRange
 
     public init(
         precision: QuantizationPrecision, method: CalibrationMethod = .minmax, percentile: Double = 99.99,
         perTensor: Bool = false, activations: ActivationType = .u8, exclude: [String] = [],
-        threads: Int = 1
+        threads: Int = 1, weightRange: WeightRange = .forThisCPU
     ) {
         self.precision = precision
         self.method = method
@@ -55,5 +57,6 @@ public struct QuantizationOptions: Sendable {
         self.activations = activations
         self.exclude = exclude
         self.threads = threads
+        self.weightRange = weightRange
     }
 }

@@ -48,10 +48,13 @@ public enum Quantizer {
             }
             let plan = QuantizationPlan(graph: prepared.graph, exclusion: exclusion, ops: ["MatMul", "Gemm"])
             report.keptFP32 += plan.kept
-            result = DynamicQuantization(plan: plan, perChannel: !options.perTensor).rewrite(prepared, report: &report)
+            result = DynamicQuantization(plan: plan, perChannel: !options.perTensor, weightRange: options.weightRange).rewrite(prepared, report: &report)
             report.notes.append("Conv stays FP32 in int8-dynamic: run-time activation quantization of convolutions is slower than FP32 on x86")
         }
         report.notes.append(CPUPrecisionSupport.current.computePath(for: options.precision))
+        if options.precision == .int8 || options.precision == .int8Dynamic, options.weightRange == .reduced {
+            report.notes.append("weights use 7 bits (±63): without VNNI, oneDNN's AVX2 int8 kernels (vpmaddubsw) saturate on full-range weights, so the engine runs only 7-bit weights in int8 (--weight-range full for a VNNI target)")
+        }
         result.metadata[precisionMetadataKey] = options.precision.rawValue
         return (result, report)
     }
@@ -117,7 +120,8 @@ public enum Quantizer {
                 report.notes.append("per-tensor weights: per-channel needs opset 13 and the model cannot move there (\(refusal.reason))")
             }
         }
-        let rewriter = QDQRewriter(plan: plan, ranges: ranges, activationType: options.activations, perChannel: perChannel)
+        let rewriter = QDQRewriter(plan: plan, ranges: ranges, activationType: options.activations, perChannel: perChannel,
+                                   weightRange: options.weightRange)
         let result = rewriter.rewrite(target, report: &report)
         let floatOps = result.graph.nodes.filter { !["QuantizeLinear", "DequantizeLinear", "Conv", "MatMul", "Gemm"].contains($0.opType) }
         if !floatOps.isEmpty {

@@ -1,6 +1,6 @@
 import SwitchyardTensor
 
-/// Symmetric int8 weights (zero point 0, values in −127…127) with one scale per slice along
+/// Symmetric int8 weights (zero point 0, values in −limit…limit) with one scale per slice along
 /// `axis` (per channel) or one for the whole tensor; int32 biases at input scale × weight scale.
 enum WeightQuantization {
     struct Quantized {
@@ -9,8 +9,10 @@ enum WeightQuantization {
         var scales: [Float]
     }
 
-    /// `tensor` (float32) quantized per slice along `axis`, or per tensor when `axis` is nil.
-    static func quantize(_ tensor: Tensor, axis: Int?) -> Quantized {
+    /// `tensor` (float32) quantized per slice along `axis`, or per tensor when `axis` is nil, to
+    /// values within ±`range.limit`.
+    static func quantize(_ tensor: Tensor, axis: Int?, range: WeightRange = .full) -> Quantized {
+        let limit = Float(range.limit)
         let values = tensor.floats()
         let channels = axis.map { tensor.shape[$0] } ?? 1
         let inner = axis.map { tensor.shape[($0 + 1)...].reduce(1, *) } ?? values.count
@@ -20,10 +22,10 @@ enum WeightQuantization {
             let channel = (index / inner) % channels
             largest[channel] = max(largest[channel], abs(value))
         }
-        let scales = largest.map { $0 > 0 && $0.isFinite ? $0 / 127 : 1 }
+        let scales = largest.map { $0 > 0 && $0.isFinite ? $0 / limit : 1 }
         let quantized = values.enumerated().map { index, value -> Int8 in
             let q = (value / scales[(index / inner) % channels]).rounded(.toNearestOrEven)
-            return Int8(min(max(q, -127), 127))
+            return Int8(min(max(q, -limit), limit))
         }
         return Quantized(values: Tensor(shape: tensor.shape, scalars: quantized), scales: scales)
     }

@@ -4,6 +4,7 @@ import SwitchyardQuantization
 extension QuantizationPrecision: ExpressibleByArgument {}
 extension CalibrationMethod: ExpressibleByArgument {}
 extension ActivationType: ExpressibleByArgument {}
+extension WeightRange: ExpressibleByArgument {}
 
 /// `switchyard quantize MODEL.onnx --precision fp16|bf16|int8|int8-dynamic --output OUT.onnx`.
 struct QuantizeCommand: ParsableCommand {
@@ -46,6 +47,9 @@ struct QuantizeCommand: ParsableCommand {
     @Option(help: ArgumentHelp("An op type or node name to keep in FP32 (repeatable).", valueName: "OP_TYPE_OR_NODE_NAME"))
     var exclude: [String] = []
 
+    @Option(help: "int8 weights: full (±127, for CPUs with VNNI) or reduced (±63, exact on AVX2). Default: this CPU's.")
+    var weightRange: WeightRange = .forThisCPU
+
     @Option(help: "Threads for the calibration runs.")
     var threads = 1
 
@@ -66,7 +70,7 @@ struct QuantizeCommand: ParsableCommand {
     func run() throws {
         let options = QuantizationOptions(
             precision: precision, method: method, percentile: percentile, perTensor: perTensor,
-            activations: activations, exclude: exclude, threads: threads)
+            activations: activations, exclude: exclude, threads: threads, weightRange: weightRange)
         let (model, output, calibration) = (model, output, calibration)
         let report: QuantizationReport
         do {
