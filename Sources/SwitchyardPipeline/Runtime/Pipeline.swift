@@ -18,7 +18,6 @@ public final class Pipeline: Sendable {
     public let spec: PipelineSpec
     private let sourceStages: [SourceStage]
     private let processorStages: [ProcessorStage]
-    private let modelStages: [ModelStage]
     private let sinkStages: [SinkStage]
     private let queues: [(stage: String, queue: BoundedQueue<PipelineItem>)]
     private let metrics: [StageMetrics]
@@ -104,7 +103,6 @@ public final class Pipeline: Sendable {
         postedSources = posted
 
         var processorStages: [ProcessorStage] = []
-        var modelStages: [ModelStage] = []
         for stage in spec.stages {
             switch stage.type {
             case .processor:
@@ -118,26 +116,24 @@ public final class Pipeline: Sendable {
                 guard let service else {
                     throw PipelineError("stage '\(stage.name)': a model stage needs an inference service (start a ModelManager on the repository)")
                 }
-                modelStages.append(ModelStage(name: stage.name, workers: stage.workerCount, model: stage.model!, version: stage.version,
-                                              inputMap: stage.inputMap ?? [:], outputMap: stage.outputMap ?? [:], service: service,
-                                              input: queueByStage[stage.name]!, router: router(stage),
-                                              metrics: metricsByStage[stage.name]!))
+                let processor = ModelProcessor(model: stage.model!, version: stage.version, inputMap: stage.inputMap ?? [:],
+                                               outputMap: stage.outputMap ?? [:], service: service)
+                processorStages.append(ProcessorStage(name: stage.name, workers: stage.workerCount, processor: processor,
+                                                      input: queueByStage[stage.name]!, router: router(stage),
+                                                      metrics: metricsByStage[stage.name]!))
             case .source, .sink:
                 break
             }
         }
         self.processorStages = processorStages
-        self.modelStages = modelStages
     }
 
     /// Starts every stage's threads. Call once.
     public func start() {
         let threads = sourceStages.count + sinkStages.count + processorStages.reduce(0) { $0 + $1.workers }
-            + modelStages.reduce(0) { $0 + $1.workers }
         precondition(tracker.start(threads: threads), "Pipeline.start() called twice")
         let tracker = self.tracker
         for stage in sinkStages { stage.start { tracker.threadsExited(1) } }
-        for stage in modelStages { stage.start { tracker.threadsExited(stage.workers) } }
         for stage in processorStages { stage.start { tracker.threadsExited(stage.workers) } }
         for stage in sourceStages { stage.start { tracker.threadsExited(1) } }
     }

@@ -1,6 +1,6 @@
 import Foundation
 
-/// A `processor` stage: `workers` threads take items from the stage's queue, run the processor
+/// A `processor` or `model` stage: `workers` threads take items from the stage's queue, run the processor
 /// and forward its outputs. An item that fails becomes an error item; items that already carry
 /// an error pass through untouched.
 struct ProcessorStage: Sendable {

@@ -3,13 +3,12 @@ import Foundation
 import SwitchyardServing
 import Synchronization
 
-/// A `model` stage: each item's tensors (named by `input_map`) become one request to
-/// `InferenceService.infer`, so it goes through the model's dynamic batcher; `workers` threads
-/// keep that many requests in flight. The outputs (renamed by `output_map`) are added to the
-/// item. A failed request becomes an error item for that item only.
-struct ModelStage: Sendable {
-    let name: String
-    let workers: Int
+/// What a `model` stage does to an item: its tensors (named by `input_map`) become one request to
+/// `InferenceService.infer`, so it goes through the model's dynamic batcher, and the outputs
+/// (renamed by `output_map`) are added to the item. The stage runs it like any processor, on
+/// `workers` threads, which keep that many requests in flight; a failed request becomes an
+/// error item for that item only.
+struct ModelProcessor: PipelineProcessor {
     let model: String
     let version: Int64?
     /// Item value name → model input name.
@@ -17,36 +16,9 @@ struct ModelStage: Sendable {
     /// Model output name → item value name (empty: every output under its own name).
     let outputMap: [String: String]
     let service: any InferenceService
-    let input: BoundedQueue<PipelineItem>
-    let router: ItemRouter
-    let metrics: StageMetrics
 
-    func start(exited: @escaping @Sendable () -> Void) {
-        WorkerThreads.start(name: "pipeline \(name)", count: workers, body: { _ in run() }, whenAllExited: {
-            router.finish()
-            exited()
-        })
-    }
-
-    private func run() {
-        while case .item(let item) = input.pop() {
-            metrics.recordQueueDepth(input.depth)
-            if item.error != nil {
-                router.forward([item], replacing: item)
-                continue
-            }
-            let started = DispatchTime.now().uptimeNanoseconds
-            let output: PipelineItem
-            var failed = false
-            do throws(PipelineError) {
-                output = try infer(item)
-            } catch {
-                output = item.failed(in: name, error.message)
-                failed = true
-            }
-            metrics.recordItem(latencySeconds: Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9, failed: failed)
-            router.forward([output], replacing: item)
-        }
+    func process(_ item: PipelineItem) throws(PipelineError) -> [PipelineItem] {
+        [try infer(item)]
     }
 
     private func infer(_ item: PipelineItem) throws(PipelineError) -> PipelineItem {
@@ -62,7 +34,6 @@ struct ModelStage: Sendable {
         case .failure(let error): throw PipelineError("\(item.label): model '\(model)': \(error.message)")
         }
         var next = item
-        next.stage = name
         for output in response.outputs {
             next.values[outputMap[output.name] ?? output.name] = .tensor(output.tensor)
         }
