@@ -81,5 +81,12 @@ struct QuantizeCommand: ParsableCommand {
             throw CLIError(error.message)
         }
         print(json ? report.json() : "\(report.text(listConverted: verbose))\nwrote \(output)")
+        guard let calibration, !json else { return }
+        let check = SpeedCheck(source: model, converted: output, calibration: calibration)
+        do {
+            print(try DedicatedThread.run { try check.run() }.text)
+        } catch {
+            print("speed check skipped: \(error)")
+        }
     }
 }
