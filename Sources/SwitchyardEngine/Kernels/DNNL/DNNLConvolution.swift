@@ -39,24 +39,11 @@ struct DNNLConvolutionOperation: DNNLOperation {
         let dst = plainActivations ? try DNNLMemoryDesc.plain(dstShape) : try DNNLMemoryDesc.any(dstShape)
         let weights = try DNNLMemoryDesc.any(weightDims)
         let biasDesc = bias == nil ? nil : try DNNLMemoryDesc.plain([geometry.outputChannels])
-        var op = dnnl_convolution_desc_t()
-        let status = withUnsafePointer(to: src.raw) { srcRaw in
-            withUnsafePointer(to: weights.raw) { weightsRaw in
-                withUnsafePointer(to: dst.raw) { dstRaw in
-                    withOptionalPointer(to: biasDesc?.raw) { biasRaw in
-                        dnnl_dilated_convolution_forward_desc_init(
-                            &op, dnnl_forward_inference, dnnl_convolution_direct, srcRaw, weightsRaw, biasRaw, dstRaw,
-                            resolved.strides.int64, resolved.dnnlDilations, resolved.padBegin.int64, resolved.padEnd.int64)
-                    }
-                }
-            }
-        }
-        try dnnlCheck(status, "dnnl_dilated_convolution_forward_desc_init(\(opType))")
-        let pd = try DNNLPrimitiveDescriptor(op, attributes: attributes, engine: builder.engine, name: opType)
-        guard let srcChosen = pd.desc(dnnl_query_src_md), let weightsChosen = pd.desc(dnnl_query_weights_md),
-              let dstChosen = pd.desc(dnnl_query_dst_md) else {
-            throw KernelError.unsupported("\(opType): oneDNN reported no memory layouts")
-        }
+        let convolution = try DNNLConvolutionDescriptor(source: src, weights: weights, bias: biasDesc, destination: dst,
+                                                        window: resolved, attributes: attributes, engine: builder.engine,
+                                                        opType: opType)
+        let pd = convolution.primitive
+        let (srcChosen, weightsChosen, dstChosen) = (convolution.source, convolution.weights, convolution.destination)
         var arguments: [(Int32, Int)] = [
             (DNNL_ARG_SRC, try builder.reorder(x.slot, to: srcChosen)),
             (DNNL_ARG_WEIGHTS, try builder.packed(w, source: .plain(weightDims), as: weightsChosen)),
