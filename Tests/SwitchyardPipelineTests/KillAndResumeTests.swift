@@ -21,24 +21,28 @@ import Testing
         ["/usr/bin/ffmpeg", "/usr/local/bin/ffmpeg"].contains { FileManager.default.isExecutableFile(atPath: $0) }
     }
 
-    static let frames = 120
+    /// Long enough at 1× (30 s) that a loaded machine still kills the first run mid-video.
+    static let frames = 600
 
     @Test(.enabled(if: binary != nil && hasFFmpeg, "needs .build/debug/switchyard (swift build --product switchyard) and ffmpeg"))
     func killedRunKeepsCommittedEventsAndResumes() async throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("kill-\(UUID().uuidString)").path
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: directory) }
-        // 120 frames at 20 frames/s, read at 1× speed: the run takes about 6 s.
+        // 600 frames at 20 frames/s, read at 1× speed by the first run (about 30 s); the resume
+        // reads as fast as it can.
         let video = "\(directory)/clip.mp4"
         #expect(try Self.run("/usr/bin/env", ["ffmpeg", "-v", "error", "-f", "lavfi", "-i", "testsrc2=size=32x24:rate=20",
                                               "-frames:v", "\(Self.frames)", "-pix_fmt", "yuv420p", video]).terminationStatus == 0)
-        let spec = "\(directory)/spec.yaml"
-        try """
-            name: killable
-            stages:
-              - {name: camera, type: source, kind: video, path: clip.mp4, realtime: true}
-              - {name: store, type: sink, kind: events, path: unused.db, inputs: [camera]}
-            """.write(toFile: spec, atomically: true, encoding: .utf8)
+        let spec = "\(directory)/spec.yaml", fastSpec = "\(directory)/fast.yaml"
+        for (path, realtime) in [(spec, true), (fastSpec, false)] {
+            try """
+                name: killable
+                stages:
+                  - {name: camera, type: source, kind: video, path: clip.mp4, realtime: \(realtime)}
+                  - {name: store, type: sink, kind: events, path: unused.db, inputs: [camera]}
+                """.write(toFile: path, atomically: true, encoding: .utf8)
+        }
         let database = "\(directory)/events.db"
 
         let first = try Self.start(Self.binary!, ["pipeline", "run", spec, "--events", database])
@@ -57,7 +61,7 @@ import Testing
         #expect(frames == Array(0..<frames.count), "the committed events are whole frames, once each")
         #expect(lastFrame == frames.count - 1)
 
-        let second = try Self.start(Self.binary!, ["pipeline", "run", spec, "--events", database, "--resume"])
+        let second = try Self.start(Self.binary!, ["pipeline", "run", fastSpec, "--events", database, "--resume"])
         for _ in 0..<1200 where second.isRunning { try await Task.sleep(for: .milliseconds(25)) }
         if second.isRunning { second.terminate() }
         second.waitUntilExit()
