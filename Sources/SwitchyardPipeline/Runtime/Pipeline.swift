@@ -71,6 +71,11 @@ public final class Pipeline: Sendable {
             sinkStages.append(SinkStage(name: stage.name, sink: sink, input: queueByStage[stage.name]!, ledger: ledger,
                                         metrics: metricsByStage[stage.name]!, reportError: reportError))
         }
+        if options.resume && committed == nil {
+            // A JSON Lines file records no committed frames: resuming from it would replay (and
+            // duplicate) every event, so refuse instead of silently starting again.
+            throw PipelineError("pipeline '\(spec.name)': --resume needs an `events` (SQLite) sink, which records the frames it committed; this pipeline has none")
+        }
         self.sinkStages = sinkStages
         self.collectors = collectors
         let skip = (committed ?? [:]).merging(options.skipThrough) { max($0, $1) }
