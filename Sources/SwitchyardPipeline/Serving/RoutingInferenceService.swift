@@ -138,7 +138,7 @@ public final class RoutingInferenceService: InferenceService {
     }
 
     /// The running pipeline `name` at `version` (1 or nil), or why it cannot serve.
-    private func served(_ name: String, version: Int64?, entry: Entry) throws(ServingError) -> ServedPipeline {
+    private func runningPipeline(_ name: String, version: Int64?, entry: Entry) throws(ServingError) -> ServedPipeline {
         switch entry {
         case .unavailable(let reason):
             throw .unavailable(reason.hasPrefix("pipeline '") ? reason : "pipeline '\(name)' is not loaded: \(reason)")
@@ -169,19 +169,19 @@ public final class RoutingInferenceService: InferenceService {
 
     public func isModelReady(name: String, version: Int64?) async -> Bool {
         guard let entry = entry(name) else { return await models.isModelReady(name: name, version: version) }
-        guard let served = try? served(name, version: version, entry: entry) else { return false }
+        guard let served = try? runningPipeline(name, version: version, entry: entry) else { return false }
         return await membersReady(served)
     }
 
     public func modelMetadata(name: String, version: Int64?) async throws(ServingError) -> ModelMetadata {
         guard let entry = entry(name) else { return try await models.modelMetadata(name: name, version: version) }
-        let served = try served(name, version: version, entry: entry)
+        let served = try runningPipeline(name, version: version, entry: entry)
         return ModelMetadata(config: served.config, versions: [ServedPipeline.version])
     }
 
     public func modelConfig(name: String, version: Int64?) async throws(ServingError) -> Inference_ModelConfig {
         guard let entry = entry(name) else { return try await models.modelConfig(name: name, version: version) }
-        return try served(name, version: version, entry: entry).config
+        return try runningPipeline(name, version: version, entry: entry).config
     }
 
     public func infer(_ request: InferenceRequest) async throws(ServingError) -> InferenceResponse {
@@ -189,13 +189,13 @@ public final class RoutingInferenceService: InferenceService {
         if state.withLock({ $0.shuttingDown }) {
             throw .unavailable("the server is shutting down; pipeline '\(request.modelName)' takes no new requests")
         }
-        let served = try served(request.modelName, version: request.modelVersion, entry: entry)
+        let served = try runningPipeline(request.modelName, version: request.modelVersion, entry: entry)
         return try await served.infer(request) { await self.membersReady(served) }
     }
 
     public func statistics(name: String?, version: Int64?) async throws(ServingError) -> [ModelStatistics] {
         if let name, let entry = entry(name) {
-            return [try served(name, version: version, entry: entry).currentStatistics]
+            return [try runningPipeline(name, version: version, entry: entry).currentStatistics]
         }
         let modelStatistics = try await models.statistics(name: name, version: version)
         guard name == nil else { return modelStatistics }
