@@ -77,7 +77,7 @@ import Testing
         let featureBytes = features.withUnsafeBytes { Array($0) }
         let tagBytes = withUnsafeBytes(of: UInt32(tag.count).littleEndian) { Array($0) } + tag
         let header = """
-            {"id":"http-1","inputs":[\
+            {"id":"http-1","parameters":{"binary_data_output":false},"inputs":[\
             {"name":"FEATURES","datatype":"FP32","shape":\(features.shape),"parameters":{"binary_data_size":\(featureBytes.count)}},\
             {"name":"TAG","datatype":"BYTES","shape":[1],"parameters":{"binary_data_size":\(tagBytes.count)}}]}
             """
