@@ -10,7 +10,8 @@ scripts/setup.sh
 # Only the test product: `--build-tests` would also build every tool of the dependencies
 # (swift-protobuf's protoc from C++ sources), which takes half an hour on 2 cores.
 swift build --product SwitchyardPackageTests
-swift test --skip-build 2>&1 | tee .cache/swift-test.log
+# Before the tests: KillAndResumeTests runs the real binary (and skips without it).
 swift build --product switchyard
+swift test --skip-build 2>&1 | tee .cache/swift-test.log
 scripts/test-clients.sh .build/debug/switchyard
 scripts/test-ocr-example.sh .build/debug/switchyard
