@@ -6,7 +6,8 @@
 #   shadow5    shadow_reference fp16 (model.fp16.onnx from `switchyard quantize`) at rate 0.05,
 #   shadow100  the same at rate 1 (every request sampled),
 # then the perf_analyzer sweep of benchmarks/serving_bench.py (HTTP, binary, batch-1 requests of a
-# finite image) on each model in turn, and each model's shadow counters from the statistics.
+# finite image) on the models in turn within each repeat, and each model's shadow counters from the
+# statistics.
 #
 #   scripts/bench-shadow.sh [SWITCHYARD_BINARY]     (default .build/release/switchyard)
 #   BENCH_REPEATS=3 BENCH_CONCURRENCY=1,8 BENCH_THREADS=1 (defaults)
@@ -31,6 +32,8 @@ parameters { key: \"shadow_sample_rate\" value { string_value: \"$2\" } }"
     fi
     cat >"$out/repository/$1/config.pbtxt" <<CONFIG
 max_batch_size: 16
+input [ { name: "x" data_type: TYPE_FP32 dims: [ 3, 48, 192 ] } ]
+output [ { name: "save_infer_model/scale_0.tmp_1" data_type: TYPE_FP32 dims: [ 2 ] } ]
 dynamic_batching { max_queue_delay_microseconds: 0 }
 $parameters
 CONFIG
@@ -54,23 +57,36 @@ for _ in $(seq 600); do
     sleep 0.2
 done
 echo "bench-shadow: $(date -u +%FT%TZ), load average: $(cut -d' ' -f1-3 /proc/loadavg)"
-for model in plain shadow5 shadow100; do
-    BENCH_CONCURRENCY=${BENCH_CONCURRENCY:-1,8} .venv-clients/bin/python benchmarks/serving_bench.py sweep \
-        --server switchyard --url "127.0.0.1:$http" --model "$model" --out "$out/sweep-$model.json"
+# The models take turns within each repeat, so load from other processes drifting over the run
+# falls on all of them alike.
+for repeat in $(seq "${BENCH_REPEATS:-3}"); do
+    for model in plain shadow5 shadow100; do
+        BENCH_CONCURRENCY=${BENCH_CONCURRENCY:-1,8} .venv-clients/bin/python benchmarks/serving_bench.py sweep \
+            --server switchyard --url "127.0.0.1:$http" --model "$model" --repeats 1 --out "$out/sweep-$model-$repeat.json"
+    done
 done
 curl -sf "http://127.0.0.1:$http/v2/models/stats" >"$out/stats.json"
 .venv-clients/bin/python - "$out" <<'PY'
 import json, sys
 from pathlib import Path
 out = Path(sys.argv[1])
-plain = {l["concurrency"]: l for l in json.loads((out / "sweep-plain.json").read_text())["levels"]}
-print("| model | concurrency | infer/s (median) | × plain | p50 ms | p99 ms |")
+from statistics import median
+runs = {}  # (model, concurrency) -> [level of each repeat]
+for path in sorted(out.glob("sweep-*-*.json")):
+    sweep = json.loads(path.read_text())
+    for level in sweep["levels"]:
+        runs.setdefault((sweep["model"], level["concurrency"]), []).append(level)
+def med(model, concurrency, key):
+    return median(level[key] for level in runs[(model, concurrency)])
+print("| model | concurrency | infer/s median (min–max) | × plain | p50 ms | p99 ms |")
 print("|---|---|---|---|---|---|")
 for model in ("plain", "shadow5", "shadow100"):
-    for level in json.loads((out / f"sweep-{model}.json").read_text())["levels"]:
-        base = plain[level["concurrency"]]["throughput"]
-        print(f"| {model} | {level['concurrency']} | {level['throughput']:.1f} | {level['throughput'] / base:.3f} | "
-              f"{level['p50_ms']:.2f} | {level['p99_ms']:.2f} |")
+    for concurrency in sorted({c for m, c in runs if m == model}):
+        throughputs = [level["throughput"] for level in runs[(model, concurrency)]]
+        value = med(model, concurrency, "throughput")
+        print(f"| {model} | {concurrency} | {value:.1f} ({min(throughputs):.1f}–{max(throughputs):.1f}) | "
+              f"{value / med('plain', concurrency, 'throughput'):.3f} | {med(model, concurrency, 'p50_ms'):.2f} | "
+              f"{med(model, concurrency, 'p99_ms'):.2f} |")
 for stats in json.loads((out / "stats.json").read_text())["model_stats"]:
     if "shadow" in stats:
         s = stats["shadow"]
