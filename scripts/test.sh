@@ -2,7 +2,8 @@
 # The project's test command: installs what the tests need (scripts/setup.sh), builds, runs every
 # Swift test (ONNX's conformance cases, the real-model checks against ONNX Runtime, serving), then
 # Triton's real clients (tritonclient, perf_analyzer) against `switchyard serve`
-# (scripts/test-clients.sh).
+# (scripts/test-clients.sh), then the OCR example pipeline scored against its truth and rapidocr
+# (scripts/test-ocr-example.sh).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/setup.sh
@@ -12,3 +13,4 @@ swift build --product SwitchyardPackageTests
 swift test --skip-build 2>&1 | tee .cache/swift-test.log
 swift build --product switchyard
 scripts/test-clients.sh .build/debug/switchyard
+scripts/test-ocr-example.sh .build/debug/switchyard
