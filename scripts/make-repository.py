@@ -22,12 +22,16 @@ Models (names are what clients ask for):
   multi_chain  A Triton ensemble (platform "ensemble", ensemble_scheduling) of two `multi` steps:
                INPUT -> multi.doubled -> multi again -> SQUARED = (2x)^2, NEGATED = -2x. Served
                as a pipeline; added with `multi`.
+  cls_shadow   With --switchyard BIN only: cls serving an FP16 variant (model.fp16.onnx, written by
+               `BIN quantize` beside model.onnx) with every request shadowed by the full-precision
+               file (parameters precision, shadow_reference, shadow_sample_rate 1).
 
 Standard library only (plus `onnx` for `multi`). Idempotent: the output folder is rebuilt.
 """
 import argparse
 import os
 import shutil
+import subprocess
 import sys
 from pathlib import Path
 
@@ -112,6 +116,22 @@ ensemble_scheduling {
 '''
 
 
+def write_shadow_model(folder, source, switchyard, max_batch):
+    """cls_shadow: the classifier and its FP16 variant (the quantizer's default output name)."""
+    version = folder / "1"
+    version.mkdir(parents=True)
+    shutil.copyfile(source, version / "model.onnx")
+    subprocess.run([str(switchyard), "quantize", str(version / "model.onnx"), "--precision", "fp16"],
+                   check=True, stdout=subprocess.DEVNULL)
+    if not (version / "model.fp16.onnx").is_file():
+        sys.exit(f"make-repository: {switchyard} quantize did not write {version / 'model.fp16.onnx'}")
+    parameters = "".join(f'parameters {{ key: "{k}" value {{ string_value: "{v}" }} }}\n' for k, v in
+                         [("precision", "fp16"), ("shadow_reference", "fp32"), ("shadow_sample_rate", "1")])
+    text = config("cls_shadow", max_batch, [("x", [3, 48, 192])], [("save_infer_model/scale_0.tmp_1", [2])],
+                  dynamic_batching="  max_queue_delay_microseconds: 0", instances=1, extra=parameters)
+    (folder / "config.pbtxt").write_text(text)
+
+
 def models(max_batch):
     """(name, model file, config text or None) for every repository entry."""
     cls_io = ([("x", [3, 48, 192])], [("save_infer_model/scale_0.tmp_1", [2])])
@@ -135,6 +155,7 @@ def main():
     parser.add_argument("--copy", action="store_true", help="copy the model files instead of symlinking them")
     parser.add_argument("--max-batch", type=int, default=16, help="max_batch_size of cls and cls_nobatch")
     parser.add_argument("--only", default="", help="comma-separated model names to include (default: all)")
+    parser.add_argument("--switchyard", type=Path, help="switchyard binary: adds cls_shadow (its FP16 variant is quantized with it)")
     args = parser.parse_args()
 
     wanted = set(filter(None, args.only.split(",")))
@@ -167,6 +188,9 @@ def main():
             os.symlink(source, version / "model.onnx")
         if text is not None:
             (args.out / name / "config.pbtxt").write_text(text)
+    if args.switchyard and (not wanted or "cls_shadow" in wanted):
+        write_shadow_model(args.out / "cls_shadow", args.models / CLS, args.switchyard, args.max_batch)
+        names.append("cls_shadow")
     print(f"repository {args.out}: {', '.join(names)}")
 
 

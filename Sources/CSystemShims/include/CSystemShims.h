@@ -16,4 +16,8 @@ int switchyard_get_thread_affinity(void *mask, size_t size);
 /// (`malloc_trim(0)`). Returns 1 when memory was released.
 int switchyard_release_free_heap(void);
 
+/// Lowers the calling thread to the idle scheduling class (`SCHED_IDLE`), or to nice 19 where
+/// that is refused, so it only gets CPU time other threads leave. Returns 0, or an errno value.
+int switchyard_lower_thread_priority(void);
+
 #endif

@@ -2,7 +2,8 @@ import SwitchyardServing
 
 /// `GET …/stats` in Triton's statistics-extension JSON. Every count field is present (perf_analyzer
 /// reads them all); Switchyard's residency figures are under the extra key `residency`, the load-time
-/// batch profile under `batch_profile`.
+/// batch profile under `batch_profile`, the precision variants under `precision` and shadow
+/// evaluation (when configured) under `shadow` (written by `PrecisionJSON`).
 enum StatisticsJSON {
     static func write(_ statistics: [ModelStatistics], to w: inout JSONWriter) {
         w.raw("{\"model_stats\":[")
@@ -56,6 +57,8 @@ enum StatisticsJSON {
         w.integer(model.residency.bytes)
         w.raw("}")
         if let profile = model.batchProfile { batchProfile(profile, &w) }
+        if let precision = model.precision { PrecisionJSON.write(precision, to: &w) }
+        if let shadow = model.shadow { PrecisionJSON.write(shadow, to: &w) }
         w.raw("}")
     }
 

@@ -22,14 +22,15 @@ struct BatchRunner: Sendable {
         delivery.deliver(request, .failure(error))
     }
 
-    func run(_ batch: [PendingRequest], on session: Session) {
+    /// Runs `batch`; a shadowed model offers its answered requests to `shadow` afterwards.
+    func run(_ batch: [PendingRequest], on session: Session, shadow: ShadowEvaluator? = nil) {
         guard !batch.isEmpty else { return }
         let start = MonotonicClock.now()
         for request in batch { recorder.recordQueued(nanoseconds: start &- request.enqueuedAt) }
-        execute(batch, on: session, start: start)
+        execute(batch, on: session, start: start, shadow: shadow)
     }
 
-    private func execute(_ batch: [PendingRequest], on session: Session, start: UInt64) {
+    private func execute(_ batch: [PendingRequest], on session: Session, start: UInt64, shadow: ShadowEvaluator?) {
         let inputs = BatchAssembly.mergeInputs(of: batch, names: inputNames)
         let assembled = MonotonicClock.now()
         let outputs: [String: Tensor]
@@ -37,7 +38,7 @@ struct BatchRunner: Sendable {
             outputs = try session.run(inputs)
         } catch {
             if batch.count > 1 {
-                for request in batch { execute([request], on: session, start: MonotonicClock.now()) }
+                for request in batch { execute([request], on: session, start: MonotonicClock.now(), shadow: shadow) }
             } else {
                 fail(batch[0], Self.servingError(error, modelName: modelName, version: modelVersion))
             }
@@ -59,6 +60,7 @@ struct BatchRunner: Sendable {
             recorder.recordRequest(succeeded: true, nanoseconds: MonotonicClock.now() &- request.enqueuedAt)
             delivery.deliver(request, .success(response))
         }
+        shadow?.offer(batch, responses: responses)
     }
 
     /// Each request's response: its rows of every output it asked for, in its order.

@@ -23,8 +23,9 @@ final class InstanceWorker: Sendable {
     }
 
     /// Starts the thread. `setUp` runs on it before serving; `exited` is called last on it.
-    func start(model: LoadedModel, scheduler: BatchScheduler, runner: BatchRunner, startup: InstanceStartup,
-               setUp: @escaping @Sendable (Session) -> Void, exited: @escaping @Sendable () -> Void) {
+    /// Answered requests of a shadowed model are offered to `shadow`.
+    func start(model: LoadedModel, scheduler: BatchScheduler, runner: BatchRunner, shadow: ShadowEvaluator?,
+               startup: InstanceStartup, setUp: @escaping @Sendable (Session) -> Void, exited: @escaping @Sendable () -> Void) {
         let thread = Thread { [self] in
             defer { exited() }
             let session: Session
@@ -37,7 +38,7 @@ final class InstanceWorker: Sendable {
             setUp(session)
             startup.report(.success(()))
             while case .batch(let batch) = scheduler.nextBatch(instance: plan.index, wakeUp: wakeUp) {
-                runner.run(batch, on: session)
+                runner.run(batch, on: session, shadow: shadow)
             }
         }
         thread.name = "\(scheduler.modelName) instance \(plan.index)"

@@ -18,8 +18,11 @@ public final class ServedModel: Sendable {
     public let model: LoadedModel
     /// What load-time profiling measured and chose.
     public let batchProfile: BatchProfile
-    /// Weights plus the planned arenas of every instance at max batch.
+    /// Weights plus the planned arenas of every instance at max batch, plus the shadow
+    /// reference's weights and arena when the model is shadowed.
     public let memoryBytes: Int
+    /// The serving variant, the variants beside it, and what the serving one takes.
+    public let precision: PrecisionStatistics
 
     private let policy: BatchingPolicy
     private let validator: RequestValidator
@@ -29,14 +32,19 @@ public final class ServedModel: Sendable {
     private let workers: [InstanceWorker]
     private let exits: InstanceExits
     private let outstanding: OutstandingRequests
+    private let shadow: ShadowEvaluator?
     private let tickets = Atomic<UInt64>(0)
 
     /// Starts `config`'s instances over `model` and profiles batch sizes (when the model merges
     /// requests and max_batch_size > 1). `config` must be complete and validated; `threadBudget`
     /// is the threads all instances together may use. Metrics go to `metricsFactory` (the global
-    /// `MetricsSystem` when nil).
+    /// `MetricsSystem` when nil). `precision` names the variant `model` is and `variants` lists
+    /// the version directory's files (both only reported); with `shadow`, a sample of the
+    /// answered requests also runs on the reference at idle priority (`ShadowEvaluator`).
     public init(name: String, version: Int64, config: Inference_ModelConfig, model: LoadedModel,
-                threadBudget: Int, metricsFactory: (any MetricsFactory)? = nil, logger: Logger) throws(ServingError) {
+                threadBudget: Int, metricsFactory: (any MetricsFactory)? = nil, logger: Logger,
+                precision: String = PrecisionVariant.fullPrecision, variants: [PrecisionVariant] = [],
+                shadow reference: ShadowReference? = nil) throws(ServingError) {
         self.name = name
         self.version = version
         self.config = config
@@ -59,6 +67,16 @@ public final class ServedModel: Sendable {
         let scheduler = BatchScheduler(modelName: name, policy: policy, formation: formation, onExpired: { expired in
             for request in expired { runner.fail(request, ServedModel.timeoutError(request, modelName: name)) }
         }, onDepthChange: { recorder.recordQueueDepth($0) })
+        let servedBytes = ServedModel.memoryBytes(model: model, configDims: configDims, maxBatchSize: policy.maxBatchSize,
+                                                  instances: plan.instances.count)
+        var shadow: ShadowEvaluator?
+        if let reference {
+            let referenceBytes = ServedModel.memoryBytes(model: reference.model, configDims: configDims,
+                                                         maxBatchSize: policy.maxBatchSize, instances: 1)
+            shadow = try ShadowEvaluator(reference: reference, referenceBytes: referenceBytes, modelName: name, version: version,
+                                         isModelIdle: { scheduler.queuedCount == 0 }, metricsFactory: metricsFactory,
+                                         logger: logger)
+        }
 
         // Instance 0 profiles on its own thread and session before serving.
         let profiler = BatchProfiler(modelName: name, maxBatchSize: formation.limit)
@@ -69,13 +87,14 @@ public final class ServedModel: Sendable {
         let startup = InstanceStartup()
         for worker in workers {
             let isProfiler = profiles && worker.plan.index == 0
-            worker.start(model: model, scheduler: scheduler, runner: runner, startup: startup, setUp: { session in
+            worker.start(model: model, scheduler: scheduler, runner: runner, shadow: shadow, startup: startup, setUp: { session in
                 guard isProfiler else { return }
                 measured.set(Result { () throws(ProfileSkip) in try profiler.measure(session: session, configDims: configDims) })
             }, exited: { exits.threadExited() })
         }
         if let failure = startup.wait(count: workers.count) {
             scheduler.stopAccepting()
+            shadow?.stop()
             throw ServingError(failure.kind, "model '\(name)' version \(version) failed to start: \(failure.message)")
         }
 
@@ -93,25 +112,33 @@ public final class ServedModel: Sendable {
         self.workers = workers
         self.exits = exits
         self.outstanding = outstanding
+        self.shadow = shadow
         batchProfile = profile
-        memoryBytes = ServedModel.memoryBytes(model: model, configDims: configDims, maxBatchSize: policy.maxBatchSize,
-                                       instances: workers.count)
-        logger.info("model '\(name)' version \(version) serving", metadata: [
+        memoryBytes = servedBytes + (shadow?.referenceBytes ?? 0)
+        self.precision = PrecisionStatistics(serving: precision, variants: variants, weightBytes: UInt64(model.weightBytes),
+                                             arenaBytes: UInt64(max(0, servedBytes - model.weightBytes)))
+        var metadata: Logger.Metadata = [
             "instances": "\(workers.count)", "threads_per_instance": "\(plan.instances.first?.threads ?? 1)",
             "cpu_cores": "\(plan.instances.first?.cores.map(CPUAffinity.describe) ?? "any")",
-            "batch_profile": "\(profile)", "memory_bytes": "\(memoryBytes)",
-        ])
+            "batch_profile": "\(profile)", "memory_bytes": "\(memoryBytes)", "precision": "\(precision)",
+            "weight_bytes": "\(model.weightBytes)", "arena_bytes": "\(servedBytes - model.weightBytes)",
+        ]
+        if !variants.isEmpty { metadata["variants"] = "\(self.precision.summary)" }
+        if let shadow {
+            metadata["shadow"] = "\(shadow.settings.reference) at rate \(shadow.settings.sampleRate), \(shadow.referenceBytes) bytes"
+        }
+        logger.info("model '\(name)' version \(version) serving", metadata: metadata)
     }
 
     /// `init` on a dedicated thread, so async callers never block the cooperative pool while
     /// the instances compile and profile.
     public static func load(name: String, version: Int64, config: Inference_ModelConfig, model: LoadedModel,
                             threadBudget: Int, metricsFactory: (any MetricsFactory)? = nil,
-                            logger: Logger) async throws(ServingError) -> ServedModel {
+                            logger: Logger, shadow: ShadowReference? = nil) async throws(ServingError) -> ServedModel {
         do {
             return try await BlockingWork.run(name: "load \(name) v\(version)") {
                 try ServedModel(name: name, version: version, config: config, model: model,
-                                threadBudget: threadBudget, metricsFactory: metricsFactory, logger: logger)
+                                threadBudget: threadBudget, metricsFactory: metricsFactory, logger: logger, shadow: shadow)
             }
         } catch let error as ServingError {
             throw error
@@ -123,6 +150,7 @@ public final class ServedModel: Sendable {
     deinit {
         // Lets the instance threads finish and exit if nobody called `shutdown`.
         scheduler.stopAccepting()
+        shadow?.stop()
     }
 
     /// Validates `request`, queues it and waits for its batch to run. Fails at once when the
@@ -179,14 +207,20 @@ public final class ServedModel: Sendable {
     public func shutdown() async {
         scheduler.stopAccepting()
         await exits.waitForAll()
+        if let shadow {
+            shadow.stop()
+            await shadow.waitForExit()
+        }
     }
 
     /// Triton's statistics of this version; `residency.bytes` is `memoryBytes`, with the batch
-    /// profile.
+    /// profile, the precision report and the shadow evaluation.
     public var statistics: ModelStatistics {
         var snapshot = recorder.snapshot
         snapshot.residency.bytes = UInt64(memoryBytes)
         snapshot.batchProfile = batchProfile
+        snapshot.precision = precision
+        snapshot.shadow = shadow?.statistics
         return snapshot
     }
 

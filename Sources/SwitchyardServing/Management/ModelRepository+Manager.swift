@@ -1,5 +1,3 @@
-import Foundation
-
 /// What the manager asks of the repository, forgiving an unreadable repository (it logs that
 /// once per scan through the callers' paths and serves what it already has).
 extension ModelRepository {
@@ -18,12 +16,13 @@ extension ModelRepository {
     }
 
     /// Bytes of the model files of the versions `name` serves (its weights, roughly): the
-    /// estimate a budget check uses before the first load.
+    /// estimate a budget check uses before the first load. A shadowed model counts its
+    /// reference variant's file too.
     func modelFileBytes(of name: String) -> Int {
         guard let source = try? model(named: name).source.get() else { return 0 }
         return source.servedVersions.reduce(0) { total, version in
-            let attributes = try? FileManager.default.attributesOfItem(atPath: version.path)
-            return total + ((attributes?[.size] as? NSNumber)?.intValue ?? 0)
+            let served = version.variants.first { $0.path == version.path }?.fileBytes ?? 0
+            return total + served + (version.shadowReference?.fileBytes ?? 0)
         }
     }
 }

@@ -1,4 +1,5 @@
 import CoreMetrics
+import Foundation
 import Logging
 import SwitchyardEngine
 
@@ -49,8 +50,10 @@ enum ModelVersionLoader {
                 }
                 let configuration = try source.configuration(for: model)
                 let config = defaultInstances(configuration.config, written: source.parsed?.config, threads: threads)
+                let shadow = try shadowReference(for: file, model: model, of: source, settings: configuration.parameters.shadow)
                 let served = try ServedModel(name: name, version: version, config: config, model: model,
-                                             threadBudget: threads, metricsFactory: metricsFactory, logger: logger)
+                                             threadBudget: threads, metricsFactory: metricsFactory, logger: logger,
+                                             precision: file.precision, variants: file.variants, shadow: shadow)
                 return ((config, configuration.parameters), served)
             }
         } catch let error as ServingError {
@@ -58,6 +61,27 @@ enum ModelVersionLoader {
         } catch {
             throw .internal("model '\(name)' version \(version): \(error)")
         }
+    }
+
+    /// The reference variant `shadow_reference` names, loaded and checked against the served
+    /// model; nil when the model is not shadowed.
+    private static func shadowReference(for file: ModelVersionFile, model: LoadedModel, of source: ModelSource,
+                                        settings: ShadowSettings?) throws(ServingError) -> ShadowReference? {
+        guard let settings else { return nil }
+        let name = source.name, version = file.version
+        guard let variant = file.shadowReference else {
+            throw .unavailable("model '\(name)' version \(version): \(source.configLabel) parameter '\(ShadowSettings.referenceKey)' names \"\(settings.reference)\", which version \(version) does not hold")
+        }
+        let referenceModel: LoadedModel
+        do {
+            referenceModel = try LoadedModel(contentsOf: variant.path)
+        } catch {
+            throw .unavailable("model '\(name)' version \(version): cannot load the shadow reference \(variant.path) (parameter '\(ShadowSettings.referenceKey)'): \(error)")
+        }
+        let reference = ShadowReference(model: referenceModel, settings: settings)
+        try reference.checkCompatible(with: model, servedLabel: "\(name)/\(version)/\((file.path as NSString).lastPathComponent)",
+                                      referenceLabel: "\(name)/\(version)/\(variant.fileName)")
+        return reference
     }
 
     /// When config.pbtxt names no instance group, one single-threaded instance per thread of

@@ -101,26 +101,50 @@ public struct ModelRepository: Sendable {
         }
         var warnings = parsed?.warnings.map(\.description) ?? []
         let config = parsed?.config ?? Inference_ModelConfig()
-        let fileName = config.defaultModelFilename.isEmpty ? Self.defaultModelFileName : config.defaultModelFilename
+        let parameters = try ModelParameters(config.parameters, file: configLabel)
+        let fullFileName = config.defaultModelFilename.isEmpty ? Self.defaultModelFileName : config.defaultModelFilename
+        let fileName = PrecisionVariant.fileName(precision: parameters.precision, defaultFileName: fullFileName)
         var available: [ModelVersionFile] = []
         for version in versionNumbers(in: directory) {
-            let file = "\(directory)/\(version)/\(fileName)"
-            guard ModelFingerprint.stamp(name: fileName, path: file) != nil else {
+            let versionDirectory = "\(directory)/\(version)"
+            let variants = PrecisionVariant.variants(in: versionDirectory, defaultFileName: fullFileName)
+            // A version holding only the full-precision file is still a version: if it is
+            // served, the missing variant is an error rather than a silently skipped version.
+            guard variants.contains(where: { $0.fileName == fileName || $0.fileName == fullFileName }) else {
                 warnings.append("\(name): version \(version) skipped: \(name)/\(version)/\(fileName) is missing or not a regular file")
                 continue
             }
-            available.append(ModelVersionFile(version: version, path: file))
+            let reference = parameters.shadow.flatMap { shadow in variants.first { $0.precision == shadow.reference } }
+            available.append(ModelVersionFile(version: version, path: "\(versionDirectory)/\(fileName)",
+                                              precision: parameters.precision, variants: variants, shadowReference: reference))
         }
         guard !available.isEmpty else {
             throw .unavailable("\(name): no version to serve: expected \(name)/<version>/\(fileName), e.g. \(name)/1/\(fileName)")
         }
         let served = try config.versionPolicy.versionsToServe(from: available.map(\.version), model: name)
         let servedFiles = available.filter { served.contains($0.version) }
+        for file in servedFiles {
+            try checkVariants(of: file, model: name, parameters: parameters, fileName: fileName, fullFileName: fullFileName)
+        }
         if let unreadable = servedFiles.first(where: { !FileManager.default.isReadableFile(atPath: $0.path) }) {
             throw .unavailable("\(name): \(name)/\(unreadable.version)/\(fileName) cannot be read (check its permissions)")
         }
         return ModelSource(name: name, directory: directory, configPath: configData == nil ? nil : configPath(of: name),
                            parsed: parsed, availableVersions: available, servedVersions: servedFiles, warnings: warnings)
+    }
+
+    /// The served variant and the shadow reference must both be in a served version directory.
+    private func checkVariants(of file: ModelVersionFile, model name: String, parameters: ModelParameters,
+                               fileName: String, fullFileName: String) throws(ServingError) {
+        let present = file.variants.map(\.precision).joined(separator: ", ")
+        let configLabel = "\(name)/\(Self.configFileName)"
+        if !file.variants.contains(where: { $0.fileName == fileName }) {
+            throw .unavailable("\(name): \(name)/\(file.version)/\(fileName) is missing: \(configLabel) parameter '\(ModelParameters.precisionKey)' is \"\(parameters.precision)\" (variants present in version \(file.version): \(present.isEmpty ? "none" : present))")
+        }
+        if let shadow = parameters.shadow, file.shadowReference == nil {
+            let referenceFile = PrecisionVariant.fileName(precision: shadow.reference, defaultFileName: fullFileName)
+            throw .unavailable("\(name): \(name)/\(file.version)/\(referenceFile) is missing: \(configLabel) parameter '\(ShadowSettings.referenceKey)' is \"\(shadow.reference)\" (variants present in version \(file.version): \(present))")
+        }
     }
 
     private func fingerprint(directory: String, config: Data?) -> ModelFingerprint {

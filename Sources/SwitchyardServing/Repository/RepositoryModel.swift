@@ -1,14 +1,25 @@
 import SwitchyardEngine
 
-/// One version directory's model file.
+/// One version directory's model file, and the other precisions beside it.
 public struct ModelVersionFile: Sendable, Equatable {
     public var version: Int64
-    /// Path of the ONNX file (`<repo>/<model>/<version>/model.onnx` or `default_model_filename`).
+    /// Path of the ONNX file that serves: `<repo>/<model>/<version>/model.onnx` (or
+    /// `default_model_filename`), or the variant the `precision` parameter names.
     public var path: String
+    /// The variant that serves ("fp32" = the full-precision file).
+    public var precision: String
+    /// Every variant file in the version directory, full precision first.
+    public var variants: [PrecisionVariant]
+    /// The variant `shadow_reference` names, when the model is shadowed.
+    public var shadowReference: PrecisionVariant?
 
-    public init(version: Int64, path: String) {
+    public init(version: Int64, path: String, precision: String = PrecisionVariant.fullPrecision,
+                variants: [PrecisionVariant] = [], shadowReference: PrecisionVariant? = nil) {
         self.version = version
         self.path = path
+        self.precision = precision
+        self.variants = variants
+        self.shadowReference = shadowReference
     }
 }
 

@@ -66,6 +66,10 @@ public struct ModelStatistics: Sendable, Equatable {
     public var residency = Residency()
     /// What the load-time batch profile measured and chose (nil before the version serves).
     public var batchProfile: BatchProfile?
+    /// Which precision variant serves and what it holds (nil before the version serves).
+    public var precision: PrecisionStatistics?
+    /// Shadow evaluation against a reference variant; nil when the model is not shadowed.
+    public var shadow: ShadowStatistics?
 
     public init(name: String, version: String) {
         self.name = name

@@ -1,4 +1,6 @@
 import ArgumentParser
+import Foundation
+import SwitchyardServing
 import SwitchyardQuantization
 
 extension QuantizationPrecision: ExpressibleByArgument {}
@@ -6,7 +8,7 @@ extension CalibrationMethod: ExpressibleByArgument {}
 extension ActivationType: ExpressibleByArgument {}
 extension WeightRange: ExpressibleByArgument {}
 
-/// `switchyard quantize MODEL.onnx --precision fp16|bf16|int8|int8-dynamic --output OUT.onnx`.
+/// `switchyard quantize MODEL.onnx --precision fp16|bf16|int8|int8-dynamic [--output OUT.onnx]`.
 struct QuantizeCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "quantize",
@@ -26,8 +28,8 @@ struct QuantizeCommand: ParsableCommand {
     @Option(help: "fp16, bf16, int8 or int8-dynamic.")
     var precision: QuantizationPrecision
 
-    @Option(help: "Where to write the converted model.")
-    var output: String
+    @Option(help: "Where to write the converted model. Default: beside MODEL as the precision variant a model repository serves with parameter 'precision' (model.onnx → model.int8.onnx).")
+    var output: String?
 
     @Option(help: "Folder of calibration samples (int8).")
     var calibration: String?
@@ -59,6 +61,14 @@ struct QuantizeCommand: ParsableCommand {
     @Flag(help: "List every converted node or weight, not only counts.")
     var verbose = false
 
+    /// `--output`, or MODEL's precision variant name: `dir/model.onnx` → `dir/model.int8.onnx`.
+    var outputPath: String {
+        if let output { return output }
+        let url = URL(fileURLWithPath: model)
+        let name = PrecisionVariant.fileName(precision: precision.rawValue, defaultFileName: url.lastPathComponent)
+        return url.deletingLastPathComponent().appendingPathComponent(name).path
+    }
+
     func validate() throws {
         guard threads >= 1 else { throw ValidationError("--threads must be at least 1, got \(threads)") }
         guard percentile > 0 && percentile <= 100 else { throw ValidationError("--percentile must be in (0, 100], got \(percentile)") }
@@ -71,7 +81,7 @@ struct QuantizeCommand: ParsableCommand {
         let options = QuantizationOptions(
             precision: precision, method: method, percentile: percentile, perTensor: perTensor,
             activations: activations, exclude: exclude, threads: threads, weightRange: weightRange)
-        let (model, output, calibration) = (model, output, calibration)
+        let (model, output, calibration) = (model, outputPath, calibration)
         let report: QuantizationReport
         do {
             report = try DedicatedThread.run {

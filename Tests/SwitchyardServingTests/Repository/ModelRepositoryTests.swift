@@ -49,7 +49,10 @@ import SwitchyardGraph
         let relu = try models["relu"]!.source.get()
         #expect(relu.configPath == nil && relu.parsed == nil)
         #expect(relu.availableVersions.map(\.version) == [1, 2])
-        #expect(relu.servedVersions == [ModelVersionFile(version: 2, path: "\(root)/relu/2/model.onnx")])
+        #expect(relu.servedVersions.map(\.version) == [2])
+        #expect(relu.servedVersions.map(\.path) == ["\(root)/relu/2/model.onnx"])
+        #expect(relu.servedVersions.first?.precision == "fp32")
+        #expect(relu.servedVersions.first?.variants.map(\.fileName) == ["model.onnx"])
 
         let multi = try models["multi"]!.source.get()
         #expect(multi.availableVersions.map(\.version) == [1, 3, 10], "07, v2 are not version names; 4 has no model file")

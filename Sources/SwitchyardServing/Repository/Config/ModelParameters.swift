@@ -3,9 +3,13 @@
 ///
 /// - `pinned`: `"true"`/`"false"` (also `"1"`/`"0"`, any case) — keep the model resident.
 /// - `cpu_cores`: the cores its instances run on, `"0-1"`, `"0,2-3"` (see `CPUCoreList`).
+/// - `precision`: the variant that serves, `"int8"` → `model.int8.onnx` (see `PrecisionVariant`).
+/// - `shadow_reference`, `shadow_sample_rate`, `shadow_metric`, `shadow_tolerance`: shadow
+///   evaluation (see `ShadowSettings`).
 public struct ModelParameters: Sendable, Equatable {
     public static let pinnedKey = "pinned"
     public static let cpuCoresKey = "cpu_cores"
+    public static let precisionKey = "precision"
 
     /// Every parameter, key → string value.
     public var values: [String: String]
@@ -13,6 +17,10 @@ public struct ModelParameters: Sendable, Equatable {
     public var pinned: Bool
     /// `cpu_cores` as sorted unique core ids; nil when absent.
     public var cpuCores: [Int]?
+    /// `precision`: the variant that serves; "fp32" (the full-precision file) when absent.
+    public var precision: String
+    /// Shadow evaluation; nil when `shadow_reference` is absent.
+    public var shadow: ShadowSettings?
 
     /// Reads the parameters; bad values throw `invalidArgument` naming `file` and the key.
     public init(_ parameters: [String: Inference_ModelParameter], file: String) throws(ServingError) {
@@ -27,6 +35,12 @@ public struct ModelParameters: Sendable, Equatable {
         } else {
             cpuCores = nil
         }
+        let precision = values[Self.precisionKey] ?? PrecisionVariant.fullPrecision
+        guard PrecisionVariant.isValidName(precision) else {
+            throw .invalidArgument("\(file): parameter '\(Self.precisionKey)': \"\(precision)\" is not a precision name (letters, digits, '-' or '_': \"int8\" serves model.int8.onnx)")
+        }
+        self.precision = precision
+        shadow = try ShadowSettings(values: values, servedPrecision: precision, file: file)
     }
 
     /// The parameters of a config (already validated configs cannot fail here, but a raw one can).
