@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""The quantization table of BENCHMARKS.md: PP-OCR rec, PP-OCR cls and YOLOv8n (nudenet 320n), each as
+"""The quantization table of BENCHMARKS.md: PP-OCR rec, PP-OCR cls, YOLOv8n (nudenet 320n) and PP-OCR det, each as
 FP32, ONNX Runtime's quantize_static (QDQ, U8 activations, S8 per-channel weights, MinMax, calibrated on the
 held-out calibration split) and, when the `switchyard quantize` subcommand exists, Switchyard's
 fp16 / bf16 / int8. For each: the task metric on the validation split run by ONNX Runtime and by Switchyard
@@ -9,7 +9,8 @@ fp16 / bf16 / int8. For each: the task metric on the validation split run by ONN
 Metrics: rec = exact-line accuracy (leading/trailing spaces ignored) and CER against the rendered text,
 decoded with rapidocr 1.4.4's CTCLabelDecode; cls = top-1 against the true orientation; yolo = detection
 agreement with FP32 (score > 0.25, class-aware NMS at IoU 0.45, detections matched one-to-one by class at
-IoU >= 0.5; F1 = 2 * matched / (n_fp32 + n_candidate), in %).
+IoU >= 0.5; F1 = 2 * matched / (n_fp32 + n_candidate), in %); det = F1 of the probability map binarised at
+0.3 (DB's threshold) against FP32's, pooled over the pages (`switchyard validate --metric mask-f1`).
 
 Needs: .cache/heldout (scripts/make-heldout.py), a release switchyard binary.
 Run from the repo root: .venv/bin/python benchmarks/quantization_table.py [--switchyard .build/release/switchyard]
@@ -32,7 +33,8 @@ ROOT = Path(__file__).resolve().parent.parent
 MODELS = {
     "rec": ("ch_PP-OCRv4_rec_infer.onnx", "x", [1, 3, 48, 320], "ctc-exact"),
     "cls": ("ch_ppocr_mobile_v2.0_cls_infer.onnx", "x", [1, 3, 48, 192], "top1"),
-    "yolo": ("yolov8n-320.onnx", "images", [1, 3, 320, 320], "cosine"),
+    "yolo": ("yolov8n-320.onnx", "images", [1, 3, 320, 320], "detection"),
+    "det": ("ch_PP-OCRv4_det_infer.onnx", "x", [1, 3, 736, 736], "mask-f1"),
 }
 
 
@@ -135,7 +137,18 @@ def task_metric(name, outputs, reference_outputs, truth, decoder):
         return exact, 100.0 * edits / sum(len(l.strip()) for l in truth)
     if name == "cls":
         return 100.0 * sum(int(o.argmax() == int(l)) for o, l in zip(outputs, truth)) / len(truth), None
+    if name == "det":
+        return mask_f1(reference_outputs, outputs), None
     return detection_agreement(reference_outputs, outputs), None
+
+
+def mask_f1(reference_outputs, candidate_outputs, threshold=0.3):
+    both = total = 0
+    for ours, theirs in zip(candidate_outputs, reference_outputs):
+        a, b = ours > threshold, theirs > threshold
+        both += int(np.logical_and(a, b).sum())
+        total += int(a.sum() + b.sum())
+    return 100.0 if total == 0 else 100.0 * 2 * both / total
 
 
 def levenshtein(a, b):
@@ -154,17 +167,10 @@ def switchyard_validate(binary, name, fp32, candidate, split, metric, work):
                "--data", str(split), "--metric", metric, "--json"]
     if metric in ("ctc-exact", "top1"):
         command += ["--labels", str(split / "labels.txt")]
-    saved = work / f"{name}-{candidate.stem}-outputs"
-    if name == "yolo":
-        command += ["--save-outputs", str(saved)]
     result = subprocess.run(command, capture_output=True, text=True)
     if result.returncode not in (0, 3):
         raise RuntimeError(f"{' '.join(command)} failed: {result.stderr.strip()}")
     report = json.loads(result.stdout)["validation"]
-    if name == "yolo":
-        load = lambda role: [np.load(p / "output0.npy") for p in sorted((saved / role).iterdir())]
-        reference, candidate_outputs = load("reference"), load("candidate")
-        return 100.0, detection_agreement(reference, candidate_outputs), report
     return report["reference"]["metric"], report["candidate"]["metric"], report
 
 
@@ -198,10 +204,10 @@ def ort_latency(path, input_name, shape, runs):
     return timings
 
 
-def switchyard_quantize(binary, fp32, out, precision, calibration):
+def switchyard_quantize(binary, fp32, out, precision, calibration, extra):
     command = [str(binary), "quantize", str(fp32), "--precision", precision, "--output", str(out)]
     if precision == "int8":
-        command += ["--calibration", str(calibration)]
+        command += ["--calibration", str(calibration)] + extra
     result = subprocess.run(command, capture_output=True, text=True)
     if result.returncode != 0:
         print(f"  switchyard quantize {precision} failed: {result.stderr.strip()[:300]}", file=sys.stderr)
@@ -217,6 +223,7 @@ def main():
     parser.add_argument("--runs", type=int, default=20, help="timed runs per batch size in switchyard bench")
     parser.add_argument("--models", default="rec,cls,yolo")
     parser.add_argument("--json", type=Path, help="also write the rows as JSON here")
+    parser.add_argument("--int8-args", default="", help="extra `switchyard quantize --precision int8` options")
     parser.add_argument("--ort-only", action="store_true",
                         help="no switchyard binary: ONNX Runtime's metric and latency only (timed here, 1 thread)")
     args = parser.parse_args()
@@ -241,7 +248,7 @@ def main():
         if has_quantize:
             for precision in ("fp16", "bf16", "int8"):
                 out = switchyard_quantize(args.switchyard, fp32, args.work / f"{name}.switchyard-{precision}.onnx",
-                                          precision, calibration)
+                                          precision, calibration, args.int8_args.split())
                 if out:
                     variants.append((f"Switchyard {precision}", out))
         data, truth = samples(validation), labels(validation)

@@ -1,9 +1,11 @@
 #!/usr/bin/env python3
-"""Held-out data for quantization: calibration and validation splits for PP-OCR rec, PP-OCR cls and
-YOLOv8n (nudenet 320n), preprocessed exactly as rapidocr / Ultralytics do, plus CTC decoder fixtures.
+"""Held-out data for quantization: calibration and validation splits for PP-OCR rec, PP-OCR cls, PP-OCR
+det and YOLOv8n (nudenet 320n), preprocessed exactly as rapidocr / Ultralytics do, plus CTC decoder
+fixtures. det: text pages rendered by scripts/make-ocr-pages.py's renderer (own seed, 600x600 so each
+input is rapidocr's minimum 736x736), through rapidocr 1.4.4's own DetPreProcess (limit_type min, 736).
 
 Layout (see /work/notes/s3/sample-layout.md): one-input models get DIR/NNNN.npy (batch dim 1),
-DIR/labels.txt one line per sample. Output: .cache/heldout/{rec,cls,yolo}/{calibration,validation}/ and
+DIR/labels.txt one line per sample. Output: .cache/heldout/{rec,cls,det,yolo}/{calibration,validation}/ and
 .cache/heldout/ctc/ (recognizer probabilities + rapidocr's CTCLabelDecode output, for the Swift tests).
 
 Run from the repo root: .venv/bin/python scripts/make-heldout.py [--out .cache/heldout] [--seed 7]
@@ -136,6 +138,25 @@ def make_ocr(out, rng, calibration_lines, validation_lines):
         write_split(out / "cls" / split, cls, cls_labels)
 
 
+def make_det(out, seed, calibration, validation, size=600):
+    """Text pages (make-ocr-pages.py's renderer), preprocessed as rapidocr's detector does; no labels:
+    the detection metric compares with the FP32 model's probability map (`--metric mask-f1`)."""
+    import random
+    from rapidocr_onnxruntime.ch_ppocr_det.utils import DetPreProcess
+    spec = importlib.util.spec_from_file_location("make_ocr_pages", ROOT / "scripts" / "make-ocr-pages.py")
+    pages = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(pages)
+    rng, fonts = random.Random(seed), pages.available_fonts()
+    preprocess = DetPreProcess(limit_side_len=736, limit_type="min", mean=[0.5, 0.5, 0.5], std=[0.5, 0.5, 0.5])
+    for split, count in (("calibration", calibration), ("validation", validation)):
+        samples = []
+        for _ in range(count):
+            page, _ = pages.render_page(rng, fonts, size, size)
+            bgr = np.ascontiguousarray(np.asarray(page)[:, :, ::-1])  # rapidocr gets cv2.imread's BGR
+            samples.append(preprocess(bgr))
+        write_split(out / "det" / split, samples, None)
+
+
 def person_sources():
     """The only photographs of people available offline: scikit-image's bundled `astronaut` (Eileen
     Collins) and `camera` (a cameraman), plus non-person scenes (cat, coffee, rocket) as negatives."""
@@ -219,12 +240,16 @@ def main():
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--ocr-calibration", type=int, default=64, help="text lines in the calibration split")
     parser.add_argument("--ocr-validation", type=int, default=200, help="text lines in the validation split")
+    parser.add_argument("--det-calibration", type=int, default=16, help="text pages in the det calibration split")
+    parser.add_argument("--det-validation", type=int, default=24, help="text pages in the det validation split")
     parser.add_argument("--yolo-calibration", type=int, default=32)
     parser.add_argument("--yolo-validation", type=int, default=100)
     args = parser.parse_args()
     rng = np.random.default_rng(args.seed)
     make_ocr(args.out, rng, args.ocr_calibration, args.ocr_validation)
     make_yolo(args.out, rng, args.yolo_calibration, args.yolo_validation)
+    # Its own seed: adding det leaves the other splits' files unchanged.
+    make_det(args.out, args.seed + 1000, args.det_calibration, args.det_validation)
     if (args.models / "ch_PP-OCRv4_rec_infer.onnx").exists():
         make_ctc_fixtures(args.out, rng, args.models)
     else:

@@ -30,7 +30,7 @@ scripts/fetch-models.sh
 [[ -f .cache/ocr-fixtures/manifest.json ]] || .venv/bin/python scripts/make-ocr-fixtures.py
 scripts/generate-conformance.sh .cache/conformance
 # Held-out calibration/validation samples for quantization and the CTC decoder fixtures.
-[[ -f .cache/heldout/ctc/real.json ]] || .venv/bin/python scripts/make-heldout.py
+[[ -f .cache/heldout/ctc/real.json && -d .cache/heldout/det/validation ]] || .venv/bin/python scripts/make-heldout.py
 # INT8 models made by ONNX Runtime's own quantizer, with ORT's outputs, for the engine's
 # quantized-model tests (.cache/quantized; a few minutes on two cores, skipped when present).
 .venv/bin/python scripts/make-quantized-models.py

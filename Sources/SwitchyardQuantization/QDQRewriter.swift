@@ -5,7 +5,8 @@ import SwitchyardTensor
 /// Writes the static INT8 model in ONNX's QDQ form, as ONNX Runtime's `quantize_static` does:
 /// each calibrated activation gets a QuantizeLinear → DequantizeLinear pair that every reader
 /// goes through; each planned node reads int8 weights (symmetric, per channel or per tensor)
-/// through a DequantizeLinear, and its bias as int32 at input scale × weight scale.
+/// through a DequantizeLinear, and its bias as int32 at input scale × weight scale. Nodes the plan
+/// keeps in FP32 read the float activation (its Q/DQ pair goes when nothing else reads it).
 struct QDQRewriter {
     let plan: QuantizationPlan
     let ranges: [String: ActivationRange]
@@ -46,7 +47,7 @@ struct QDQRewriter {
         var weightCache: [String: (output: String, scales: [Float])] = [:]
         for (index, original) in graph.nodes.enumerated() {
             var node = original
-            node.inputs = node.inputs.map { dequantized[$0] ?? $0 }
+            if !plan.floatReaders.contains(index) { node.inputs = node.inputs.map { dequantized[$0] ?? $0 } }
             if let target = targets[index] {
                 let weight: (output: String, scales: [Float])
                 if let cached = weightCache[target.weight] {

@@ -19,6 +19,9 @@ struct QuantizationPlan {
 
     var targets: [Target] = []
     var kept: [QuantizationReport.Entry] = []
+    /// Nodes of the planned op types kept in FP32 (`--exclude`, the accuracy gate): they read
+    /// the float value of an activation other nodes read quantized.
+    var floatReaders: Set<Int> = []
 
     /// Activations to calibrate: every target's input and output point, in graph order.
     var activations: [String] {
@@ -27,6 +30,14 @@ struct QuantizationPlan {
             for name in [target.activation, target.outputPoint] where seen.insert(name).inserted { result.append(name) }
         }
         return result
+    }
+
+    /// This plan without the targets at `nodeIndices` (they stay FP32).
+    func keeping(_ nodeIndices: Set<Int>) -> QuantizationPlan {
+        var plan = self
+        plan.targets.removeAll { nodeIndices.contains($0.nodeIndex) }
+        plan.floatReaders.formUnion(nodeIndices)
+        return plan
     }
 
     /// Plans the nodes of `graph` whose op type is in `ops` (Conv, MatMul, Gemm) and not excluded.
@@ -42,6 +53,7 @@ struct QuantizationPlan {
             guard node.domain.isEmpty || node.domain == "ai.onnx" else { continue }
             if exclusion.excludes(node) {
                 kept.append(entry("excluded by --exclude"))
+                floatReaders.insert(index)
                 continue
             }
             switch Self.weightLayout(of: node, graph: graph) {

@@ -44,12 +44,16 @@ public struct QuantizationOptions: Sendable {
     public var threads: Int
     /// How many bits of each int8 weight are used.
     public var weightRange: WeightRange
+    /// Static INT8 only: keep in FP32 the fewest layers needed to meet an accuracy target on
+    /// held-out data (`quantize --validation DIR --max-drop X`).
+    public var gate: AccuracyGateOptions?
 
     public init(
         precision: QuantizationPrecision, method: CalibrationMethod = .minmax, percentile: Double = 99.99,
         perTensor: Bool = false, activations: ActivationType = .u8, exclude: [String] = [],
-        threads: Int = 1, weightRange: WeightRange = .forThisCPU
+        threads: Int = 1, weightRange: WeightRange = .forThisCPU, gate: AccuracyGateOptions? = nil
     ) {
+        self.gate = gate
         self.precision = precision
         self.method = method
         self.percentile = percentile

@@ -24,6 +24,8 @@ public struct QuantizationReport: Sendable, Codable {
     public var notes: [String] = []
     public var sourceBytes: Int?
     public var outputBytes: Int?
+    /// What the accuracy gate measured and kept, when one was asked for.
+    public var accuracyGate: AccuracyGateReport?
 
     public init(precision: QuantizationPrecision) {
         self.precision = precision
@@ -54,6 +56,7 @@ public struct QuantizationReport: Sendable, Codable {
         if listConverted { for entry in converted { lines.append("  \(entry.opType) '\(entry.name)': \(entry.detail)") } }
         lines.append("kept FP32: \(keptFP32.count)\(keptFP32.isEmpty ? "" : " (\(Self.countsByOp(keptFP32)))")")
         for entry in keptFP32 { lines.append("  \(entry.opType) '\(entry.name)': \(entry.detail)") }
+        if let accuracyGate { lines += accuracyGate.lines() }
         return lines.joined(separator: "\n")
     }
 

@@ -41,7 +41,8 @@ public enum Quantizer {
             guard let calibration else {
                 throw QuantizationError("--precision int8 needs calibration samples (--calibration DIR)")
             }
-            result = try staticINT8(prepared, options: options, exclusion: exclusion, calibration: calibration, report: &report)
+            result = try staticINT8(prepared, reference: model, options: options, exclusion: exclusion, calibration: calibration,
+                                    report: &report)
         case .int8Dynamic:
             guard prepared.defaultOpset >= 11 else {
                 throw QuantizationError("int8-dynamic needs opset 11 or later (DynamicQuantizeLinear); the model has opset \(prepared.defaultOpset)")
@@ -92,21 +93,14 @@ public enum Quantizer {
     }
 
     private static func staticINT8(
-        _ model: Model, options: QuantizationOptions, exclusion: NodeExclusion, calibration: SampleSet,
+        _ model: Model, reference: Model, options: QuantizationOptions, exclusion: NodeExclusion, calibration: SampleSet,
         report: inout QuantizationReport
     ) throws(QuantizationError) -> Model {
         guard model.defaultOpset >= 10 else {
             throw QuantizationError("int8 needs opset 10 or later (QuantizeLinear); the model has opset \(model.defaultOpset)")
         }
-        let plan = QuantizationPlan(graph: model.graph, exclusion: exclusion, ops: ["Conv", "MatMul", "Gemm"])
-        report.keptFP32 += plan.kept
-        for node in model.graph.nodes where ["ConvTranspose", "LSTM", "GRU", "RNN", "Einsum"].contains(node.opType) {
-            report.keptFP32.append(.init(name: node.displayName, opType: node.opType, detail: "no INT8 QDQ form in this quantizer"))
-        }
         let inputs = CalibrationInputs(samples: calibration, inputs: model.graph.inputs)
-        let ranges = try Calibrator(model: model, tensors: plan.activations, method: options.method,
-                                    percentile: options.percentile, threads: options.threads).ranges(from: inputs)
-        report.notes.append("calibrated \(plan.activations.count) activations on \(calibration.count) samples (\(options.method.rawValue)\(options.method == .percentile ? " \(options.percentile)%" : ""))")
+        // Upgrade first: the plan's node indices and the calibrated names are the upgraded graph's.
         var target = model
         var perChannel = !options.perTensor
         if perChannel && model.defaultOpset < OpsetUpgrade.target {
@@ -120,9 +114,35 @@ public enum Quantizer {
                 report.notes.append("per-tensor weights: per-channel needs opset 13 and the model cannot move there (\(refusal.reason))")
             }
         }
-        let rewriter = QDQRewriter(plan: plan, ranges: ranges, activationType: options.activations, perChannel: perChannel,
-                                   weightRange: options.weightRange)
-        let result = rewriter.rewrite(target, report: &report)
+        let plan = QuantizationPlan(graph: target.graph, exclusion: exclusion, ops: ["Conv", "MatMul", "Gemm"])
+        report.keptFP32 += plan.kept
+        for node in target.graph.nodes where ["ConvTranspose", "LSTM", "GRU", "RNN", "Einsum"].contains(node.opType) {
+            report.keptFP32.append(.init(name: node.displayName, opType: node.opType, detail: "no INT8 QDQ form in this quantizer"))
+        }
+        let ranges = try Calibrator(model: target, tensors: plan.activations, method: options.method,
+                                    percentile: options.percentile, threads: options.threads).ranges(from: inputs)
+        report.notes.append("calibrated \(plan.activations.count) activations on \(calibration.count) samples (\(options.method.rawValue)\(options.method == .percentile ? " \(options.percentile)%" : ""))")
+        func build(keeping kept: Set<Int>, report: inout QuantizationReport) -> Model {
+            QDQRewriter(plan: plan.keeping(kept), ranges: ranges, activationType: options.activations, perChannel: perChannel,
+                        weightRange: options.weightRange).rewrite(target, report: &report)
+        }
+        var kept = Set<Int>()
+        if let gate = options.gate {
+            let layers = plan.targets.map { planned in
+                let node = target.graph.nodes[planned.nodeIndex]
+                return AccuracyGate.Layer(nodeIndex: planned.nodeIndex, name: node.displayName, opType: node.opType)
+            }
+            var scratch = QuantizationReport(precision: .int8)
+            let outcome = try AccuracyGate(options: gate, threads: options.threads)
+                .choose(reference: reference, layers: layers) { build(keeping: $0, report: &scratch) }
+            kept = outcome.kept
+            report.accuracyGate = outcome.report
+            for layer in outcome.report.kept {
+                report.keptFP32.append(.init(name: layer.node, opType: layer.opType, detail: String(
+                    format: "kept by the accuracy gate: alone it recovers %+.4g of the %@ drop", layer.recovery, gate.metric.rawValue)))
+            }
+        }
+        let result = build(keeping: kept, report: &report)
         let floatOps = result.graph.nodes.filter { !["QuantizeLinear", "DequantizeLinear", "Conv", "MatMul", "Gemm"].contains($0.opType) }
         if !floatOps.isEmpty {
             report.notes.append("\(floatOps.count) other nodes (elementwise, pooling, shape…) compute in FP32 on dequantized values")

@@ -9,6 +9,9 @@ struct SampleScore {
     /// Character edits and label characters (ctc-exact only), for the character error rate.
     var characterEdits = 0
     var characters = 0
+    /// Metrics pooled over the set rather than averaged per sample (detection, mask-f1): this
+    /// sample's matches and total, F1 = Σ hits / Σ total.
+    var pooled: (hits: Double, total: Double)?
 }
 
 /// Scores one model's outputs on one sample against the label or the reference's outputs.
@@ -67,6 +70,12 @@ struct SampleScorer {
             }
             let edits = TextDistance.levenshtein(text, truth)
             return SampleScore(value: text == truth ? 100 : 0, characterEdits: edits, characters: truth.count)
+        case .detection:
+            let agreement = try DetectionAgreement.yolo(output, reference: referenceOutput, sampleName: sampleName)
+            return SampleScore(value: agreement.f1, pooled: (agreement.hits, agreement.total))
+        case .maskF1:
+            let agreement = try DetectionAgreement.mask(output, reference: referenceOutput, sampleName: sampleName)
+            return SampleScore(value: agreement.f1, pooled: (agreement.hits, agreement.total))
         }
     }
 

@@ -39,6 +39,21 @@ public struct LayerSensitivity: Sendable, Codable, Equatable {
     public var meanAbsoluteError: Double
     /// How much that lowers the mean absolute error (positive = closer to the reference).
     public var errorReduction: Double
+
+    init(node: String, opType: String, score: SampleEvaluation.Score, baseline: SampleEvaluation.Score,
+         metric: ValidationMetric) {
+        self.node = node
+        self.opType = opType
+        self.metric = score.metric
+        recovery = metric.drop(reference: score.metric, candidate: baseline.metric)
+        meanAbsoluteError = score.meanAbsoluteError
+        errorReduction = baseline.meanAbsoluteError - score.meanAbsoluteError
+    }
+
+    /// The order of `SensitivityReport.layers`: larger recovery first, then larger error reduction.
+    static func costlierFirst(_ a: LayerSensitivity, _ b: LayerSensitivity) -> Bool {
+        (a.recovery, a.errorReduction) > (b.recovery, b.errorReduction)
+    }
 }
 
 /// Per-layer sensitivity of a QDQ candidate.
@@ -74,42 +89,21 @@ public enum SensitivityAnalysis {
             for: pair.reference, samples: samples, outputNames: pair.outputNames,
             options: ValidationOptions(metric: options.metric, labelsPath: options.labelsPath,
                                        characterDictionaryPath: options.characterDictionaryPath))
-        var cases: [(name: String, inputs: [String: Tensor], reference: [String: Tensor])] = []
-        var referenceScore = ScoreTotal()
-        for index in 0..<min(samples.count, max(1, options.maxSamples)) {
-            let name = samples.name(at: index)
-            let inputs = try samples.sample(at: index)
-            try pair.reference.check(inputs, sample: name)
-            let outputs = try pair.reference.run(inputs, sample: name).outputs
-            referenceScore.add(try scorer.score(outputs, reference: outputs, sample: index, sampleName: name))
-            cases.append((name, inputs, outputs))
-        }
-        let evaluate = { (model: ModelUnderTest) throws(QuantizationError) -> (metric: Double, error: Double) in
-            var total = ScoreTotal(), errors = OutputErrorAccumulator()
-            for (index, sample) in cases.enumerated() {
-                let outputs = try model.run(sample.inputs, sample: sample.name).outputs
-                total.add(try scorer.score(outputs, reference: sample.reference, sample: index, sampleName: sample.name))
-                errors.add(outputs, reference: sample.reference)
-            }
-            let perOutput = errors.errors(order: scorer.outputNames).map(\.meanAbsoluteError)
-            return (total.mean, perOutput.reduce(0, +) / Double(max(perOutput.count, 1)))
-        }
-        let baseline = try evaluate(pair.candidate)
+        let evaluation = try SampleEvaluation(reference: pair.reference, samples: samples, scorer: scorer,
+                                              maxSamples: options.maxSamples)
+        let baseline = try evaluation.evaluate(pair.candidate)
         let opTypeByLayer = Dictionary(candidate.graph.nodes.map { ($0.displayName, $0.opType) }, uniquingKeysWith: { a, _ in a })
         var layers: [LayerSensitivity] = []
         for layer in QDQLayerRewrite.quantizedLayers(in: candidate.graph)
         where options.opTypes.map({ $0.contains(opTypeByLayer[layer] ?? "") }) ?? true {
             let variant = QDQLayerRewrite.keepingFloat([layer], in: candidate, reference: reference)
             let model = try ModelUnderTest(model: variant, path: "\(candidatePath) with '\(layer)' in FP32", threads: options.threads)
-            let (metric, error) = try evaluate(model)
-            layers.append(LayerSensitivity(
-                node: layer, opType: opTypeByLayer[layer] ?? "?", metric: metric,
-                recovery: options.metric.drop(reference: metric, candidate: baseline.metric),
-                meanAbsoluteError: error, errorReduction: baseline.error - error))
+            layers.append(LayerSensitivity(node: layer, opType: opTypeByLayer[layer] ?? "?",
+                                           score: try evaluation.evaluate(model), baseline: baseline, metric: options.metric))
         }
-        layers.sort { ($0.recovery, $0.errorReduction) > ($1.recovery, $1.errorReduction) }
-        return SensitivityReport(metric: options.metric, samples: cases.count, referenceMetric: referenceScore.mean,
-                                 candidateMetric: baseline.metric, candidateMeanAbsoluteError: baseline.error, layers: layers)
+        layers.sort(by: LayerSensitivity.costlierFirst)
+        return SensitivityReport(metric: options.metric, samples: evaluation.count, referenceMetric: evaluation.referenceScore.mean,
+                                 candidateMetric: baseline.metric, candidateMeanAbsoluteError: baseline.meanAbsoluteError, layers: layers)
     }
 
     private static func load(_ path: String) throws(QuantizationError) -> Model {

@@ -16,6 +16,14 @@ public enum ValidationMetric: String, Sendable, CaseIterable, Codable {
     /// label text when given, against the reference's text otherwise (leading and trailing spaces
     /// ignored); character error rate too.
     case ctcExact = "ctc-exact"
+    /// Ultralytics YOLOv8 detections of the first output (`[N, 4 + classes, anchors]`: score > 0.25,
+    /// class-aware NMS at IoU 0.45) matched one-to-one by class at IoU ≥ 0.5 with the reference's:
+    /// F1 = 2 · matched / (reference's + candidate's detections) over all samples, in percent.
+    case detection
+    /// DB text detection (PP-OCR det): the first output's probability map binarised at 0.3 (DB's
+    /// threshold) against the reference's: F1 = 2 · |both| / (|reference| + |candidate|) pixels over
+    /// all samples, in percent.
+    case maskF1 = "mask-f1"
 
     /// Whether a larger value is better (all but `mae`).
     public var higherIsBetter: Bool { self != .mae }
@@ -31,7 +39,7 @@ public enum ValidationMetric: String, Sendable, CaseIterable, Codable {
     /// The unit the value and the drop are written in.
     public var unit: String {
         switch self {
-        case .top1, .agreement, .ctcExact: "%"
+        case .top1, .agreement, .ctcExact, .detection, .maskF1: "%"
         case .cosine, .mae: ""
         }
     }

@@ -124,15 +124,26 @@ public enum Validator {
 /// Running totals of sample scores.
 struct ScoreTotal {
     private(set) var sum = 0.0, count = 0, characterEdits = 0, characters = 0
+    private(set) var pooledHits = 0.0, pooledTotal = 0.0, pooledCount = 0
 
     mutating func add(_ score: SampleScore) {
         sum += score.value
         count += 1
         characterEdits += score.characterEdits
         characters += score.characters
+        if let pooled = score.pooled {
+            pooledHits += pooled.hits
+            pooledTotal += pooled.total
+            pooledCount += 1
+        }
     }
 
-    var mean: Double { count == 0 ? 0 : sum / Double(count) }
+    /// The per-sample mean, or for pooled metrics Σ hits / Σ total in percent (100 when both
+    /// models found nothing at all).
+    var mean: Double {
+        if pooledCount > 0 { return pooledTotal == 0 ? 100 : 100 * pooledHits / pooledTotal }
+        return count == 0 ? 0 : sum / Double(count)
+    }
     /// Edits per label character, in percent.
     var characterErrorRate: Double { characters == 0 ? 0 : 100 * Double(characterEdits) / Double(characters) }
 }

@@ -17,8 +17,11 @@ struct QuantizeCommand: ParsableCommand {
         fp16/bf16 store float weights at half size with a Cast back to float (BatchNormalization is \
         folded into Conv first; biases and normalisation statistics stay FP32). int8 calibrates \
         activation ranges on --calibration DIR: DIR/NNNN.npy for a one-input model, or \
-        DIR/NNNN/INPUT_NAME.npy per input, each with its batch dimension. int8-dynamic quantizes \
-        MatMul/Gemm weights and quantizes their activations at run time.
+        DIR/NNNN/INPUT_NAME.npy per input, each with its batch dimension. With --validation DIR and \
+        --max-drop X (int8), the accuracy gate checks the quantized model against the FP32 one on \
+        held-out samples and, when the drop exceeds X, keeps in FP32 the fewest layers that meet it \
+        (most sensitive first, re-checking after each); it fails when even all-FP32 layers miss it. \
+        int8-dynamic quantizes MatMul/Gemm weights and quantizes their activations at run time.
         """
     )
 
@@ -52,6 +55,27 @@ struct QuantizeCommand: ParsableCommand {
     @Option(help: "int8 weights: full (±127, for CPUs with VNNI) or reduced (±63, exact on AVX2). Default: this CPU's.")
     var weightRange: WeightRange = .forThisCPU
 
+    @Option(help: "Folder of held-out samples for the accuracy gate (int8; not the calibration samples).")
+    var validation: String?
+
+    @Option(help: "Labels file for --validation, one line per sample (top1, ctc-exact).")
+    var labels: String?
+
+    @Option(help: ArgumentHelp("Task metric of the accuracy gate: \(ValidationMetric.allCases.map(\.rawValue).joined(separator: "|")).", valueName: "metric"))
+    var metric: ValidationMetric = .agreement
+
+    @Option(name: .customLong("max-drop"), help: "Accuracy gate: the largest drop of --metric against the FP32 model (percentage points for accuracy metrics); layers are kept in FP32, most sensitive first, until it is met.")
+    var maxDrop: Double?
+
+    @Option(help: "Character dictionary for --metric ctc-exact when the model has no 'character' metadata.")
+    var dictionary: String?
+
+    @Option(name: .customLong("sensitivity-samples"), help: "Accuracy gate: samples each layer's sensitivity is measured on.")
+    var sensitivitySamples = 16
+
+    @Option(name: .customLong("validation-samples"), help: "Accuracy gate: samples each check runs (default: all of --validation).")
+    var validationSamples: Int?
+
     @Option(help: "Threads for the calibration runs.")
     var threads = 1
 
@@ -75,12 +99,30 @@ struct QuantizeCommand: ParsableCommand {
         if precision == .int8 && calibration == nil {
             throw ValidationError("--precision int8 needs --calibration DIR (DIR/NNNN.npy or DIR/NNNN/INPUT_NAME.npy)")
         }
+        if (validation == nil) != (maxDrop == nil) {
+            throw ValidationError("the accuracy gate needs both --validation DIR and --max-drop X")
+        }
+        if validation != nil && precision != .int8 {
+            throw ValidationError("--validation/--max-drop gate static INT8 only (--precision int8), not \(precision.rawValue)")
+        }
+        if let maxDrop, !(maxDrop.isFinite && maxDrop >= 0) {
+            throw ValidationError("--max-drop must be a finite number ≥ 0, got \(maxDrop)")
+        }
+        guard sensitivitySamples >= 1 else { throw ValidationError("--sensitivity-samples must be at least 1, got \(sensitivitySamples)") }
+        if let validationSamples, validationSamples < 1 {
+            throw ValidationError("--validation-samples must be at least 1, got \(validationSamples)")
+        }
     }
 
     func run() throws {
         let options = QuantizationOptions(
             precision: precision, method: method, percentile: percentile, perTensor: perTensor,
-            activations: activations, exclude: exclude, threads: threads, weightRange: weightRange)
+            activations: activations, exclude: exclude, threads: threads, weightRange: weightRange,
+            gate: validation.map { directory in
+                AccuracyGateOptions(validationDirectory: directory, labelsPath: labels, metric: metric, maxDrop: maxDrop ?? 0,
+                                    characterDictionaryPath: dictionary, sensitivitySamples: sensitivitySamples,
+                                    maxSamples: validationSamples)
+            })
         let (model, output, calibration) = (model, outputPath, calibration)
         let report: QuantizationReport
         do {

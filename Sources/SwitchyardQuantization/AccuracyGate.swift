@@ -1,0 +1,103 @@
+import SwitchyardGraph
+
+/// What `quantize --validation DIR --max-drop X` measures on: a held-out set, its task metric and
+/// the largest drop against the FP32 model the quantized one may show.
+public struct AccuracyGateOptions: Sendable {
+    /// Folder of held-out samples (`SampleSet` layout), not the calibration samples.
+    public var validationDirectory: String
+    /// Labels file (top1, ctc-exact); nil compares with the FP32 model's outputs.
+    public var labelsPath: String?
+    public var metric: ValidationMetric
+    /// Largest acceptable drop, in the metric's unit (percentage points for accuracy metrics).
+    public var maxDrop: Double
+    /// Dictionary for ctc-exact when the model has no `character` metadata.
+    public var characterDictionaryPath: String?
+    /// Samples each layer's sensitivity is measured on (the first ones of the set).
+    public var sensitivitySamples: Int
+    /// Samples every check of the gate runs (the first ones); nil runs them all.
+    public var maxSamples: Int?
+
+    public init(validationDirectory: String, labelsPath: String? = nil, metric: ValidationMetric = .agreement,
+                maxDrop: Double, characterDictionaryPath: String? = nil, sensitivitySamples: Int = 16,
+                maxSamples: Int? = nil) {
+        self.validationDirectory = validationDirectory
+        self.labelsPath = labelsPath
+        self.metric = metric
+        self.maxDrop = maxDrop
+        self.characterDictionaryPath = characterDictionaryPath
+        self.sensitivitySamples = sensitivitySamples
+        self.maxSamples = maxSamples
+    }
+}
+
+/// Keeps in FP32 the fewest quantized layers needed for the quantized model to stay within
+/// `maxDrop` of the FP32 model: checks the fully quantized model; when it misses, measures each
+/// layer's sensitivity (the metric with only that layer in FP32, on a few samples), then keeps
+/// layers in FP32 one by one, costliest first, re-checking after each, until the gate is met.
+///
+/// Blocking: runs the models on the calling thread. Call it from a dedicated thread.
+struct AccuracyGate {
+    /// One quantizable layer the gate may keep in FP32.
+    struct Layer {
+        var nodeIndex: Int
+        var name: String
+        var opType: String
+    }
+
+    let options: AccuracyGateOptions
+    let threads: Int
+
+    /// The node indices to keep in FP32 and the report. `build(kept)` is the quantized model with
+    /// the layers at those node indices left in FP32.
+    func choose(reference: Model, layers: [Layer],
+                build: (Set<Int>) -> Model) throws(QuantizationError) -> (kept: Set<Int>, report: AccuracyGateReport) {
+        let fp32 = try ModelUnderTest(model: reference, path: "the FP32 model", threads: threads)
+        let samples = try SampleSet(directory: options.validationDirectory, inputNames: fp32.loaded.inputs.map(\.name))
+        let scorer = try Validator.makeScorer(
+            for: fp32, samples: samples, outputNames: fp32.loaded.outputs.map(\.name),
+            options: ValidationOptions(metric: options.metric, labelsPath: options.labelsPath,
+                                       characterDictionaryPath: options.characterDictionaryPath))
+        let gateSet = try SampleEvaluation(reference: fp32, samples: samples, scorer: scorer, maxSamples: options.maxSamples)
+        var report = AccuracyGateReport(options: options, samples: gateSet.count,
+                                        referenceMetric: gateSet.referenceScore.mean)
+        func check(_ kept: Set<Int>, _ label: String) throws(QuantizationError) -> Bool {
+            let model = try ModelUnderTest(model: build(kept), path: label, threads: threads)
+            let score = try gateSet.evaluate(model)
+            let names = layers.filter { kept.contains($0.nodeIndex) }.map(\.name)
+            report.checks.append(.init(keptFP32: names, score: score, referenceMetric: report.referenceMetric, metric: options.metric))
+            return report.checks.last!.drop <= options.maxDrop
+        }
+        if try check([], "the fully quantized model") { return ([], report) }
+
+        let ranked = try rank(layers, reference: fp32, samples: samples, scorer: scorer, build: build)
+        report.sensitivitySamples = ranked.samples
+        var kept = Set<Int>()
+        for (layer, sensitivity) in ranked.layers {
+            kept.insert(layer.nodeIndex)
+            report.kept.append(sensitivity)
+            if try check(kept, "the quantized model with \(kept.count) layers in FP32") { return (kept, report) }
+        }
+        let last = report.checks.last!
+        throw QuantizationError(String(
+            format: "accuracy gate cannot be met: %@ drops %.4g%@ below the FP32 model (%.4g vs %.4g on %d samples of '%@') even with all %d quantized layers kept in FP32, above --max-drop %.4g; check the validation data and metric, or raise --max-drop",
+            options.metric.rawValue, last.drop, options.metric.unit.isEmpty ? "" : " points", last.metric,
+            report.referenceMetric, gateSet.count, options.validationDirectory, layers.count, options.maxDrop))
+    }
+
+    /// Each layer's sensitivity, costliest first, measured on the first `sensitivitySamples`.
+    private func rank(
+        _ layers: [Layer], reference: ModelUnderTest, samples: SampleSet, scorer: SampleScorer, build: (Set<Int>) -> Model
+    ) throws(QuantizationError) -> (layers: [(Layer, LayerSensitivity)], samples: Int) {
+        let evaluation = try SampleEvaluation(reference: reference, samples: samples, scorer: scorer,
+                                              maxSamples: options.sensitivitySamples)
+        let baseline = try evaluation.evaluate(ModelUnderTest(model: build([]), path: "the fully quantized model", threads: threads))
+        var measured: [(Layer, LayerSensitivity)] = []
+        for layer in layers {
+            let model = try ModelUnderTest(model: build([layer.nodeIndex]), path: "the quantized model with '\(layer.name)' in FP32",
+                                           threads: threads)
+            measured.append((layer, LayerSensitivity(node: layer.name, opType: layer.opType, score: try evaluation.evaluate(model),
+                                                     baseline: baseline, metric: options.metric)))
+        }
+        return (measured.sorted { LayerSensitivity.costlierFirst($0.1, $1.1) }, evaluation.count)
+    }
+}
