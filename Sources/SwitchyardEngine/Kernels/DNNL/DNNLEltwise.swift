@@ -85,8 +85,10 @@ enum DNNLActivations {
     /// FakeQuantize as `linear(1/scale) → round → clip → linear(scale)`: oneDNN rounds half to
     /// even like QuantizeLinear; it multiplies by `1 / scale` where ONNX divides, which can move
     /// a value lying on a rounding tie by one step.
+    /// The first step is `pow(x, 1)·(1/scale)`, not a second `linear`: oneDNN 2.6 applied the
+    /// first linear's alpha to both when one chain held two (measured: outputs off by 1/scale²).
     static func fakeQuantize(_ parameters: FakeQuantization) -> [DNNLEltwiseFunction] {
-        [.init(alg: dnnl_eltwise_linear, alpha: 1 / parameters.scale, beta: 0),
+        [.init(alg: dnnl_eltwise_pow, alpha: 1 / parameters.scale, beta: 1),
          .init(alg: dnnl_eltwise_round),
          .init(alg: dnnl_eltwise_clip_v2, alpha: parameters.lowestStep, beta: parameters.highestStep),
          .init(alg: dnnl_eltwise_linear, alpha: parameters.scale, beta: 0)]
