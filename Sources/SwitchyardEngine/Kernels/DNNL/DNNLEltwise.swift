@@ -94,6 +94,19 @@ enum DNNLActivations {
          .init(alg: dnnl_eltwise_linear, alpha: parameters.scale, beta: 0)]
     }
 
+    /// True when `chain` can be one primitive's post-ops: oneDNN 2.6's post-op injector keeps
+    /// one eltwise injector per algorithm kind, so a kind used twice with different alpha/beta
+    /// would compute both with the first one's (measured: a FakeQuantize chain with two linear
+    /// steps was off by 1/scale²).
+    static func fitsOnePrimitive(_ chain: [DNNLEltwiseFunction]) -> Bool {
+        var seen: [Int: (Float, Float)] = [:]
+        for function in chain {
+            if let previous = seen[Int(function.alg.rawValue)], previous != (function.alpha, function.beta) { return false }
+            seen[Int(function.alg.rawValue)] = (function.alpha, function.beta)
+        }
+        return true
+    }
+
     /// Appends `chain` to `attributes` as eltwise post-ops.
     static func appendPostOps(_ chain: [DNNLEltwiseFunction], to attributes: DNNLAttributes) throws(DNNLError) {
         for function in chain {
@@ -116,7 +129,7 @@ struct DNNLEltwiseOperation: DNNLOperation {
     func lower(_ inputs: [DNNLOperand?], into builder: inout DNNLPlanBuilder) throws -> [(slot: Int, shape: [Int])] {
         let x = try inputs.required(0, opType)
         let steps = try chain ?? clipChain(inputs)
-        if steps.count > 1, let slot = try? onePass(steps, on: x.slot, into: &builder) {
+        if steps.count > 1, DNNLActivations.fitsOnePrimitive(steps), let slot = try? onePass(steps, on: x.slot, into: &builder) {
             return [(slot, x.shape)]
         }
         var slot = x.slot

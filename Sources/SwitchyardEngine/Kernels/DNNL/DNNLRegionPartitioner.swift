@@ -92,7 +92,8 @@ public enum DNNLRegionPartitioner {
                 var output = current.outputs[0]
                 while end + 1 < body.nodes.count, let activation = operations[end + 1] as? DNNLEltwiseOperation,
                       let chain = activation.chain, body.nodes[end + 1].inputs.first == output,
-                      readers[output] == 1, !escaping.contains(output) {
+                      readers[output] == 1, !escaping.contains(output),
+                      DNNLActivations.fitsOnePrimitive((fusing?.activation ?? elementwise?.chain ?? []) + chain) {
                     fusing?.activation += chain
                     elementwise?.chain? += chain
                     end += 1
