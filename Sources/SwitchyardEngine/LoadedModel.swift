@@ -12,13 +12,17 @@ public struct LoadOptions: Sendable {
     public var planCacheCapacity: Int
     /// Activations fusion may fold into fused nodes (`FusedActivation.name` values).
     public var fusedActivations: Set<String>
+    /// Which quantized layers of a QDQ model run in int8 and which on the float path.
+    public var quantizedExecution: QuantizedExecution
 
     public init(optimize: Bool = true, foldingByteLimit: Int = 64 << 20, planCacheCapacity: Int = 8,
-                fusedActivations: Set<String> = FusedActivation.fusedByDefault) {
+                fusedActivations: Set<String> = FusedActivation.fusedByDefault,
+                quantizedExecution: QuantizedExecution = .automatic) {
         self.optimize = optimize
         self.foldingByteLimit = foldingByteLimit
         self.planCacheCapacity = planCacheCapacity
         self.fusedActivations = fusedActivations
+        self.quantizedExecution = quantizedExecution
     }
 }
 
@@ -42,7 +46,8 @@ public final class LoadedModel: Sendable {
         var prepared = model
         if options.optimize {
             (prepared, report) = Optimizer.standard(foldingByteLimit: options.foldingByteLimit,
-                                                     fusedActivations: options.fusedActivations).optimize(model)
+                                                     fusedActivations: options.fusedActivations,
+                                                     quantizedExecution: options.quantizedExecution).optimize(model)
         } else {
             let count = model.graph.allNodes().count
             report = OptimizationReport(changes: [], rounds: 0, nodesBefore: count, nodesAfter: count)

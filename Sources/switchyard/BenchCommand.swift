@@ -1,4 +1,5 @@
 import ArgumentParser
+import SwitchyardEngine
 import Foundation
 
 /// `switchyard bench MODEL [--shape …] [--batch 1,4,8] [--threads 1,2] [--warmup N]
@@ -45,6 +46,9 @@ struct BenchCommand: ParsableCommand {
     @Flag(help: "After each configuration, print (to stderr) Switchyard's time per op type and its slowest nodes.")
     var profile = false
 
+    @Option(help: "Quantized (QDQ) layers: automatic (int8 where it is faster on this CPU), integer or float.")
+    var int8: QuantizedExecution = .automatic
+
     @Flag(help: "Print JSON instead of a table.")
     var json = false
 
@@ -69,7 +73,7 @@ struct BenchCommand: ParsableCommand {
             model: loaded, modelPath: model, givenShapes: try shapes.byName(),
             batches: try InputShapes.batchSizes(requested: batch, for: loaded.graph.inputs),
             threads: threads, warmup: warmup, stop: stopRule, compareWithONNXRuntime: compareONNXRuntime, seed: seed,
-            profile: profile
+            profile: profile, quantizedExecution: int8
         )
         let quiet = json
         let report = try DedicatedThread.run {
@@ -80,3 +84,5 @@ struct BenchCommand: ParsableCommand {
         print(json ? try Formatting.json(report) : report.text)
     }
 }
+
+extension QuantizedExecution: ExpressibleByArgument {}

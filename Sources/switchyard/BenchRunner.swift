@@ -42,6 +42,8 @@ struct BenchRunner: Sendable {
     var seed: UInt64 = 1
     /// Report where Switchyard's time goes (per op type and slowest nodes) after each configuration.
     var profile = false
+    /// How the engine runs a QDQ model's quantized layers.
+    var quantizedExecution: QuantizedExecution = .automatic
 
     /// Runs per block on each side.
     static let blockLength = 5
@@ -74,7 +76,7 @@ struct BenchRunner: Sendable {
         var results: [BenchReport.Result] = []
         var agreement: [OutputAgreement]?
         // Loaded (optimized) once; each thread count gets its own session over it.
-        let loaded = try LoadedModel(model: model)
+        let loaded = try LoadedModel(model: model, options: LoadOptions(quantizedExecution: quantizedExecution))
         for threadCount in threads {
             let stepProfile = profile ? StepProfile() : nil
             let session = try Session(model: loaded, options: SessionOptions(threads: threadCount, profile: stepProfile))

@@ -27,11 +27,11 @@ import SwitchyardTensor
     }
 
     @Test func theEngineRunsReducedWeightsAsInt8OnThisCPU() throws {
-        let model = try LoadedModel(model: try quantized(.reduced))
+        let model = try LoadedModel(model: try quantized(.reduced), options: LoadOptions(quantizedExecution: .integer))
         let fused = model.graph.nodes.filter { $0.opType == "QLinearConv" || $0.opType == "QLinearMatMul" }
         #expect(!fused.isEmpty, "the QDQ convolutions become QLinearConv: \(model.graph.nodes.map(\.opType))")
         if !CPUPrecisionSupport.current.nativeVNNI {
-            let full = try LoadedModel(model: try quantized(.full))
+            let full = try LoadedModel(model: try quantized(.full), options: LoadOptions(quantizedExecution: .integer))
             #expect(!full.graph.nodes.contains { $0.opType == "QLinearConv" }, "full-range weights would saturate without VNNI")
         }
     }

@@ -16,22 +16,27 @@ public struct Optimizer: Sendable {
     }
 
     /// The engine's passes, in the order they run within each round.
-    /// `fusedActivations` are the activation names fusion may fold into `FusedConv`/`FusedMatMul`.
+    /// `fusedActivations` are the activation names fusion may fold into `FusedConv`/`FusedMatMul`;
+    /// `quantizedExecution` chooses int8 or float for the quantized layers of QDQ models.
     public static func standard(
-        foldingByteLimit: Int = 64 << 20, fusedActivations: Set<String> = FusedActivation.fusedByDefault
+        foldingByteLimit: Int = 64 << 20, fusedActivations: Set<String> = FusedActivation.fusedByDefault,
+        quantizedExecution: QuantizedExecution = .automatic
     ) -> Optimizer {
         Optimizer(passes: [
             ConstantNodesToInitializers(),
             IdentityElimination(),
             // Before constant folding, which would dequantize the int8 weights to float.
-            QDQFusion(),
-            QuantizedLookupFusion(),
+            QDQFusion(execution: quantizedExecution),
+            QuantizedLookupFusion(execution: quantizedExecution),
+            // After the two above, which take the pairs they compute in int8.
+            FakeQuantizeFusion(),
             ConstantFolding(),
             ShapeFolding(),
             LayerNormFusion(),
             ConvAffineFolding(),
             ConvFusion(activations: fusedActivations),
             MatMulFusion(activations: fusedActivations),
+            QuantizedActivationRecomposition(),
             // After fusion, so a decomposed activation's own `/ 6` stays with its pattern.
             ConvInputAffineFolding(),
             DeadNodeElimination(),

@@ -27,15 +27,21 @@ import SwitchyardTensor
 /// (`DNNLQuantizedOperands.largestExactWeightWithoutVNNI`); full-range weights would run on
 /// the scalar reference kernel, slower than float. Such patterns are left to the float path,
 /// and the change list says so only for the patterns it fuses.
+///
+/// `execution` chooses which exact patterns are fused (`Int8CostRule`); the others stay on the
+/// float path, where `FakeQuantizeFusion` turns their activations' Q/DQ pairs into post-ops.
 public struct QDQFusion: GraphPass {
     public let name = "qdq-fusion"
+    public let execution: QuantizedExecution
 
-    public init() {}
+    public init(execution: QuantizedExecution = .automatic) {
+        self.execution = execution
+    }
 
     public func run(on graph: inout Graph, scope: PassScope) -> [String] {
         // Without oneDNN's int8 JIT kernels the QOperator nodes would run on scalar reference
         // loops, slower than the dequantized float graph (`DNNLInt8Support.summary`).
-        guard DNNLInt8Support.isAvailable,
+        guard DNNLInt8Support.isAvailable, execution != .float,
               graph.nodes.contains(where: { $0.opType == "QuantizeLinear" && Self.isONNX($0) }),
               (scope.opsets[""] ?? 1) >= 10 else { return [] }
         let facts = scope.facts(of: graph)
@@ -117,7 +123,10 @@ public struct QDQFusion: GraphPass {
               let w = dequantized(conv.inputs[1], graph, usage, facts), graph.initializers[w.dataName] != nil,
               let weights = graph.initializers[w.dataName], weights.rank >= 3, Self.runsExactly(weights) else { return nil }
         let channels = weights.shape[0]
-        guard w.isPerTensor || (w.scales.count == channels && w.axis(rank: weights.rank) == 0) else { return nil }
+        let group: Int
+        if case .int(let value)? = conv.attributes["group"] { group = value } else { group = 1 }
+        guard Int8CostRule.convolutionRunsInteger(weightShape: weights.shape, group: group, mode: execution),
+              w.isPerTensor || (w.scales.count == channels && w.axis(rank: weights.rank) == 0) else { return nil }
         var inputs = x.dataOperands(&graph, &names) + w.dataOperands(&graph, &names) + output.operands(&graph, &names)
         if conv.inputs.count == 3, !conv.inputs[2].isEmpty {
             guard let bias = int32Bias(conv.inputs[2], x: x, w: w, channels: channels, graph: &graph, usage: usage,
@@ -135,7 +144,8 @@ public struct QDQFusion: GraphPass {
               let a = dequantized(matMul.inputs[0], graph, usage, facts), a.isPerTensor,
               let b = dequantized(matMul.inputs[1], graph, usage, facts),
               let weights = graph.initializers[b.dataName], weights.rank == 2, Self.runsExactly(weights) else { return nil }
-        guard b.isPerTensor || (b.scales.count == weights.shape[1] && b.axis(rank: 2) == 1) else { return nil }
+        guard Int8CostRule.matMulRunsInteger(depth: weights.shape[0], mode: execution),
+              b.isPerTensor || (b.scales.count == weights.shape[1] && b.axis(rank: 2) == 1) else { return nil }
         let inputs = a.dataOperands(&graph, &names) + b.dataOperands(&graph, &names) + output.operands(&graph, &names)
         return Node(name: matMul.name, opType: "QLinearMatMul", domain: "", inputs: inputs, outputs: quantize.outputs,
                     docString: matMul.docString)

@@ -23,10 +23,16 @@ public struct QuantizedLookupFusion: GraphPass {
         "QuantizeLinear", "DequantizeLinear",
     ]
 
-    public init() {}
+    /// Under `.float` nothing is rewritten; under `.automatic` only regions whose 8-bit inputs
+    /// come from int8 operators (QDQFusion's), so a float neighbourhood stays float.
+    public let execution: QuantizedExecution
+
+    public init(execution: QuantizedExecution = .automatic) {
+        self.execution = execution
+    }
 
     public func run(on graph: inout Graph, scope: PassScope) -> [String] {
-        guard DNNLInt8Support.isAvailable,
+        guard DNNLInt8Support.isAvailable, execution != .float,
               graph.nodes.contains(where: { $0.opType == "QuantizeLinear" && QDQFusion.isONNX($0) }) else { return [] }
         let facts = scope.facts(of: graph)
         let usage = GraphUsage(graph)
@@ -40,6 +46,7 @@ public struct QuantizedLookupFusion: GraphPass {
                   output.quantizedType == .uint8 || output.quantizedType == .int8,
                   let region = Region(ending: index, graph: graph, usage: usage, facts: facts),
                   region.nodes.count >= 3 || region.roots.count == 2,
+                  execution == .integer || region.roots.allSatisfy({ Self.isIntegerProduct($0, graph: graph, usage: usage) }),
                   let table = region.table(graph: graph, scope: scope) else { continue }
             absorbed.formUnion(region.nodes)
             graph.nodes[index] = Node(name: node.name, opType: Self.opType, domain: ReferenceKernels.switchyardDomain,
@@ -48,6 +55,16 @@ public struct QuantizedLookupFusion: GraphPass {
             changes.append("\(region.nodes.count) nodes ending at QuantizeLinear '\(node.displayName)' became a \(table.count)-entry table")
         }
         return changes
+    }
+}
+
+extension QuantizedLookupFusion {
+    /// Operators whose 8-bit outputs are computed in int8 (no float value exists to fuse into).
+    static let integerProducers: Set<String> = ["QLinearConv", "QLinearMatMul", opType]
+
+    static func isIntegerProduct(_ value: String, graph: Graph, usage: GraphUsage) -> Bool {
+        guard let producer = usage.producer[value] else { return false }
+        return integerProducers.contains(graph.nodes[producer].opType)
     }
 }
 

@@ -29,6 +29,7 @@ enum ShapeRules {
             guard case .tensor(let table)? = context.node.attributes["table"] else { return [ValueFact()] }
             return [ValueFact(dataType: table.dataType, shape: context.shape(0))]
         },
+        FakeQuantizeFusion.opType: { [ValueFact(dataType: .float32, shape: $0.shape(0))] },
     ]
 
     // MARK: Elementwise

@@ -56,12 +56,13 @@ struct QDQFusionTests {
                      outputs: [ValueInfo(name: "y")], initializers: initializers)
     }
 
-    /// Loads `graph` with the optimizer and the default kernels, and without either; expects
+    /// Loads `graph` with the optimizer (`execution`) and the default kernels, and without either; expects
     /// the optimized graph to hold `fusedOp` (or none when nil) and the outputs to agree
     /// within `step` (one quantization step of y).
-    static func check(_ graph: Graph, input: Tensor, fusedOp: String?, step: Float) throws {
+    static func check(_ graph: Graph, input: Tensor, fusedOp: String?, step: Float,
+                      execution: QuantizedExecution = .integer) throws {
         let model = Model(opsetImports: ["": 13], graph: graph)
-        let optimized = try LoadedModel(model: model)
+        let optimized = try LoadedModel(model: model, options: LoadOptions(quantizedExecution: execution))
         let ops = optimized.graph.nodes.map(\.opType)
         if let fusedOp {
             #expect(ops.contains(fusedOp), "\(ops)")

@@ -21,7 +21,7 @@ struct QuantizedLookupFusionTests {
     /// expects `lookups` QuantizedLookup nodes and identical outputs.
     static func expectExact(_ graph: Graph, inputs: [String: Tensor], lookups: Int) throws {
         let model = Model(opsetImports: ["": 13], graph: graph)
-        let optimized = try LoadedModel(model: model)
+        let optimized = try LoadedModel(model: model, options: LoadOptions(quantizedExecution: .integer))
         #expect(optimized.graph.nodes.filter { $0.opType == QuantizedLookupFusion.opType }.count == lookups,
                 "\(optimized.graph.nodes.map(\.opType))")
         let actual = try Session(model: optimized).run(inputs)["y"]!

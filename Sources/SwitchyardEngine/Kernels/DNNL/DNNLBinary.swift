@@ -5,10 +5,12 @@ import SwitchyardGraph
 /// broadcasts only its second operand, so the larger input comes first (swapped for the
 /// commutative operators); broadcasting both ways is left to the reference kernel. The first
 /// operand keeps whatever layout it arrives in; a broadcast second operand is plain.
-struct DNNLBinaryOperation: DNNLOperation {
+/// Elementwise nodes that follow may run as eltwise post-ops (`activation`).
+struct DNNLBinaryOperation: DNNLPostOpFusing {
     let opType: String
     let alg: dnnl_alg_kind_t
     let commutative: Bool
+    var activation: [DNNLEltwiseFunction] = []
 
     func lower(_ inputs: [DNNLOperand?], into builder: inout DNNLPlanBuilder) throws -> [(slot: Int, shape: [Int])] {
         var first = try inputs.required(0, opType), second = try inputs.required(1, opType)
@@ -42,12 +44,28 @@ struct DNNLBinaryOperation: DNNLOperation {
             }
         }
         try dnnlCheck(status, "dnnl_binary_desc_init(\(opType))")
-        let pd = try DNNLPrimitiveDescriptor(op, attributes: DNNLAttributes(), engine: builder.engine, name: opType)
+        var pd = try descriptor(op, postOps: activation, engine: builder.engine)
+        // Post-ops oneDNN has only a reference kernel for run as a separate chain instead.
+        var separate: [DNNLEltwiseFunction] = []
+        if !activation.isEmpty && pd.implementationName.hasPrefix("ref") {
+            pd = try descriptor(op, postOps: [], engine: builder.engine)
+            separate = activation
+        }
         let secondSlot = secondDims == src0.dims
             ? try builder.reorder(second.slot, to: src0)
             : try builder.reshape(second.slot, to: secondDims)
         let output = builder.slot(pd.desc(dnnl_query_dst_md) ?? src0)
         try builder.add(pd, arguments: [(DNNL_ARG_SRC_0, firstSlot), (DNNL_ARG_SRC_1, secondSlot), (DNNL_ARG_DST, output)])
-        return output
+        guard !separate.isEmpty else { return output }
+        let shape = builder.desc(output).dims
+        return try DNNLEltwiseOperation(opType: opType, chain: separate)
+            .lower([DNNLOperand(slot: output, shape: shape, value: nil)], into: &builder)[0].slot
+    }
+
+    private func descriptor(_ op: dnnl_binary_desc_t, postOps: [DNNLEltwiseFunction],
+                            engine: DNNLEngine) throws(DNNLError) -> DNNLPrimitiveDescriptor {
+        let attributes = try DNNLAttributes()
+        try DNNLActivations.appendPostOps(postOps, to: attributes)
+        return try DNNLPrimitiveDescriptor(op, attributes: attributes, engine: engine, name: opType)
     }
 }

@@ -5,7 +5,7 @@ import SwitchyardGraph
 /// oneDNN convolution whose layouts oneDNN picks (`format_tag_any`): blocked `nChw8c` data and
 /// prepacked weights on AVX2. The residual add is a `sum` post-op on a destination buffer that
 /// starts as a copy of `Sum`; the activation is eltwise post-ops.
-struct DNNLConvolutionOperation: DNNLOperation {
+struct DNNLConvolutionOperation: DNNLPostOpFusing {
     let opType: String
     let window: DNNLWindowAttributes
     let group: Int
@@ -31,17 +31,26 @@ struct DNNLConvolutionOperation: DNNLOperation {
         let weightDims = group == 1 ? w.shape
             : [group, geometry.outputChannels / group] + Array(w.shape.dropFirst())
 
-        let attributes = try DNNLAttributes()
-        if sum != nil { try attributes.appendSum() }
-        try DNNLActivations.appendPostOps(activation, to: attributes)
-
         let src = plainActivations ? try DNNLMemoryDesc.plain(x.shape) : try DNNLMemoryDesc.any(x.shape)
         let dst = plainActivations ? try DNNLMemoryDesc.plain(dstShape) : try DNNLMemoryDesc.any(dstShape)
         let weights = try DNNLMemoryDesc.any(weightDims)
         let biasDesc = bias == nil ? nil : try DNNLMemoryDesc.plain([geometry.outputChannels])
-        let convolution = try DNNLConvolutionDescriptor(source: src, weights: weights, bias: biasDesc, destination: dst,
-                                                        window: resolved, attributes: attributes, engine: builder.engine,
-                                                        opType: opType)
+        func descriptor(_ postOps: [DNNLEltwiseFunction]) throws -> DNNLConvolutionDescriptor {
+            let attributes = try DNNLAttributes()
+            if sum != nil { try attributes.appendSum() }
+            try DNNLActivations.appendPostOps(postOps, to: attributes)
+            return try DNNLConvolutionDescriptor(source: src, weights: weights, bias: biasDesc, destination: dst,
+                                                 window: resolved, attributes: attributes, engine: builder.engine,
+                                                 opType: opType)
+        }
+        var convolution = try descriptor(activation)
+        // Post-ops only oneDNN's reference convolution takes (a long chain a region appended)
+        // run as a separate elementwise pass instead.
+        var separate: [DNNLEltwiseFunction] = []
+        if !activation.isEmpty && convolution.primitive.implementationName.hasPrefix("ref") {
+            convolution = try descriptor([])
+            separate = activation
+        }
         let pd = convolution.primitive
         let (srcChosen, weightsChosen, dstChosen) = (convolution.source, convolution.weights, convolution.destination)
         var arguments: [(Int32, Int)] = [
@@ -55,7 +64,9 @@ struct DNNLConvolutionOperation: DNNLOperation {
             ?? builder.slot(dstChosen)
         arguments.append((DNNL_ARG_DST, output))
         try builder.add(pd, arguments: arguments)
-        return [(output, dstShape)]
+        guard !separate.isEmpty else { return [(output, dstShape)] }
+        return try DNNLEltwiseOperation(opType: opType, chain: separate)
+            .lower([DNNLOperand(slot: output, shape: dstShape, value: nil)], into: &builder)
     }
 }
 

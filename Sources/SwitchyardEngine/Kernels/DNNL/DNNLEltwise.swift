@@ -82,6 +82,31 @@ enum DNNLActivations {
         }
     }
 
+    /// FakeQuantize as `linear(1/scale) → round → clip → linear(scale)`: oneDNN rounds half to
+    /// even like QuantizeLinear; it multiplies by `1 / scale` where ONNX divides, which can move
+    /// a value lying on a rounding tie by one step.
+    /// The first step is `pow(x, 1)·(1/scale)`, not a second `linear`: oneDNN 2.6 applied the
+    /// first linear's alpha to both when one chain held two (measured: outputs off by 1/scale²).
+    static func fakeQuantize(_ parameters: FakeQuantization) -> [DNNLEltwiseFunction] {
+        [.init(alg: dnnl_eltwise_pow, alpha: 1 / parameters.scale, beta: 1),
+         .init(alg: dnnl_eltwise_round),
+         .init(alg: dnnl_eltwise_clip_v2, alpha: parameters.lowestStep, beta: parameters.highestStep),
+         .init(alg: dnnl_eltwise_linear, alpha: parameters.scale, beta: 0)]
+    }
+
+    /// True when `chain` can be one primitive's post-ops: oneDNN 2.6's post-op injector keeps
+    /// one eltwise injector per algorithm kind, so a kind used twice with different alpha/beta
+    /// would compute both with the first one's (measured: a FakeQuantize chain with two linear
+    /// steps was off by 1/scale²).
+    static func fitsOnePrimitive(_ chain: [DNNLEltwiseFunction]) -> Bool {
+        var seen: [Int: (Float, Float)] = [:]
+        for function in chain {
+            if let previous = seen[Int(function.alg.rawValue)], previous != (function.alpha, function.beta) { return false }
+            seen[Int(function.alg.rawValue)] = (function.alpha, function.beta)
+        }
+        return true
+    }
+
     /// Appends `chain` to `attributes` as eltwise post-ops.
     static func appendPostOps(_ chain: [DNNLEltwiseFunction], to attributes: DNNLAttributes) throws(DNNLError) {
         for function in chain {
@@ -90,19 +115,23 @@ enum DNNLActivations {
     }
 }
 
-/// A unary elementwise operator as one oneDNN eltwise primitive per chain step, in whatever
-/// layout its input arrives (blocked layouts included).
+/// A unary elementwise operator in whatever layout its input arrives (blocked layouts
+/// included): a chain of several steps (FakeQuantize, or consecutive elementwise nodes a region
+/// merged) as one pass, else one oneDNN eltwise primitive per step.
 struct DNNLEltwiseOperation: DNNLOperation {
     let opType: String
     /// The chain when it depends on attributes only; nil for Clip from opset 11, whose bounds
     /// are inputs 1 and 2.
-    let chain: [DNNLEltwiseFunction]?
+    var chain: [DNNLEltwiseFunction]?
 
     var parameterInputs: Set<Int> { chain == nil ? [1, 2] : [] }
 
     func lower(_ inputs: [DNNLOperand?], into builder: inout DNNLPlanBuilder) throws -> [(slot: Int, shape: [Int])] {
         let x = try inputs.required(0, opType)
         let steps = try chain ?? clipChain(inputs)
+        if steps.count > 1, DNNLActivations.fitsOnePrimitive(steps), let slot = try? onePass(steps, on: x.slot, into: &builder) {
+            return [(slot, x.shape)]
+        }
         var slot = x.slot
         for function in steps {
             let desc = builder.desc(slot)
@@ -118,6 +147,32 @@ struct DNNLEltwiseOperation: DNNLOperation {
             slot = output
         }
         return [(slot, x.shape)]
+    }
+
+    /// The chain in one pass over memory: oneDNN 2.6's eltwise primitive takes no eltwise
+    /// post-ops, its binary primitive does, so this multiplies by a broadcast 1 (exact for every
+    /// value, signed zeros and NaN included) with the steps as post-ops. Throws when oneDNN has
+    /// only its reference implementation for that, which would be slower than separate steps.
+    private func onePass(_ steps: [DNNLEltwiseFunction], on source: Int, into builder: inout DNNLPlanBuilder) throws -> Int {
+        let src0 = builder.desc(source)
+        let one = try builder.constant([1], shape: [Int](repeating: 1, count: src0.dims.count))
+        let src1 = builder.desc(one)
+        var op = dnnl_binary_desc_t()
+        let status = withUnsafePointer(to: src0.raw) { src0Raw in
+            withUnsafePointer(to: src1.raw) { src1Raw in
+                dnnl_binary_desc_init(&op, dnnl_binary_mul, src0Raw, src1Raw, src0Raw)
+            }
+        }
+        try dnnlCheck(status, "dnnl_binary_desc_init(\(opType) chain)")
+        let attributes = try DNNLAttributes()
+        try DNNLActivations.appendPostOps(steps, to: attributes)
+        let pd = try DNNLPrimitiveDescriptor(op, attributes: attributes, engine: builder.engine, name: "\(opType) chain")
+        guard !pd.implementationName.hasPrefix("ref") else {
+            throw KernelError.unsupported("\(opType): only oneDNN's reference binary kernel takes this chain")
+        }
+        let output = builder.slot(pd.desc(dnnl_query_dst_md) ?? src0)
+        try builder.add(pd, arguments: [(DNNL_ARG_SRC_0, source), (DNNL_ARG_SRC_1, one), (DNNL_ARG_DST, output)])
+        return output
     }
 
     private func clipChain(_ inputs: [DNNLOperand?]) throws -> [DNNLEltwiseFunction] {

@@ -55,6 +55,10 @@ public enum DNNLKernels {
             operation = onnxOperation(node, opset: opset, attributes)
         case (ReferenceKernels.switchyardDomain, "FusedConv"):
             operation = DNNLActivations.fused(node).flatMap { convolution(node, attributes, activation: $0) }
+        case (ReferenceKernels.switchyardDomain, FakeQuantizeFusion.opType):
+            operation = (try? FakeQuantization(node: node)).map {
+                DNNLEltwiseOperation(opType: node.opType, chain: DNNLActivations.fakeQuantize($0))
+            }
         case (ReferenceKernels.switchyardDomain, "FusedMatMul"):
             operation = DNNLActivations.fused(node).map { DNNLMatMulOperation(opType: "FusedMatMul", activation: $0) }
         default:

@@ -18,6 +18,14 @@ protocol DNNLOperation: Sendable {
     func lower(_ inputs: [DNNLOperand?], into builder: inout DNNLPlanBuilder) throws -> [(slot: Int, shape: [Int])]
 }
 
+/// An operation whose primitive can apply elementwise functions to its result as oneDNN
+/// post-ops (convolution, binary): the region kernel appends the chains of the elementwise
+/// nodes that follow it.
+protocol DNNLPostOpFusing: DNNLOperation {
+    /// Eltwise post-ops applied last, in order.
+    var activation: [DNNLEltwiseFunction] { get set }
+}
+
 extension DNNLOperation {
     var parameterInputs: Set<Int> { [] }
     var takesIntegerData: Bool { false }

@@ -19,7 +19,7 @@ public enum DNNLRegionPartitioner {
         "Conv", "FusedConv", "ConvTranspose", "MaxPool", "AveragePool", "GlobalMaxPool", "GlobalAveragePool",
         "BatchNormalization", "Add", "Sub", "Mul", "Div", "Max", "Min", "Relu", "LeakyRelu", "Sigmoid", "Tanh",
         "Elu", "Selu", "Exp", "Sqrt", "Abs", "Neg", "Reciprocal", "Round", "HardSwish",
-        "HardSigmoid", "Gelu", "Clip",
+        "HardSigmoid", "Gelu", "Clip", FakeQuantizeFusion.opType,
     ]
 
     /// Data-movement operators that join a region only when every tensor they move is known to
@@ -65,9 +65,10 @@ public enum DNNLRegionPartitioner {
     }
 
     /// The region kernel of a `DNNLRegion` node, or nil when its body holds a node oneDNN
-    /// cannot run. A convolution directly followed by the only reader of its output, an
-    /// activation, runs as one primitive with the activation as a post-op (the intermediate
-    /// never reaches memory).
+    /// cannot run. A convolution, binary or elementwise operator followed by elementwise
+    /// operators, each the only reader of the value before it (an activation, then a
+    /// FakeQuantize, say), runs as one primitive with their chains as post-ops (the
+    /// intermediates never reach memory).
     static func kernel(for node: Node, constants: [String: Tensor], threads: Int) -> DNNLRegionKernel? {
         guard case .graph(let body)? = node.attributes["body"], case .ints(let opsets)? = node.attributes["opsets"],
               opsets.count == body.nodes.count else { return nil }
@@ -83,20 +84,34 @@ public enum DNNLRegionPartitioner {
         var index = 0
         while index < body.nodes.count {
             let current = body.nodes[index]
-            if index + 1 < body.nodes.count, var convolution = operations[index] as? DNNLConvolutionOperation,
-               convolution.activation.isEmpty, let activation = operations[index + 1] as? DNNLEltwiseOperation,
-               let chain = activation.chain, body.nodes[index + 1].inputs.first == current.outputs[0],
-               readers[current.outputs[0]] == 1, !escaping.contains(current.outputs[0]) {
-                convolution.activation = chain
-                var fused = current
-                fused.outputs = body.nodes[index + 1].outputs
-                members.append(.init(node: fused, opset: opsets[index], operation: convolution,
-                                     originals: [(current, opsets[index]), (body.nodes[index + 1], opsets[index + 1])]))
-                index += 2
-            } else {
-                members.append(.init(node: current, opset: opsets[index], operation: operations[index]))
-                index += 1
+            var end = index
+            // Either post-ops of a convolution/binary primitive, or one longer elementwise chain.
+            var fusing = operations[index] as? any DNNLPostOpFusing
+            var elementwise = operations[index] as? DNNLEltwiseOperation
+            if fusing != nil || elementwise?.chain != nil {
+                var output = current.outputs[0]
+                while end + 1 < body.nodes.count, let activation = operations[end + 1] as? DNNLEltwiseOperation,
+                      let chain = activation.chain, body.nodes[end + 1].inputs.first == output,
+                      readers[output] == 1, !escaping.contains(output),
+                      DNNLActivations.fitsOnePrimitive((fusing?.activation ?? elementwise?.chain ?? []) + chain) {
+                    fusing?.activation += chain
+                    elementwise?.chain? += chain
+                    end += 1
+                    output = body.nodes[end].outputs[0]
+                }
+                if end > index {
+                    var fused = current
+                    fused.outputs = body.nodes[end].outputs
+                    let operation: any DNNLOperation
+                    if let fusing { operation = fusing } else if let elementwise { operation = elementwise } else { operation = operations[index] }
+                    members.append(.init(node: fused, opset: opsets[index], operation: operation,
+                                         originals: (index...end).map { (node: body.nodes[$0], opset: opsets[$0]) }))
+                    index = end + 1
+                    continue
+                }
             }
+            members.append(.init(node: current, opset: opsets[index], operation: operations[index]))
+            index += 1
         }
         return DNNLRegionKernel(members: members, inputNames: body.inputs.map(\.name),
                                 outputNames: body.outputs.map(\.name), constants: constants, threads: threads)

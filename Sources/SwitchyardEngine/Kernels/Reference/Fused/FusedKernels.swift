@@ -7,6 +7,7 @@ extension ReferenceKernels {
         "FusedConv": FusedReferenceKernels.fusedConv,
         "FusedMatMul": FusedReferenceKernels.fusedMatMul,
         "QuantizedLookup": { try QuantizedLookupKernel.run($0) },
+        FakeQuantizeFusion.opType: { try FakeQuantizeKernel.run($0) },
         // A oneDNN region whose kernel could not be built runs its nodes one by one.
         DNNLRegionPartitioner.opType: { context in try context.runSubgraph("body", inputs: context.inputs) },
     ]

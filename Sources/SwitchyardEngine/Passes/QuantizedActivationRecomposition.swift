@@ -1,0 +1,37 @@
+import SwitchyardGraph
+import SwitchyardTensor
+
+/// Rewrites PaddleOCR's decomposed HardSwish (`x · Clip(x + 3, 0, 6) / 6`, or `x ·
+/// HardSigmoid(x)`) applied to a FakeQuantize output as one HardSwish node. In a float model
+/// `ConvFusion` absorbs such a pattern into the convolution before it; in a QDQ model on the
+/// float path the FakeQuantize between them prevents that, and the four nodes would cost four
+/// passes over memory. As one node, the region kernel fuses it (and the FakeQuantize after it)
+/// into the post-ops of the convolution before.
+public struct QuantizedActivationRecomposition: GraphPass {
+    public let name = "quantized-activation-recomposition"
+
+    public init() {}
+
+    public func run(on graph: inout Graph, scope: PassScope) -> [String] {
+        guard graph.nodes.contains(where: { $0.opType == FakeQuantizeFusion.opType }) else { return [] }
+        var changes: [String] = []
+        var index = 0
+        while index < graph.nodes.count {
+            let node = graph.nodes[index]
+            let usage = GraphUsage(graph)
+            guard node.opType == FakeQuantizeFusion.opType, node.domain == ReferenceKernels.switchyardDomain,
+                  let value = node.outputs.first,
+                  let match = ActivationMatcher.match(value, in: graph, usage: usage, allowed: ["HardSwish"]),
+                  match.activation == .hardSwish, match.nodes.count > 1 else {
+                index += 1
+                continue
+            }
+            let fused = Node(name: graph.nodes[match.nodes.max()!].name, opType: "HardSwish", inputs: [value],
+                             outputs: [match.output])
+            FusionRewrite.replace(match.nodes, with: fused, in: &graph)
+            changes.append("\(match.nodes.count) nodes after \(node.opType) '\(node.displayName)' became one HardSwish")
+            index += 1
+        }
+        return changes
+    }
+}

@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# INT8 vs FP32 speed on this CPU (issue 4): quantizes the four models with `switchyard quantize`
+# (default settings: the speed gate included) and benches FP32 and INT8 side by side with ONNX
+# Runtime on the same file. Usage: benchmarks/int8-speed.sh [SWITCHYARD_BINARY] [OUT_DIR]
+# Needs models/ (scripts/fetch-models.sh), .cache/heldout (scripts/make-heldout.py) and the det
+# calibration pages (scripts/make-det-calibration.py --out .cache/det-calibration).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+BIN=${1:-.build/release/switchyard}
+OUT=${2:-.cache/int8-speed}
+SECONDS_PER_CONFIG=${SECONDS_PER_CONFIG:-4}
+mkdir -p "$OUT"
+
+declare -A MODEL=([cls]=models/ch_ppocr_mobile_v2.0_cls_infer.onnx [rec]=models/ch_PP-OCRv4_rec_infer.onnx
+                  [det]=models/ch_PP-OCRv4_det_infer.onnx [yolo]=models/yolov8n-320.onnx)
+declare -A SHAPE=([cls]=x=1x3x48x192 [rec]=x=1x3x48x320 [det]=x=1x3x640x640 [yolo]=images=1x3x320x320)
+declare -A CALIBRATION=([cls]=.cache/heldout/cls/calibration [rec]=.cache/heldout/rec/calibration
+                        [det]=.cache/det-calibration [yolo]=.cache/heldout/yolo/calibration)
+
+for name in ${MODELS:-cls rec det yolo}; do
+    if [[ ! -f "$OUT/$name.int8.onnx" ]]; then
+        echo "== quantize $name"
+        "$BIN" quantize "${MODEL[$name]}" --precision int8 --calibration "${CALIBRATION[$name]}" --threads 2 \
+            --output "$OUT/$name.int8.onnx" | tee "$OUT/$name.quantize.txt"
+    fi
+    for variant in fp32 int8; do
+        file=${MODEL[$name]}
+        [[ $variant == int8 ]] && file=$OUT/$name.int8.onnx
+        echo "== bench $name $variant (load average: $(cut -d' ' -f1-3 /proc/loadavg))"
+        "$BIN" bench "$file" --shape "${SHAPE[$name]}" --batch 1,8 --threads 1,2 --seconds "$SECONDS_PER_CONFIG" \
+            --compare-onnxruntime ${EXTRA_BENCH_ARGS:-} | tee "$OUT/$name.$variant.bench.txt"
+    done
+done
