@@ -2,8 +2,8 @@
 # INT8 vs FP32 speed on this CPU (issue 4): quantizes the four models with `switchyard quantize`
 # (default settings: the speed gate included) and benches FP32 and INT8 side by side with ONNX
 # Runtime on the same file. Usage: benchmarks/int8-speed.sh [SWITCHYARD_BINARY] [OUT_DIR]
-# Needs models/ (scripts/fetch-models.sh), .cache/heldout (scripts/make-heldout.py) and the det
-# calibration pages (scripts/make-det-calibration.py --out .cache/det-calibration).
+# Needs models/ (scripts/fetch-models.sh) and .cache/heldout (scripts/make-heldout.py: its det split
+# holds the text pages the detector calibrates on).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 BIN=${1:-.build/release/switchyard}
@@ -15,7 +15,7 @@ declare -A MODEL=([cls]=models/ch_ppocr_mobile_v2.0_cls_infer.onnx [rec]=models/
                   [det]=models/ch_PP-OCRv4_det_infer.onnx [yolo]=models/yolov8n-320.onnx)
 declare -A SHAPE=([cls]=x=1x3x48x192 [rec]=x=1x3x48x320 [det]=x=1x3x640x640 [yolo]=images=1x3x320x320)
 declare -A CALIBRATION=([cls]=.cache/heldout/cls/calibration [rec]=.cache/heldout/rec/calibration
-                        [det]=.cache/det-calibration [yolo]=.cache/heldout/yolo/calibration)
+                        [det]=.cache/heldout/det/calibration [yolo]=.cache/heldout/yolo/calibration)
 
 for name in ${MODELS:-cls rec det yolo}; do
     if [[ ! -f "$OUT/$name.int8.onnx" ]]; then
