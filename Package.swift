@@ -125,7 +125,12 @@ let package = Package(
         .testTarget(name: "SwitchyardVisionTests", dependencies: ["SwitchyardVision"]),
         .testTarget(
             name: "SwitchyardPipelineTests",
-            dependencies: ["SwitchyardPipeline", .product(name: "MetricsTestKit", package: "swift-metrics")]
+            dependencies: [
+                "SwitchyardPipeline", .product(name: "MetricsTestKit", package: "swift-metrics"),
+                // Served pipelines: KServe routes and the Prometheus scrape, in process.
+                "SwitchyardHTTP", .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+            ]
         ),
         .testTarget(name: "SwitchyardQuantizationTests", dependencies: ["SwitchyardQuantization"]),
         .testTarget(name: "SwitchyardCLITests", dependencies: ["switchyard"]),

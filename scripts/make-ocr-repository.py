@@ -9,6 +9,8 @@
   ocr_rec  PP-OCRv4 recognizer, [3, 48, -1] (lines padded to the same width batch together)
 All three with dynamic batching (max_batch_size N, default 8; queue delay default 2 ms, so the
 lines of a page that arrive together form one batch). Standard library only; idempotent.
+  ocr      examples/ocr/served.yaml as ocr/pipeline.yaml: the OCR pipeline served as a model by
+           `switchyard serve` (image BYTES in; text, scores, boxes out); `pipeline run` ignores it.
 """
 import argparse
 import importlib.util
@@ -56,7 +58,9 @@ def main():
         os.symlink((args.models / file).resolve(), version / "model.onnx")
         text = make_repository.config(name, args.max_batch, inputs, outputs, dynamic_batching=batching)
         (args.out / name / "config.pbtxt").write_text(text)
-    print(f"make-ocr-repository: {args.out}: {', '.join(m[0] for m in models)}")
+    (args.out / "ocr").mkdir()
+    shutil.copyfile(ROOT / "examples" / "ocr" / "served.yaml", args.out / "ocr" / "pipeline.yaml")
+    print(f"make-ocr-repository: {args.out}: {', '.join(m[0] for m in models)}, ocr (pipeline)")
 
 
 if __name__ == "__main__":

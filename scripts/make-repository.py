@@ -19,6 +19,9 @@ Models (names are what clients ask for):
                without it): x FP32 [batch, 4] -> doubled = x+x, squared = x*x, negated = -x.
                Three outputs for requested-output subsets; exact results that make any mix-up
                between batched requests visible.
+  multi_chain  A Triton ensemble (platform "ensemble", ensemble_scheduling) of two `multi` steps:
+               INPUT -> multi.doubled -> multi again -> SQUARED = (2x)^2, NEGATED = -2x. Served
+               as a pipeline; added with `multi`.
 
 Standard library only (plus `onnx` for `multi`). Idempotent: the output folder is rebuilt.
 """
@@ -79,6 +82,35 @@ def write_multi_model(path):
 MULTI_CONFIG = config("multi", 8, [("x", [4])], [("doubled", [4]), ("squared", [4]), ("negated", [4])],
                       dynamic_batching="  max_queue_delay_microseconds: 2000")
 
+# Triton's ensemble format: input_map is step model input -> ensemble tensor, output_map is step
+# model output -> ensemble tensor. The ensemble's own version directory stays empty, as in Triton.
+MULTI_CHAIN_CONFIG = '''name: "multi_chain"
+platform: "ensemble"
+max_batch_size: 8
+input [ { name: "INPUT" data_type: TYPE_FP32 dims: [ 4 ] } ]
+output [
+  { name: "SQUARED" data_type: TYPE_FP32 dims: [ 4 ] },
+  { name: "NEGATED" data_type: TYPE_FP32 dims: [ 4 ] }
+]
+ensemble_scheduling {
+  step [
+    {
+      model_name: "multi"
+      model_version: -1
+      input_map { key: "x" value: "INPUT" }
+      output_map { key: "doubled" value: "DOUBLED" }
+    },
+    {
+      model_name: "multi"
+      model_version: -1
+      input_map { key: "x" value: "DOUBLED" }
+      output_map { key: "squared" value: "SQUARED" }
+      output_map { key: "negated" value: "NEGATED" }
+    }
+  ]
+}
+'''
+
 
 def models(max_batch):
     """(name, model file, config text or None) for every repository entry."""
@@ -119,6 +151,9 @@ def main():
         if write_multi_model(args.out / "multi" / "1" / "model.onnx"):
             (args.out / "multi" / "config.pbtxt").write_text(MULTI_CONFIG)
             names.append("multi")
+            (args.out / "multi_chain" / "1").mkdir(parents=True)
+            (args.out / "multi_chain" / "config.pbtxt").write_text(MULTI_CHAIN_CONFIG)
+            names.append("multi_chain")
         else:
             shutil.rmtree(args.out / "multi")
             print("make-repository: no `onnx` package in this Python: skipping the `multi` model", file=sys.stderr)

@@ -71,7 +71,7 @@ export SWITCHYARD_URL=127.0.0.1:$http_port SWITCHYARD_METRICS_URL=127.0.0.1:$met
 export SWITCHYARD_BIN=$binary SWITCHYARD_REPOSITORY=$root/$work/repository SWITCHYARD_WORK=$root/$work
 status=0
 (cd tests/clients && "$root/.venv-clients/bin/python" -m pytest -v -rfE -p no:cacheprovider \
-    check_clients.py check_concurrency.py check_bad_requests.py check_perf_analyzer.py "$@") || status=1
+    check_clients.py check_concurrency.py check_bad_requests.py check_perf_analyzer.py check_ensemble.py "$@") || status=1
 
 rss_kib=$(awk '/VmRSS/ {print $2}' "/proc/$server/status" 2>/dev/null || echo "?")
 echo "test-clients: server RSS after the checks: ${rss_kib} KiB"

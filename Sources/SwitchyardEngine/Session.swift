@@ -1,3 +1,4 @@
+import Synchronization
 import SwitchyardGraph
 import SwitchyardTensor
 
@@ -26,16 +27,15 @@ public final class Session: Sendable {
     public let loadedModel: LoadedModel
     public let options: SessionOptions
     let program: GraphProgram
+    /// The reference-kernel program that runs inputs holding NaN or ±Inf, which the oneDNN
+    /// kernels would turn finite (`NonFiniteInputs`); made at the first such run.
+    private let nonFiniteProgram = Mutex<GraphProgram?>(nil)
 
     /// A session over an already loaded model.
     public init(model: LoadedModel, options: SessionOptions = SessionOptions()) throws(EngineError) {
         loadedModel = model
         self.options = options
-        let opsets = model.model.opsetImports
-        let graph = KernelSelection.executableGraph(model.graph, opsets: opsets, options: options)
-        program = try GraphProgram(graph: graph, opsets: opsets, outerNames: []) { node, opset in
-            KernelSelection.kernel(for: node, opset: opset, constants: graph.initializers, options: options)
-        }
+        program = try Self.program(for: model, options: options)
     }
 
     /// Loads `model` (optimizing it) and makes a session over it.
@@ -53,9 +53,32 @@ public final class Session: Sendable {
     public func run(_ inputs: [String: Tensor]) throws -> [String: Tensor] {
         let declared = loadedModel.inputs
         try InputValidator.validate(inputs, against: declared)
-        let results = try program.run(inputs: declared.map { inputs[$0.name] }, profile: options.profile)
+        let ordered = declared.map { inputs[$0.name] }
+        // A graph whose fused nodes have no reference kernel keeps the fast path.
+        let runner = !options.referenceOnly && NonFiniteInputs.present(in: ordered) ? (referenceProgram() ?? program) : program
+        let results = try runner.run(inputs: ordered, profile: options.profile)
         var named: [String: Tensor] = [:]
         for (info, tensor) in zip(loadedModel.outputs, results) { named[info.name] = tensor }
         return named
+    }
+
+    private func referenceProgram() -> GraphProgram? {
+        if let made = nonFiniteProgram.withLock({ $0 }) { return made }
+        var options = self.options
+        options.referenceOnly = true
+        guard let made = try? Self.program(for: loadedModel, options: options) else { return nil }
+        return nonFiniteProgram.withLock { stored in
+            if let stored { return stored }
+            stored = made
+            return made
+        }
+    }
+
+    private static func program(for model: LoadedModel, options: SessionOptions) throws(EngineError) -> GraphProgram {
+        let opsets = model.model.opsetImports
+        let graph = KernelSelection.executableGraph(model.graph, opsets: opsets, options: options)
+        return try GraphProgram(graph: graph, opsets: opsets, outerNames: []) { node, opset in
+            KernelSelection.kernel(for: node, opset: opset, constants: graph.initializers, options: options)
+        }
     }
 }

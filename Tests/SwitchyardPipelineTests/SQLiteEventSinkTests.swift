@@ -79,4 +79,23 @@ import SwitchyardPipeline
         #expect(texts == (0..<15).map { "frame \($0)" })
         try database.close()
     }
+
+    @Test func resumeWithoutAnEventsSinkIsRefused() throws {
+        let path = Self.temporaryPath() + ".jsonl"
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let spec = """
+            name: lines-only
+            stages:
+              - {name: in, type: source, kind: api}
+              - {name: out, type: sink, kind: jsonl, path: \(path), inputs: [in]}
+            """
+        let loaded = try SpecLoader.load(yaml: spec, file: "lines.yaml")
+        #expect(throws: PipelineError.self) { try Pipeline(loaded, options: PipelineOptions(resume: true)) }
+        do {
+            _ = try Pipeline(loaded, options: PipelineOptions(resume: true))
+        } catch {
+            #expect(error.description.contains("--resume needs an `events` (SQLite) sink"))
+        }
+        _ = try Pipeline(loaded, options: PipelineOptions(resume: false))
+    }
 }

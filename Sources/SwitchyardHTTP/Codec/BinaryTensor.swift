@@ -9,7 +9,7 @@ enum BinaryTensor {
     static func tensor(from bytes: UnsafeRawBufferPointer, dataType: DataType, shape: [Int], input: String) throws(ServingError) -> Tensor {
         let count = shape.reduce(1, *)
         if dataType == .string {
-            return Tensor(shape: shape, strings: try strings(from: bytes, count: count, input: input))
+            return Tensor(shape: shape, strings: try elements(from: bytes, count: count, input: input).map(decodeUTF8))
         }
         let expected = count * dataType.byteSize
         guard bytes.count == expected else {
@@ -39,8 +39,14 @@ enum BinaryTensor {
         }
     }
 
-    private static func strings(from bytes: UnsafeRawBufferPointer, count: Int, input: String) throws(ServingError) -> [String] {
-        var strings: [String] = []
+    /// A BYTES tensor's elements as text (invalid UTF-8 is replaced, as `String(decoding:)` does).
+    static func decodeUTF8(_ element: [UInt8]) -> String {
+        String(decoding: element, as: UTF8.self)
+    }
+
+    /// A BYTES tensor's `count` elements, each as sent.
+    static func elements(from bytes: UnsafeRawBufferPointer, count: Int, input: String) throws(ServingError) -> [[UInt8]] {
+        var strings: [[UInt8]] = []
         strings.reserveCapacity(min(count, bytes.count / 4))
         var offset = 0
         while strings.count < count {
@@ -54,7 +60,7 @@ enum BinaryTensor {
                 throw .invalidArgument("input '\(input)': BYTES element \(strings.count) claims \(length) bytes but only "
                                        + "\(bytes.count - offset) remain")
             }
-            strings.append(String(decoding: UnsafeRawBufferPointer(rebasing: bytes[offset..<offset + length]), as: UTF8.self))
+            strings.append(Array(UnsafeRawBufferPointer(rebasing: bytes[offset..<offset + length])))
             offset += length
         }
         guard offset == bytes.count else {

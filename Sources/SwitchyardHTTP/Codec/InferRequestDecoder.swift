@@ -169,6 +169,12 @@ enum InferRequestDecoder {
         }
         let slice = UnsafeRawBufferPointer(rebasing: bytes[binaryOffset..<binaryOffset + binarySize])
         binaryOffset += binarySize
+        if dataType == .string {
+            // Keep the raw elements too: a BYTES input may be binary (an encoded image for a pipeline).
+            let elements = try BinaryTensor.elements(from: slice, count: elementCount, input: name)
+            return NamedTensor(name: name, tensor: Tensor(shape: shape, strings: elements.map(BinaryTensor.decodeUTF8)),
+                               rawBytes: elements)
+        }
         return NamedTensor(name: name, tensor: try BinaryTensor.tensor(from: slice, dataType: dataType, shape: shape, input: name))
     }
 

@@ -46,6 +46,19 @@ final class BoundedQueue<Element: Sendable>: @unchecked Sendable {
         return true
     }
 
+    /// Appends without waiting, even past the capacity (which then only bounds `push`). Returns
+    /// false when the queue was cancelled or every producer finished. For callers that must
+    /// never block (async code) and bound their own numbers, e.g. requests to a served pipeline
+    /// (one per HTTP request).
+    @discardableResult
+    func pushIgnoringCapacity(_ element: Element) -> Bool {
+        condition.lock()
+        defer { condition.unlock() }
+        if cancelled || openProducers == 0 { return false }
+        append(element)
+        return true
+    }
+
     /// Appends without waiting; when full, first removes and returns the oldest item.
     func pushDroppingOldest(_ element: Element) -> Element? {
         condition.lock()

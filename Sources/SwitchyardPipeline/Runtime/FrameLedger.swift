@@ -14,6 +14,13 @@ final class FrameLedger: Sendable {
     }
 
     private let state = Mutex<[String: SourceState]>([:])
+    /// Told (outside the lock, on the thread that finished it) when a frame becomes complete:
+    /// what answers a served pipeline's request as soon as its frame has left the pipeline.
+    private let frameCompleted: (@Sendable (_ source: String, _ frame: Int) -> Void)?
+
+    init(frameCompleted: (@Sendable (_ source: String, _ frame: Int) -> Void)? = nil) {
+        self.frameCompleted = frameCompleted
+    }
 
     func begin(source: String, frame: Int, count: Int) {
         state.withLock { sources in
@@ -22,15 +29,18 @@ final class FrameLedger: Sendable {
             entry.highestRegistered = max(entry.highestRegistered ?? frame, frame)
             sources[source] = entry
         }
+        if count <= 0 { frameCompleted?(source, frame) }
     }
 
     func adjust(source: String, frame: Int, by delta: Int) {
         guard delta != 0 else { return }
-        state.withLock { sources in
-            guard let count = sources[source]?.incomplete[frame] else { return }
+        let completed = state.withLock { sources -> Bool in
+            guard let count = sources[source]?.incomplete[frame] else { return false }
             let next = count + delta
             sources[source]!.incomplete[frame] = next > 0 ? next : nil
+            return next <= 0
         }
+        if completed { frameCompleted?(source, frame) }
     }
 
     /// Every registered frame of `source` up to and including the watermark is complete

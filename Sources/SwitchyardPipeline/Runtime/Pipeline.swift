@@ -19,6 +19,8 @@ public final class Pipeline: Sendable {
     private let sourceStages: [SourceStage]
     private let processorStages: [ProcessorStage]
     private let sinkStages: [SinkStage]
+    private let responseStages: [ResponseStage]
+    private let responses: PendingResponses
     private let queues: [(stage: String, queue: BoundedQueue<PipelineItem>)]
     private let metrics: [StageMetrics]
     private let postedSources: [String: PostedSource]
@@ -33,7 +35,9 @@ public final class Pipeline: Sendable {
                 sinks suppliedSinks: [String: any EventSink] = [:], options: PipelineOptions = PipelineOptions()) throws(PipelineError) {
         let spec = loaded.spec
         self.spec = spec
-        let ledger = FrameLedger()
+        let responses = PendingResponses()
+        self.responses = responses
+        let ledger = FrameLedger { source, frame in responses.complete(source: source, frame: frame) }
         let tracker = RunTracker()
         self.tracker = tracker
         let reportError: @Sendable (PipelineError) -> Void = { error in tracker.report(error) }
@@ -54,9 +58,15 @@ public final class Pipeline: Sendable {
 
         // Sinks first: resuming needs the frames they committed.
         var sinkStages: [SinkStage] = []
+        var responseStages: [ResponseStage] = []
         var collectors: [String: CollectorSink] = [:]
         var committed: [String: Int]?
         for stage in spec.stages where stage.type == .sink {
+            if stage.sinkKind == .response {
+                responseStages.append(ResponseStage(name: stage.name, input: queueByStage[stage.name]!, ledger: ledger,
+                                                    responses: responses, metrics: metricsByStage[stage.name]!))
+                continue
+            }
             let sink: any EventSink
             if let supplied = suppliedSinks[stage.name] {
                 sink = supplied
@@ -71,7 +81,13 @@ public final class Pipeline: Sendable {
             sinkStages.append(SinkStage(name: stage.name, sink: sink, input: queueByStage[stage.name]!, ledger: ledger,
                                         metrics: metricsByStage[stage.name]!, reportError: reportError))
         }
+        if options.resume && committed == nil {
+            // A JSON Lines file records no committed frames: resuming from it would replay (and
+            // duplicate) every event, so refuse instead of silently starting again.
+            throw PipelineError("pipeline '\(spec.name)': --resume needs an `events` (SQLite) sink, which records the frames it committed; this pipeline has none")
+        }
         self.sinkStages = sinkStages
+        self.responseStages = responseStages
         self.collectors = collectors
         let skip = (committed ?? [:]).merging(options.skipThrough) { max($0, $1) }
 
@@ -130,10 +146,11 @@ public final class Pipeline: Sendable {
 
     /// Starts every stage's threads. Call once.
     public func start() {
-        let threads = sourceStages.count + sinkStages.count + processorStages.reduce(0) { $0 + $1.workers }
+        let threads = sourceStages.count + sinkStages.count + responseStages.count + processorStages.reduce(0) { $0 + $1.workers }
         precondition(tracker.start(threads: threads), "Pipeline.start() called twice")
         let tracker = self.tracker
         for stage in sinkStages { stage.start { tracker.threadsExited(1) } }
+        for stage in responseStages { stage.start { tracker.threadsExited(1) } }
         for stage in processorStages { stage.start { tracker.threadsExited(stage.workers) } }
         for stage in sourceStages { stage.start { tracker.threadsExited(1) } }
     }
@@ -159,9 +176,39 @@ public final class Pipeline: Sendable {
         postedSources[source]?.finish()
     }
 
+    /// Runs one request through the pipeline: `values` become a new frame of the `api` source
+    /// `source`, and once every item of that frame has left the pipeline, the items its
+    /// `response` sink received are returned in region order (none when the frame was filtered
+    /// out; items that failed carry their `error`). Concurrent requests each get exactly the
+    /// items of their own frame.
+    ///
+    /// Never blocks a thread: the request waits in front of the source (unbounded; callers such
+    /// as the HTTP server bound their own concurrency) and the pipeline's queues apply
+    /// backpressure from there. Throws when the pipeline has no such source, has stopped, or
+    /// ended before the frame finished.
+    public func infer(_ values: [String: PipelineValue], source: String) async throws(PipelineError) -> [PipelineItem] {
+        guard let posted = postedSources[source] else {
+            throw PipelineError("pipeline '\(spec.name)': no api source named '\(source)' (api sources: \(postedSources.keys.sorted().joined(separator: ", ")))")
+        }
+        let name = spec.name, responses = self.responses
+        let result = await withCheckedContinuation { (continuation: CheckedContinuation<Result<[PipelineItem], PipelineError>, Never>) in
+            let slot = ResponseSlot(continuation)
+            let request = PostedSource.Posted(
+                values: values,
+                numbered: { frame in responses.register(source: source, frame: frame, slot) },
+                abandoned: { slot.resume(.failure(PipelineError("pipeline '\(name)' stopped before it took the request"))) })
+            if !posted.submit(request) {
+                slot.resume(.failure(PipelineError("pipeline '\(name)' is stopped: source '\(source)' takes no more requests")))
+            }
+        }
+        return try result.get()
+    }
+
     /// Waits (without blocking a thread) until every stage has finished, and returns the summary.
+    /// Requests (`infer`) whose frames did not finish fail.
     public func wait() async -> PipelineSummary {
         await tracker.waitForEnd()
+        responses.failAll(PipelineError("pipeline '\(spec.name)' ended before the request's frame finished"))
         return progress()
     }
 
@@ -193,7 +240,7 @@ public final class Pipeline: Sendable {
 
     private static func makeSink(_ stage: StageSpec, spec: PipelineSpec, base: String, resume: Bool) throws(PipelineError) -> any EventSink {
         switch stage.sinkKind! {
-        case .collector:
+        case .collector, .response:
             return CollectorSink()
         case .events, .jsonl:
             guard let path = stage.path else {

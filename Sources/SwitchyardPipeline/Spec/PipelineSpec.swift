@@ -61,8 +61,11 @@ public enum SinkKind: String, Sendable, Codable, CaseIterable {
     case events
     /// JSON Lines, one event per line.
     case jsonl
-    /// Events kept in memory for the caller (tests, API responses).
+    /// Events kept in memory for the caller (tests).
     case collector
+    /// The items go back to the request that posted their frame (`Pipeline.infer`): a served
+    /// pipeline's answer.
+    case response
 }
 
 /// One stage of a spec. Which fields apply depends on `type`; the loader rejects the rest.
@@ -102,17 +105,23 @@ public struct StageSpec: Sendable, Equatable, Codable {
     /// Model output tensor name → item value name.
     public var outputMap: [String: String]?
 
+    // Served pipelines
+    /// `api` sources: the request tensors and the values they become; `response` sinks: the
+    /// response tensors and the values they are made of.
+    public var tensors: [TensorSpec]?
+
     enum CodingKeys: String, CodingKey, CaseIterable {
         case name, type, inputs, queue, workers, kind, path, overflow, fps, width, height, realtime
         case processor, options, model, version
         case inputMap = "input_map", outputMap = "output_map"
+        case tensors
     }
 
     public init(name: String, type: StageType, inputs: [String]? = nil, queue: Int? = nil, workers: Int? = nil,
                 kind: String? = nil, path: String? = nil, overflow: OverflowPolicy? = nil, fps: Double? = nil,
                 width: Int? = nil, height: Int? = nil, realtime: Bool? = nil, processor: String? = nil,
                 options: [String: OptionValue]? = nil, model: String? = nil, version: Int64? = nil,
-                inputMap: [String: String]? = nil, outputMap: [String: String]? = nil) {
+                inputMap: [String: String]? = nil, outputMap: [String: String]? = nil, tensors: [TensorSpec]? = nil) {
         self.name = name
         self.type = type
         self.inputs = inputs
@@ -131,6 +140,7 @@ public struct StageSpec: Sendable, Equatable, Codable {
         self.version = version
         self.inputMap = inputMap
         self.outputMap = outputMap
+        self.tensors = tensors
     }
 
     /// The input queue's capacity.

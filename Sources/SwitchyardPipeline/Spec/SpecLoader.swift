@@ -72,6 +72,13 @@ public enum SpecLoader {
             for (key, location) in document.keys(at: [.key("stages"), .index(index)]) where !stageFields.contains(key) {
                 throw PipelineError("\(location): stage '\(stageName)': unknown field '\(key)' (a stage has: \(stageFields.joined(separator: ", ")))")
             }
+            let tensorFields = TensorSpec.CodingKeys.allCases.map(\.rawValue)
+            for position in 0..<(stages[index].mapping?["tensors"]?.sequence?.count ?? 0) {
+                for (key, location) in document.keys(at: [.key("stages"), .index(index), .key("tensors"), .index(position)])
+                where !tensorFields.contains(key) {
+                    throw PipelineError("\(location): stage '\(stageName)': field 'tensors': unknown field '\(key)' (a tensor has: \(tensorFields.joined(separator: ", ")))")
+                }
+            }
         }
     }
 

@@ -1,3 +1,6 @@
+import SwitchyardServing
+import SwitchyardTensor
+
 /// The checks a decoded spec must pass before a pipeline is built: names, fields per stage type,
 /// edges (known stages, no cycles, sources without inputs, sinks without consumers).
 struct SpecValidator {
@@ -45,7 +48,7 @@ struct SpecValidator {
                 if let width = stage.width, width < 1 { throw fail(index, "width", "must be at least 1, got \(width)") }
                 if let height = stage.height, height < 1 { throw fail(index, "height", "must be at least 1, got \(height)") }
             case .api:
-                allowed = ["overflow", "kind"]
+                allowed = ["overflow", "kind", "tensors"]
             }
             if stage.inputs != nil { throw fail(index, "inputs", "a source has no inputs") }
             if stage.queue != nil { throw fail(index, "queue", "a source has no input queue (set 'queue:' on the stages it feeds)") }
@@ -62,12 +65,22 @@ struct SpecValidator {
                 throw fail(index, "input_map", "a model stage needs 'input_map:' (item value name: model input tensor name)")
             }
         case .sink:
-            allowed = ["kind", "path", "queue", "inputs"]
             guard let kind = stage.sinkKind else {
                 throw fail(index, "kind", "unknown sink kind '\(stage.kind ?? "")' (expected \(SinkKind.allCases.map(\.rawValue).joined(separator: ", ")))")
             }
-            if kind == .collector, stage.path != nil { throw fail(index, "path", "a collector sink keeps events in memory and has no path") }
+            if kind == .collector || kind == .response, stage.path != nil {
+                throw fail(index, "path", "a \(kind.rawValue) sink keeps its items in memory and has no path")
+            }
+            if kind == .response {
+                allowed = ["kind", "queue", "inputs", "tensors"]
+                if let first = spec.stages.firstIndex(where: { $0.sinkKind == .response }), first != index {
+                    throw fail(index, "kind", "a pipeline has at most one response sink (stage '\(spec.stages[first].name)' is one)")
+                }
+            } else {
+                allowed = ["kind", "path", "queue", "inputs"]
+            }
         }
+        if let tensors = stage.tensors { try checkTensors(tensors, stage: index) }
         let common: Set<String> = ["name", "type"]
         for field in present where !allowed.contains(field) && !common.contains(field) {
             throw fail(index, field, "does not apply to a \(stage.type.rawValue) stage\(stage.type == .source ? " of kind '\(stage.kind ?? "images")'" : "")")
@@ -142,7 +155,26 @@ struct SpecValidator {
         if stage.inputMap != nil { fields.append("input_map") }
         if stage.outputMap != nil { fields.append("output_map") }
         if stage.workers != nil { fields.append("workers") }
+        if stage.tensors != nil { fields.append("tensors") }
         return fields
+    }
+
+    /// A served pipeline's interface: names unique and non-empty, KServe datatypes, sizes ≥ -1.
+    private func checkTensors(_ tensors: [TensorSpec], stage index: Int) throws(PipelineError) {
+        var names: Set<String> = []
+        for (position, tensor) in tensors.enumerated() {
+            func fail(_ message: String) -> PipelineError {
+                let location = document.location([.key("stages"), .index(index), .key("tensors"), .index(position)])
+                return PipelineError("\(location): stage '\(spec.stages[index].name)': field 'tensors': tensor #\(position + 1)\(tensor.name.isEmpty ? "" : " '\(tensor.name)'"): \(message)")
+            }
+            guard !tensor.name.isEmpty else { throw fail("'name' must not be empty") }
+            guard names.insert(tensor.name).inserted else { throw fail("the name is used twice") }
+            guard DataType(kserveName: tensor.datatype) != nil else {
+                throw fail("unknown datatype '\(tensor.datatype)' (expected one of \(DataType.kserveNames))")
+            }
+            if let bad = tensor.dims.first(where: { $0 < -1 }) { throw fail("dims \(tensor.dims): \(bad) is not a size (-1 = variable)") }
+            if tensor.value?.isEmpty == true { throw fail("'value' must not be empty (leave it out to use the tensor's name)") }
+        }
     }
 
     private func fail(_ index: Int, _ field: String?, _ message: String) -> PipelineError {

@@ -4,10 +4,15 @@ import SwitchyardTensor
 public struct NamedTensor: Sendable {
     public var name: String
     public var tensor: Tensor
+    /// A BYTES tensor's elements exactly as received, when the wire carried raw bytes (binary
+    /// tensor extension): `tensor`'s strings are their UTF-8 decoding, which cannot hold binary
+    /// data such as an encoded image. nil otherwise.
+    public var rawBytes: [[UInt8]]?
 
-    public init(name: String, tensor: Tensor) {
+    public init(name: String, tensor: Tensor, rawBytes: [[UInt8]]? = nil) {
         self.name = name
         self.tensor = tensor
+        self.rawBytes = rawBytes
     }
 }
 

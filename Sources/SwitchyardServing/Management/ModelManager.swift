@@ -37,7 +37,7 @@ public actor ModelManager {
         }
         self.options = options
         self.logger = logger
-        repository = ModelRepository(path: options.repositoryPath)
+        repository = ModelRepository(path: options.repositoryPath, excluding: options.isServedElsewhere)
         _ = try repository.modelNames()
     }
 

@@ -40,11 +40,15 @@ public struct ModelManagerOptions: Sendable {
     /// Where model metrics go; nil records through the global `MetricsSystem` (what the server
     /// bootstraps). Tests pass a factory of their own.
     public var metricsFactory: (any MetricsFactory)?
+    /// Says, from a model directory's path, whether another service serves it (a pipeline or an
+    /// ensemble, served by SwitchyardPipeline's `RoutingInferenceService`): the manager then
+    /// neither lists nor loads it. nil: every directory is an ONNX model.
+    public var isServedElsewhere: (@Sendable (_ directory: String) -> Bool)?
 
     public init(repositoryPath: String, controlMode: ModelControlMode = .none, startupModels: [String] = [],
                 pollIntervalSeconds: Double = 15, memoryBudget: MemoryBudget = .unlimited,
                 residency: ResidencyMode = .resident, threads: Int, shutdownTimeoutSeconds: Double = 30,
-                metricsFactory: (any MetricsFactory)? = nil) {
+                metricsFactory: (any MetricsFactory)? = nil, isServedElsewhere: (@Sendable (_ directory: String) -> Bool)? = nil) {
         self.repositoryPath = repositoryPath
         self.controlMode = controlMode
         self.startupModels = startupModels
@@ -54,5 +58,6 @@ public struct ModelManagerOptions: Sendable {
         self.threads = threads
         self.shutdownTimeoutSeconds = shutdownTimeoutSeconds
         self.metricsFactory = metricsFactory
+        self.isServedElsewhere = isServedElsewhere
     }
 }

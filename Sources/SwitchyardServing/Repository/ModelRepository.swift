@@ -19,9 +19,14 @@ public struct ModelRepository: Sendable {
 
     /// The repository directory.
     public let path: String
+    /// Model directories another service serves (pipelines, ensembles): not listed, not loaded.
+    private let excluded: (@Sendable (_ directory: String) -> Bool)?
 
-    public init(path: String) {
+    /// - Parameter excluded: says, from a model directory's path, whether another service serves
+    ///   it (`ModelManagerOptions.isServedElsewhere`).
+    public init(path: String, excluding excluded: (@Sendable (_ directory: String) -> Bool)? = nil) {
         self.path = path
+        self.excluded = excluded
     }
 
     /// The model directories' names, sorted. Throws `unavailable` when the repository cannot
@@ -33,7 +38,7 @@ public struct ModelRepository: Sendable {
         } catch {
             throw .unavailable("model repository \(path) cannot be read: \(error.localizedDescription)")
         }
-        return entries.filter { !$0.hasPrefix(".") && isDirectory(directory(of: $0)) }.sorted()
+        return entries.filter { !$0.hasPrefix(".") && isDirectory(directory(of: $0)) && !isExcluded($0) }.sorted()
     }
 
     /// Every model of the repository, by name. Only an unreadable repository throws; a broken
@@ -44,7 +49,7 @@ public struct ModelRepository: Sendable {
 
     /// One model; `notFound` when the repository has no directory `name`.
     public func model(named name: String) throws(ServingError) -> RepositoryModel {
-        guard isModelName(name), isDirectory(directory(of: name)) else {
+        guard isModelName(name), isDirectory(directory(of: name)), !isExcluded(name) else {
             throw .notFound("model '\(name)' is not in the model repository \(path)")
         }
         return model(in: name)
@@ -52,7 +57,7 @@ public struct ModelRepository: Sendable {
 
     /// The fingerprint of model `name` alone (cheaper than `model(named:)`: no parsing).
     public func fingerprint(of name: String) throws(ServingError) -> ModelFingerprint {
-        guard isModelName(name), isDirectory(directory(of: name)) else {
+        guard isModelName(name), isDirectory(directory(of: name)), !isExcluded(name) else {
             throw .notFound("model '\(name)' is not in the model repository \(path)")
         }
         return fingerprint(directory: directory(of: name), config: FileManager.default.contents(atPath: configPath(of: name)))
@@ -139,6 +144,7 @@ public struct ModelRepository: Sendable {
     }
 
     private func directory(of name: String) -> String { "\(path)/\(name)" }
+    private func isExcluded(_ name: String) -> Bool { excluded?(directory(of: name)) ?? false }
     private func configPath(of name: String) -> String { "\(directory(of: name))/\(Self.configFileName)" }
 
     /// A plain directory name: no separators, not "." or "..", not hidden.

@@ -4,6 +4,7 @@ import Logging
 import Prometheus
 import ServiceLifecycle
 import SwitchyardHTTP
+import SwitchyardPipeline
 import SwitchyardServing
 
 /// `switchyard serve --model-repository DIR …`: the KServe v2 server.
@@ -17,7 +18,7 @@ struct ServeCommand: AsyncParsableCommand {
         """
     )
 
-    @Option(help: ArgumentHelp("The model repository: DIR/<model>/config.pbtxt and DIR/<model>/<version>/model.onnx.", valueName: "DIR"))
+    @Option(help: ArgumentHelp("The model repository: DIR/<model>/config.pbtxt and DIR/<model>/<version>/model.onnx; pipelines as DIR/<name>/pipeline.yaml or Triton ensembles (platform \"ensemble\").", valueName: "DIR"))
     var modelRepository: String
 
     @Option(help: "Address to listen on.")
@@ -91,18 +92,27 @@ struct ServeCommand: AsyncParsableCommand {
         let registry = PrometheusCollectorRegistry()
         PrometheusEndpoint.bootstrapMetricsSystem(registry: registry, histogramBuckets: MetricNames.histogramBuckets)
         let metrics = PrometheusEndpoint(registry: registry, host: host, port: metricsPort, logger: logger)
+        // Pipelines and ensembles of the repository are served by the routing service; the model
+        // manager leaves their directories alone.
+        let repository = modelRepository
+        let isPipeline: @Sendable (String) -> Bool = { ServedPipelineLoader.isPipelineDirectory("\(repository)/\($0)") }
         let manager = try ModelManager(options: ModelManagerOptions(
-            repositoryPath: modelRepository, controlMode: modelControlMode, startupModels: loadModels,
+            repositoryPath: modelRepository, controlMode: modelControlMode, startupModels: loadModels.filter { !isPipeline($0) },
             pollIntervalSeconds: repositoryPollSecs, memoryBudget: memoryBudget, residency: residency,
-            threads: threads, shutdownTimeoutSeconds: shutdownTimeout
+            threads: threads, shutdownTimeoutSeconds: shutdownTimeout,
+            isServedElsewhere: { ServedPipelineLoader.isPipelineDirectory($0) }
         ), logger: logger)
-        let http = KServeHTTPServer(service: manager, configuration: KServeHTTPConfiguration(
+        let routing = RoutingInferenceService(models: manager, repositoryPath: modelRepository, logger: logger)
+        let pipelines = PipelineServingService(
+            service: routing, startup: modelControlMode == .explicit ? loadModels.filter(isPipeline) : nil)
+        let http = KServeHTTPServer(service: routing, configuration: KServeHTTPConfiguration(
             host: host, port: httpPort, maxBodyBytes: maxRequestBytes
         ), logger: logger)
         // Services shut down in reverse order: the HTTP endpoint first (it stops accepting and
-        // lets in-flight requests finish, which needs the models), the models last.
+        // lets in-flight requests finish, which needs the pipelines and models), then the
+        // pipelines (their requests in flight need the models), the models last.
         let group = ServiceGroup(configuration: .init(
-            services: [manager, metrics, http], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger
+            services: [manager, pipelines, metrics, http], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger
         ))
         try await group.run()
     }

@@ -138,7 +138,7 @@ import SwitchyardGraph
         Self.expect(Self.validConfig + "\nparameters { key: \"pinned\" value { string_value: \"yes please\" } }",
                     fails: "parameter 'pinned': expected \"true\" or \"false\", got \"yes please\"")
         Self.expect(Self.validConfig + "\nensemble_scheduling { step [ { model_name: \"a\" } ] }",
-                    fails: "ensemble_scheduling is not supported: a model directory serves one ONNX model")
+                    fails: "ensemble_scheduling: this model service serves ONNX models only; `switchyard serve` serves ensembles (platform \"ensemble\") as pipelines")
         Self.expect(Self.validConfig + "\ndefault_model_filename: \"../other.onnx\"",
                     fails: "default_model_filename '../other.onnx' must be a file name inside the version directory")
     }

@@ -31,7 +31,7 @@ public enum ModelConfigValidator {
             throw fail("default_model_filename '\(config.defaultModelFilename)' must be a file name inside the version directory")
         }
         if case .ensembleScheduling? = config.schedulingChoice {
-            throw fail("ensemble_scheduling is not supported: a model directory serves one ONNX model")
+            throw fail("ensemble_scheduling: this model service serves ONNX models only; `switchyard serve` serves ensembles (platform \"ensemble\") as pipelines")
         }
         for (index, group) in config.instanceGroup.enumerated() {
             let label = "instance_group[\(index)]" + (group.name.isEmpty ? "" : " '\(group.name)'")

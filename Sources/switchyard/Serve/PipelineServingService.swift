@@ -1,0 +1,18 @@
+import ServiceLifecycle
+import SwitchyardPipeline
+
+/// Runs the repository's pipelines inside `switchyard serve` as a swift-service-lifecycle
+/// `Service`: builds and starts them once the models are ready, and on graceful shutdown lets
+/// their requests in flight finish before the model manager unloads the models they call.
+struct PipelineServingService: Service {
+    let service: RoutingInferenceService
+    /// The pipelines to start (explicit mode's `--load-model`); nil = all of the repository's.
+    let startup: [String]?
+
+    func run() async throws {
+        // A shutdown before the models are ready cancels the start (it waits for them).
+        try? await cancelWhenGracefulShutdown { await service.start(only: startup) }
+        try? await gracefulShutdown()
+        await service.shutdown()
+    }
+}
