@@ -37,9 +37,7 @@ public struct MemoryPlan: Sendable {
     public let dynamicValues: [String]
 }
 
-/// Assigns arena offsets by liveness: greedy best-fit, largest values first. Each value is
-/// placed in the smallest gap between values live at the same time that holds it, or after
-/// all of them.
+/// Assigns arena offsets by liveness (`ArenaPlacement`): greedy best-fit, largest values first.
 public enum MemoryPlanner {
     /// Offsets and sizes are multiples of this (what oneDNN and AVX-512 want).
     public static let alignment = TensorStorage.alignment
@@ -59,42 +57,28 @@ public enum MemoryPlanner {
                 lastStep[name] = step
             }
         }
-        var requests: [(name: String, bytes: Int, first: Int, last: Int)] = []
+        var names: [String] = []
+        var requests: [ArenaPlacement.Request] = []
         var dynamic: [String] = []
-        for (name, first) in firstStep {
+        // By name, so ties between equal sizes and births place reproducibly.
+        for (name, first) in firstStep.sorted(by: { $0.key < $1.key }) {
             guard let shape = shapes[name], let dataType = dataTypes[name], dataType != .string else {
                 dynamic.append(name)
                 continue
             }
             let bytes = shape.reduce(1, *) * dataType.byteSize
-            requests.append((name, aligned(max(bytes, 1)), first, lastStep[name]!))
+            names.append(name)
+            requests.append(.init(bytes: aligned(max(bytes, 1)), first: first, last: lastStep[name]!))
         }
-        // Largest first; ties by birth, then name, so plans are reproducible.
-        requests.sort { ($0.bytes, -$0.first, $1.name) > ($1.bytes, -$1.first, $0.name) }
-
-        var placed: [MemoryPlan.Allocation] = []
-        var arenaBytes = 0
-        for request in requests {
-            let concurrent = placed
-                .filter { $0.firstStep <= request.last && request.first <= $0.lastStep }
-                .sorted { $0.offset < $1.offset }
-            var best: (offset: Int, gap: Int)?
-            var cursor = 0
-            for other in concurrent {
-                let gap = other.offset - cursor
-                if gap >= request.bytes && (best == nil || gap < best!.gap) { best = (cursor, gap) }
-                cursor = max(cursor, other.offset + other.byteCount)
-            }
-            let allocation = MemoryPlan.Allocation(name: request.name, offset: best?.offset ?? cursor, byteCount: request.bytes,
-                                        firstStep: request.first, lastStep: request.last)
-            placed.append(allocation)
-            arenaBytes = max(arenaBytes, allocation.offset + allocation.byteCount)
+        let (offsets, arenaBytes) = ArenaPlacement.place(requests)
+        var allocations: [String: MemoryPlan.Allocation] = [:]
+        for (index, name) in names.enumerated() {
+            let request = requests[index]
+            allocations[name] = MemoryPlan.Allocation(name: name, offset: offsets[index], byteCount: request.bytes,
+                                                      firstStep: request.first, lastStep: request.last)
         }
-        return MemoryPlan(
-            allocations: Dictionary(uniqueKeysWithValues: placed.map { ($0.name, $0) }),
-            arenaBytes: arenaBytes,
-            naiveBytes: requests.reduce(0) { $0 + $1.bytes },
-            dynamicValues: dynamic.sorted())
+        return MemoryPlan(allocations: allocations, arenaBytes: arenaBytes,
+                          naiveBytes: requests.reduce(0) { $0 + $1.bytes }, dynamicValues: dynamic)
     }
 
     static func aligned(_ bytes: Int) -> Int {

@@ -24,4 +24,17 @@ struct DNNLSoftmaxTests {
         }
         try DNNLHarness.check(DNNLHarness.node(opType, inputs: 1), opset: 11, inputs: [x])
     }
+
+    @Test("a softmax over an axis that is not the last runs in oneDNN's vectorized kernel")
+    func innerAxisRunsInOneDNN() throws {
+        var generator = SeededGenerator(seed: 23)
+        // YOLOv8's DFL head: softmax over 16 bins on axis 1 of [N, 16, 4, anchors].
+        let x = generator.tensor([2, 16, 4, 30], in: -6...6)
+        let node = DNNLHarness.node("Softmax", inputs: 1, attributes: ["axis": .int(1)])
+        try DNNLHarness.check(node, opset: 13, inputs: [x])
+        let (_, kernel) = try DNNLHarness.runDNNL(node, opset: 13, inputs: [x])
+        #expect(kernel.fallbackReason == nil)
+        #expect(kernel.implementationNames.contains { $0.hasPrefix("jit") }, "\(kernel.implementationNames)")
+        #expect(DNNLSoftmaxOperation.strides([2, 16, 4, 30], innermost: 1) == [1920, 1, 480, 16])
+    }
 }

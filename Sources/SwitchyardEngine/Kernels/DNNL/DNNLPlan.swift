@@ -12,10 +12,12 @@ enum DNNLStep: Sendable {
 
 /// The oneDNN primitives, layouts and prepacked constants that compute a list of nodes for one
 /// set of input shapes. Values live in slots: each slot has a memory descriptor (plain or a
-/// oneDNN-chosen blocked layout) and gets a buffer when first written.
+/// oneDNN-chosen blocked layout). Inputs, constants and outputs have buffers of their own; every
+/// other slot, and each primitive's scratchpad, lives at a planned offset in one arena whose
+/// regions are shared by values that are never live at once (`ArenaPlacement`).
 ///
-/// Immutable and `Sendable`: several threads may run one plan at once; each run keeps its
-/// buffers, memory objects, stream and scratchpads to itself.
+/// Immutable and `Sendable`: several threads may run one plan at once; each run has its own
+/// arena, memory objects and stream.
 struct DNNLPlan: Sendable {
     let descs: [DNNLMemoryDesc]
     /// Prepacked constants (weights reordered to the layout their primitive chose), by slot.
@@ -26,8 +28,13 @@ struct DNNLPlan: Sendable {
     let outputSlots: [Int]
     let outputShapes: [[Int]]
     let steps: [DNNLStep]
-    /// Slots whose buffers can be dropped after each step.
-    let releases: [[Int]]
+    /// Arena offset of each slot whose buffer is in the arena (nil: input, constant, output or
+    /// a view, which shares its source's buffer).
+    let arenaOffsets: [Int?]
+    /// Arena offset of each step's scratchpad (0 for steps without one).
+    let scratchpadOffsets: [Int]
+    /// Bytes of the arena one run needs.
+    let arenaBytes: Int
     /// oneDNN implementation of each primitive step, in order (e.g. `jit:avx2`).
     let implementationNames: [String]
     /// OpenMP team size the primitives were created for; `run` needs the same.
@@ -35,12 +42,18 @@ struct DNNLPlan: Sendable {
     /// Rough single-thread work (see `DNNLPlanBuilder.work`).
     let work: Int
 
-    /// Runs the plan on float32 `inputs` (shapes as planned) with its OpenMP team size.
-    func run(inputs: [Tensor], engine: DNNLEngine) throws(DNNLError) -> [Tensor] {
+    /// Runs the plan on `inputs` (shapes as planned) with its OpenMP team size. `arena` holds at
+    /// least `arenaBytes` bytes and belongs to this run alone.
+    func run(inputs: [Tensor], arena: TensorStorage, engine: DNNLEngine) throws(DNNLError) -> [Tensor] {
+        precondition(arena.byteCount >= arenaBytes, "a oneDNN plan ran with a smaller arena than planned")
         omp_set_num_threads(Int32(threads))
         var buffers = [TensorStorage?](repeating: nil, count: descs.count)
         for (slot, storage) in constants { buffers[slot] = storage }
         for (slot, tensor) in zip(inputSlots, inputs) { buffers[slot] = tensor.storage }
+        for (slot, offset) in arenaOffsets.enumerated() {
+            guard let offset else { continue }
+            buffers[slot] = TensorStorage(borrowing: arena.bytes + offset, byteCount: descs[slot].byteSize, owner: arena)
+        }
         let stream = try DNNLStream(engine: engine)
 
         for (index, step) in steps.enumerated() {
@@ -55,19 +68,20 @@ struct DNNLPlan: Sendable {
                     if let existing = buffers[slot] {
                         storage = existing
                     } else {
+                        // Only outputs get here: their buffers leave the plan.
                         storage = TensorStorage(uninitializedByteCount: descs[slot].byteSize)
                         buffers[slot] = storage
                     }
                     memories.append((argument, try DNNLMemory(desc: descs[slot], storage: storage, engine: engine)))
                 }
                 if let scratchpad {
-                    let storage = TensorStorage(uninitializedByteCount: scratchpad.byteSize)
+                    let storage = TensorStorage(borrowing: arena.bytes + scratchpadOffsets[index],
+                                                byteCount: scratchpad.byteSize, owner: arena)
                     memories.append((DNNL_ARG_SCRATCHPAD, try DNNLMemory(desc: scratchpad, storage: storage, engine: engine)))
                 }
                 try primitive.execute(on: stream, arguments: memories)
                 try stream.wait()
             }
-            for slot in releases[index] { buffers[slot] = nil }
         }
         return zip(outputSlots, outputShapes).map { slot, shape in
             Tensor(dataType: DNNLMemoryDesc.tensorType(of: descs[slot].dataType), shape: shape, storage: buffers[slot]!)

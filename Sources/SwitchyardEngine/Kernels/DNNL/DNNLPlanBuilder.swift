@@ -144,27 +144,50 @@ struct DNNLPlanBuilder {
     mutating func finish(inputSlots: [Int], outputs: [(slot: Int, shape: [Int])]) throws(DNNLError) -> DNNLPlan {
         var outputSlots: [Int] = []
         for output in outputs { outputSlots.append(try reshape(output.slot, to: output.shape)) }
-        // A buffer is dropped after its last reader unless it is an input, constant or output.
+        // Each buffer (a slot that is no view) is live from its first to its last use by any
+        // step, through its views too.
+        var firstUse: [Int: Int] = [:]
         var lastUse: [Int: Int] = [:]
         var viewSource: [Int: Int] = [:]
+        func use(_ slot: Int, at index: Int) {
+            let buffer = root(slot, viewSource)
+            if firstUse[buffer] == nil { firstUse[buffer] = index }
+            lastUse[buffer] = index
+        }
+        var requests: [ArenaPlacement.Request] = []
+        var requestSlots: [Int?] = []
         for (index, step) in steps.enumerated() {
             switch step {
-            case .primitive(_, let arguments, _):
-                for (_, slot) in arguments { lastUse[root(slot, viewSource)] = index }
+            case .primitive(_, let arguments, let scratchpad):
+                for (_, slot) in arguments { use(slot, at: index) }
+                if let scratchpad {
+                    requests.append(.init(bytes: MemoryPlanner.aligned(scratchpad.byteSize), first: index, last: index))
+                    requestSlots.append(nil)
+                }
             case .view(let from, let to):
                 viewSource[to] = from
-                lastUse[root(from, viewSource)] = index
+                use(from, at: index)
             }
         }
+        // Inputs, constants and outputs have buffers of their own; every other buffer is in the arena.
         let kept = Set(inputSlots).union(constants.keys).union(outputSlots.map { root($0, viewSource) })
-        var releases = [[Int]](repeating: [], count: steps.count)
-        for (slot, index) in lastUse where !kept.contains(slot) {
-            releases[index].append(slot)
-            // Views of a dropped buffer go with it.
-            releases[index] += viewSource.keys.filter { root($0, viewSource) == slot }
+        for (slot, first) in firstUse.sorted(by: { $0.key < $1.key }) where !kept.contains(slot) {
+            requests.append(.init(bytes: MemoryPlanner.aligned(max(descs[slot].byteSize, 1)), first: first, last: lastUse[slot]!))
+            requestSlots.append(slot)
+        }
+        let (offsets, arenaBytes) = ArenaPlacement.place(requests)
+        var arenaOffsets = [Int?](repeating: nil, count: descs.count)
+        var scratchpadOffsets = [Int](repeating: 0, count: steps.count)
+        for (index, request) in requests.enumerated() {
+            if let slot = requestSlots[index] {
+                arenaOffsets[slot] = offsets[index]
+            } else {
+                scratchpadOffsets[request.first] = offsets[index]
+            }
         }
         return DNNLPlan(descs: descs, constants: constants, inputSlots: inputSlots, outputSlots: outputSlots,
-                        outputShapes: outputs.map(\.shape), steps: steps, releases: releases,
+                        outputShapes: outputs.map(\.shape), steps: steps, arenaOffsets: arenaOffsets,
+                        scratchpadOffsets: scratchpadOffsets, arenaBytes: arenaBytes,
                         implementationNames: implementationNames, threads: threads, work: work)
     }
 

@@ -22,6 +22,8 @@ struct DNNLPlanCache: Sendable {
     private(set) var latestImplementations: [String] = []
     /// Why the most recently used plan fell back to the reference kernels (nil when it did not).
     private(set) var latestFallbackReason: String?
+    /// Arena bytes of the most recently used plan (0 when it fell back).
+    private(set) var latestArenaBytes = 0
 
     mutating func lookup(_ key: DNNLPlanKey) -> DNNLCachedPlan? {
         guard let index = entries.firstIndex(where: { $0.key == key }) else { return nil }
@@ -45,9 +47,11 @@ struct DNNLPlanCache: Sendable {
         case .dnnl(let compiled):
             latestImplementations = compiled.implementationNames
             latestFallbackReason = nil
+            latestArenaBytes = compiled.arenaBytes
         case .reference(let reason):
             latestImplementations = []
             latestFallbackReason = reason
+            latestArenaBytes = 0
         }
     }
 }

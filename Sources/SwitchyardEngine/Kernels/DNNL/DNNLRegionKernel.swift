@@ -45,6 +45,7 @@ public final class DNNLRegionKernel: Sendable {
     /// time, of any type, never bound to a oneDNN buffer.
     private let parameterOnlyNames: Set<String>
     private let cache = Mutex(DNNLPlanCache())
+    private let arenas = DNNLArenaPool()
     private static let logger = Logger(label: "switchyard.dnnl")
 
     init(members: [Member], inputNames: [String], outputNames: [String], constants: [String: Tensor], threads: Int) {
@@ -81,6 +82,10 @@ public final class DNNLRegionKernel: Sendable {
     /// Why the most recent call ran the reference kernels instead (nil when oneDNN ran).
     public var fallbackReason: String? { cache.withLock { $0.latestFallbackReason } }
 
+    /// Bytes of the arena the most recently used plan runs in: every value between its
+    /// primitives and their scratchpads (0 before the first run or after a fallback).
+    public var arenaBytes: Int { cache.withLock { $0.latestArenaBytes } }
+
     /// Number of plans cached (one per input shape seen, up to `DNNLPlanCache.capacity`).
     public var cachedPlanCount: Int { cache.withLock { $0.count } }
 
@@ -100,8 +105,10 @@ public final class DNNLRegionKernel: Sendable {
         switch plan {
         case .dnnl(let compiled):
             let bound = compiled.inputSlots.isEmpty ? [] : boundInputs(inputs)
+            let arena = arenas.take(atLeast: compiled.arenaBytes)
+            defer { arenas.recycle(arena) }
             do {
-                return try compiled.run(inputs: bound, engine: try DNNLEngine.shared())
+                return try compiled.run(inputs: bound, arena: arena, engine: try DNNLEngine.shared())
             } catch {
                 throw error.kernelError
             }

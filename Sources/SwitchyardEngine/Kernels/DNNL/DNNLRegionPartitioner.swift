@@ -9,8 +9,8 @@ import SwitchyardTensor
 ///
 /// A region node carries its nodes as the subgraph attribute `body` (inputs: the values the run
 /// reads from outside; outputs: the values it produces that later nodes or the graph read) and
-/// the opset of each node in `opsets`. Runs are contiguous in the node order, which is
-/// topological, so grouping never creates a cycle.
+/// the opset of each node in `opsets`. Runs are contiguous in a topological node order that
+/// keeps capable nodes together (`RegionFriendlyOrder`), so grouping never creates a cycle.
 public enum DNNLRegionPartitioner {
     public static let opType = "DNNLRegion"
 
@@ -32,12 +32,21 @@ public enum DNNLRegionPartitioner {
     public static func partition(_ graph: Graph, opsets: [String: Int], minimumSize: Int = 2) -> Graph {
         var result = graph
         result.nodes = []
-        let nodes = graph.nodes.map { partitionSubgraphs($0, opsets: opsets, minimumSize: minimumSize) }
+        let given = graph.nodes.map { partitionSubgraphs($0, opsets: opsets, minimumSize: minimumSize) }
+        let givenFriendly = given.map { node in
+            let opset = opsets[node.domain] ?? opsets[""] ?? 1
+            let candidate = layoutFriendly.contains(node.opType)
+                || (regionOnly.contains(node.opType) && movesFloat32(node, in: graph))
+            return candidate && DNNLKernels.operation(for: node, opset: opset) != nil
+        }
+        let givenReads = given.map(reads(of:))
+        let order = RegionFriendlyOrder.order(given, friendly: givenFriendly, reads: givenReads)
+        let nodes = order.map { given[$0] }
         // Names read after position `index`, for deciding which region values escape.
         var readsFrom = [Set<String>](repeating: [], count: nodes.count + 1)
         readsFrom[nodes.count] = Set(graph.outputs.map(\.name))
         for index in stride(from: nodes.count - 1, through: 0, by: -1) {
-            readsFrom[index] = readsFrom[index + 1].union(reads(of: nodes[index]))
+            readsFrom[index] = readsFrom[index + 1].union(givenReads[order[index]])
         }
         var run: [(node: Node, opset: Int)] = []
         func flush(end: Int) {
@@ -51,9 +60,7 @@ public enum DNNLRegionPartitioner {
         }
         for (index, node) in nodes.enumerated() {
             let opset = opsets[node.domain] ?? opsets[""] ?? 1
-            let friendly = layoutFriendly.contains(node.opType)
-                || (regionOnly.contains(node.opType) && movesFloat32(node, in: graph))
-            if friendly, DNNLKernels.operation(for: node, opset: opset) != nil {
+            if givenFriendly[order[index]] {
                 run.append((node, opset))
             } else {
                 flush(end: index)
@@ -65,10 +72,8 @@ public enum DNNLRegionPartitioner {
     }
 
     /// The region kernel of a `DNNLRegion` node, or nil when its body holds a node oneDNN
-    /// cannot run. A convolution, binary or elementwise operator followed by elementwise
-    /// operators, each the only reader of the value before it (an activation, then a
-    /// FakeQuantize, say), runs as one primitive with their chains as post-ops (the
-    /// intermediates never reach memory).
+    /// cannot run. A convolution, binary or elementwise operator runs as one primitive with the
+    /// elementwise operators that follow it as post-ops (`DNNLPostOpFusion`).
     static func kernel(for node: Node, constants: [String: Tensor], threads: Int) -> DNNLRegionKernel? {
         guard case .graph(let body)? = node.attributes["body"], case .ints(let opsets)? = node.attributes["opsets"],
               opsets.count == body.nodes.count else { return nil }
@@ -77,42 +82,8 @@ public enum DNNLRegionPartitioner {
             guard let operation = DNNLKernels.operation(for: member, opset: opset) else { return nil }
             operations.append(operation)
         }
-        var readers: [String: Int] = [:]
-        for member in body.nodes { for name in member.inputs { readers[name, default: 0] += 1 } }
-        let escaping = Set(body.outputs.map(\.name))
-        var members: [DNNLRegionKernel.Member] = []
-        var index = 0
-        while index < body.nodes.count {
-            let current = body.nodes[index]
-            var end = index
-            // Either post-ops of a convolution/binary primitive, or one longer elementwise chain.
-            var fusing = operations[index] as? any DNNLPostOpFusing
-            var elementwise = operations[index] as? DNNLEltwiseOperation
-            if fusing != nil || elementwise?.chain != nil {
-                var output = current.outputs[0]
-                while end + 1 < body.nodes.count, let activation = operations[end + 1] as? DNNLEltwiseOperation,
-                      let chain = activation.chain, body.nodes[end + 1].inputs.first == output,
-                      readers[output] == 1, !escaping.contains(output),
-                      DNNLActivations.fitsOnePrimitive((fusing?.activation ?? elementwise?.chain ?? []) + chain) {
-                    fusing?.activation += chain
-                    elementwise?.chain? += chain
-                    end += 1
-                    output = body.nodes[end].outputs[0]
-                }
-                if end > index {
-                    var fused = current
-                    fused.outputs = body.nodes[end].outputs
-                    let operation: any DNNLOperation
-                    if let fusing { operation = fusing } else if let elementwise { operation = elementwise } else { operation = operations[index] }
-                    members.append(.init(node: fused, opset: opsets[index], operation: operation,
-                                         originals: (index...end).map { (node: body.nodes[$0], opset: opsets[$0]) }))
-                    index = end + 1
-                    continue
-                }
-            }
-            members.append(.init(node: current, opset: opsets[index], operation: operations[index]))
-            index += 1
-        }
+        let members = DNNLPostOpFusion.members(body.nodes, opsets: opsets, operations: operations,
+                                               escaping: Set(body.outputs.map(\.name)))
         return DNNLRegionKernel(members: members, inputNames: body.inputs.map(\.name),
                                 outputNames: body.outputs.map(\.name), constants: constants, threads: threads)
     }

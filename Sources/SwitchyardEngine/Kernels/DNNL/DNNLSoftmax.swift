@@ -4,6 +4,11 @@ import SwitchyardGraph
 /// Softmax and LogSoftmax as oneDNN softmax v2. From opset 13 the operator normalizes one axis;
 /// before, it flattened the input to 2-D at `axis` and normalized the second dimension, which
 /// is the same primitive over a reshaped plain view.
+///
+/// oneDNN's vectorized softmax wants the normalized axis innermost in memory; for any other
+/// axis (YOLOv8's DFL head normalizes axis 1 of `[N, 16, 4, anchors]`) it offers only its scalar
+/// `ref:any` loop. So the input is reordered into a layout with the same dimensions whose
+/// innermost stride is the axis (`acdb` for axis 1 of a 4-D tensor), and normalized there.
 struct DNNLSoftmaxOperation: DNNLOperation {
     let opType: String
     let axis: Int
@@ -19,8 +24,11 @@ struct DNNLSoftmaxOperation: DNNLOperation {
             let outer = x.shape.prefix(axis).reduce(1, *), inner = x.shape.dropFirst(axis).reduce(1, *)
             slot = try builder.reshape(x.slot, to: [outer, inner])
             dnnlAxis = 1
-        } else {
+        } else if axis == x.shape.count - 1 && builder.desc(x.slot).isPlain {
             slot = x.slot
+            dnnlAxis = axis
+        } else {
+            slot = try builder.reorder(x.slot, to: .strided(x.shape, strides: Self.strides(x.shape, innermost: axis)))
             dnnlAxis = axis
         }
         let data = builder.desc(slot)
@@ -34,5 +42,17 @@ struct DNNLSoftmaxOperation: DNNLOperation {
         let output = builder.slot(pd.desc(dnnl_query_dst_md) ?? data)
         try builder.add(pd, arguments: [(DNNL_ARG_SRC, slot), (DNNL_ARG_DST, output)])
         return [(output, x.shape)]
+    }
+
+    /// Dense strides of `shape` in which `axis` is innermost and the other axes keep their order.
+    static func strides(_ shape: [Int], innermost axis: Int) -> [Int] {
+        var strides = [Int](repeating: 0, count: shape.count)
+        strides[axis] = 1
+        var stride = shape[axis]
+        for dimension in shape.indices.reversed() where dimension != axis {
+            strides[dimension] = stride
+            stride *= shape[dimension]
+        }
+        return strides
     }
 }
