@@ -38,6 +38,8 @@ public final class LoadedModel: Sendable {
     /// What the optimizer changed.
     public let report: OptimizationReport
     public let options: LoadOptions
+    /// Whether a batch can be cut into pieces that run at once on separate threads.
+    public let batchSeparability: BatchSeparability
     private let plans: MemoryPlanCache
 
     /// Loads `model`: optimizes it (unless `options.optimize` is false), infers shapes, and
@@ -59,6 +61,7 @@ public final class LoadedModel: Sendable {
         }
         self.model = prepared
         self.options = options
+        batchSeparability = BatchSeparability.analyze(prepared.graph, opsets: prepared.opsetImports)
         plans = MemoryPlanCache(capacity: options.planCacheCapacity)
     }
 

@@ -4,7 +4,8 @@ import SwitchyardTensor
 
 /// Options for a `Session`.
 public struct SessionOptions: Sendable {
-    /// Threads this session's kernels may use (oneDNN's OpenMP team size on the calling thread).
+    /// Threads this session's runs may use: oneDNN's OpenMP team size on the calling thread, or,
+    /// for a batch of a model that keeps its items apart, one piece of the batch per thread.
     public var threads: Int
     /// Use reference kernels only (the oracle): for checking the fast path.
     public var referenceOnly: Bool
@@ -23,10 +24,16 @@ public struct SessionOptions: Sendable {
 ///
 /// Threading: `run` may be called from several threads at once; each call computes on the
 /// calling thread. Call it from a dedicated worker thread, never from Swift's cooperative pool.
+/// With more than one thread, a batch of a model that keeps its items apart
+/// (`LoadedModel.batchSeparability`) is cut into one piece per thread, run at once on the
+/// calling thread and the session's own helper threads (`BatchSplitRun`).
 public final class Session: Sendable {
     public let loadedModel: LoadedModel
     public let options: SessionOptions
     let program: GraphProgram
+    /// The single-threaded program and the helper threads that run the pieces of a split batch;
+    /// made at the first batch that is split.
+    private let splitting = Mutex<(program: GraphProgram, workers: PieceWorkers)?>(nil)
     /// The reference-kernel program that runs inputs holding NaN or ±Inf, which the oneDNN
     /// kernels would turn finite (`NonFiniteInputs`); made at the first such run.
     private let nonFiniteProgram = Mutex<GraphProgram?>(nil)
@@ -55,11 +62,35 @@ public final class Session: Sendable {
         try InputValidator.validate(inputs, against: declared)
         let ordered = declared.map { inputs[$0.name] }
         // A graph whose fused nodes have no reference kernel keeps the fast path.
-        let runner = !options.referenceOnly && NonFiniteInputs.present(in: ordered) ? (referenceProgram() ?? program) : program
-        let results = try runner.run(inputs: ordered, profile: options.profile)
+        let results: [Tensor]
+        if !options.referenceOnly && NonFiniteInputs.present(in: ordered) {
+            results = try (referenceProgram() ?? program).run(inputs: ordered, profile: options.profile)
+        } else if let split = try splitRun(ordered) {
+            results = split
+        } else {
+            results = try program.run(inputs: ordered, profile: options.profile)
+        }
         var named: [String: Tensor] = [:]
         for (info, tensor) in zip(loadedModel.outputs, results) { named[info.name] = tensor }
         return named
+    }
+
+    /// The outputs of `inputs` run as one piece per thread, or nil when this run is not split
+    /// (one thread, one item, a model that mixes items, or the helpers busy with another run).
+    private func splitRun(_ inputs: [Tensor?]) throws -> [Tensor]? {
+        guard options.threads > 1, !options.referenceOnly, loadedModel.batchSeparability.isSeparable,
+              let batch = BatchSplitRun.batchSize(of: inputs), batch > 1 else { return nil }
+        let pieces = BatchSplitRun.pieces(batch: batch, threads: options.threads)
+        guard let made = try splitting.withLock({ made throws(EngineError) in
+            if made == nil {
+                var single = options
+                single.threads = 1
+                made = (try Self.program(for: loadedModel, options: single),
+                        PieceWorkers(count: options.threads - 1, name: "switchyard-piece"))
+            }
+            return made
+        }) else { return nil }
+        return try BatchSplitRun.run(made.program, inputs: inputs, pieces: pieces, workers: made.workers, profile: options.profile)
     }
 
     private func referenceProgram() -> GraphProgram? {

@@ -112,7 +112,7 @@ extension BatchingSuites {
         }
 
         @Test func outputsSplitBackByEachRequestsRows() throws {
-            let joined = BatchAssembly.concatenate([
+            let joined = Tensor.concatenatingRows([
                 Tensor(shape: [1, 2], scalars: [Float(1), 2]), Tensor(shape: [2, 2], scalars: [Float(3), 4, 5, 6]),
             ])
             #expect(joined.shape == [3, 2])
@@ -120,7 +120,7 @@ extension BatchingSuites {
             let pieces = try BatchAssembly.split(joined, rows: [1, 2], outputName: "y", modelName: "m")
             #expect(pieces.map(\.shape) == [[1, 2], [2, 2]])
             #expect(pieces[1].floats() == [3, 4, 5, 6])
-            let strings = BatchAssembly.concatenate([Tensor(shape: [1], strings: ["a"]), Tensor(shape: [2], strings: ["b", "c"])])
+            let strings = Tensor.concatenatingRows([Tensor(shape: [1], strings: ["a"]), Tensor(shape: [2], strings: ["b", "c"])])
             #expect(try BatchAssembly.split(strings, rows: [2, 1], outputName: "s", modelName: "m").map(\.strings) == [["a", "b"], ["c"]])
             #expect(throws: ServingError.self) {
                 try BatchAssembly.split(Tensor(shape: [2], scalars: [Float(1), 2]), rows: [1, 2], outputName: "y", modelName: "m")
