@@ -41,6 +41,8 @@ struct InspectCommand: ParsableCommand {
         var costUnavailable: String?
         /// The batcher's load-time profile, with `--batch-profile`.
         var batchProfile: BatchProfileReport?
+        /// Whether a batch runs as one piece per thread (`BatchSeparability`): "yes", or why not.
+        var batchSplit: String?
     }
 
     /// `BatchProfile` for printing.
@@ -82,6 +84,12 @@ struct InspectCommand: ParsableCommand {
     /// were given and some input has a free dimension, the cost is reported as unavailable.
     static func report(for model: Model, shapes: [String: [Int]]) throws -> Report {
         var report = Report(model: ModelSummary(model))
+        report.batchSplit = try? DedicatedThread.run {
+            switch try LoadedModel(model: model).batchSeparability {
+            case .separable: "yes"
+            case .notSeparable(let reason): "no: " + reason
+            }
+        }
         let resolved: [String: [Int]]
         switch Result(catching: { () throws(CLIError) in try InputShapes.resolve(model.graph.inputs, given: shapes) }) {
         case .success(let value): resolved = value
@@ -127,6 +135,9 @@ struct InspectCommand: ParsableCommand {
                          + (cost.engineArenaBytes.map { " (engine arena for the optimized model: \(Formatting.bytes($0)))" } ?? ""))
         } else if let reason = report.costUnavailable {
             lines.append("FLOPs and memory: unavailable: \(reason)")
+        }
+        if let split = report.batchSplit {
+            lines.append("batch split over threads (each item computed alone): \(split)")
         }
         if let profile = report.batchProfile {
             lines.append("batch profile (as the server's batcher measures it at load):")
