@@ -69,3 +69,12 @@ def test_perf_analyzer_json_nan_tokens_get_a_clear_error():
     output = run.stdout + run.stderr
     assert run.returncode != 0, f"JSON with NaN tokens was accepted:\n{output[-2000:]}"
     assert "nan" in output.lower(), f"perf_analyzer's error does not mention NaN:\n{output[-2000:]}"
+
+
+def test_perf_analyzer_on_an_ensemble_without_a_version():
+    """Without -x, perf_analyzer picks the version whose queue count grew in the statistics of the
+    ensemble and of each composing model (its DetermineStatsModelVersion)."""
+    output = perf_analyzer("-m", "multi_chain", "--concurrency-range", "1", "--measurement-mode", "count_windows",
+                           "--measurement-request-count", "20", "--stability-percentage", "1000")
+    assert re.search(r"Successful request count: [1-9]", output), output[-3000:]
+    assert "Composing models" in output, f"no composing-model section:\n{output[-3000:]}"

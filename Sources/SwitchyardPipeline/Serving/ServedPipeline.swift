@@ -71,12 +71,18 @@ public final class ServedPipeline: Sendable {
             let batch = interface.maxBatchSize > 0 ? UInt64(request.inputs.first?.tensor.shape.first ?? 1) : 1
             record(started: started) { statistics, elapsed in
                 statistics.success.record(nanoseconds: elapsed)
+                // Counted as Triton counts an ensemble's requests (perf_analyzer finds the model
+                // version to report by this count); the waiting is in the members' own queues.
+                statistics.queue.record(nanoseconds: 0)
                 statistics.inferenceCount += batch
                 statistics.executionCount += 1
             }
             return response
         } catch {
-            record(started: started) { statistics, elapsed in statistics.fail.record(nanoseconds: elapsed) }
+            record(started: started) { statistics, elapsed in
+                statistics.fail.record(nanoseconds: elapsed)
+                statistics.queue.record(nanoseconds: 0)
+            }
             throw error
         }
     }
