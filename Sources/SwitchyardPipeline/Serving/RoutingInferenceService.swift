@@ -32,8 +32,21 @@ public final class RoutingInferenceService: InferenceService {
 
     private struct State {
         var pipelines: [String: Entry] = [:]
+        /// The files each pipeline was last built from, so a poll rebuilds only what changed.
+        var sources: [String: PipelineSource] = [:]
         var started = false
         var shuttingDown = false
+    }
+
+    /// The bytes of a pipeline directory's spec and config.
+    private struct PipelineSource: Equatable {
+        var spec: Data?
+        var config: Data?
+
+        init(directory: String) {
+            spec = FileManager.default.contents(atPath: "\(directory)/\(ServedPipelineLoader.specFileName)")
+            config = FileManager.default.contents(atPath: "\(directory)/\(ModelRepository.configFileName)")
+        }
     }
 
     /// - Parameters:
@@ -78,6 +91,36 @@ public final class RoutingInferenceService: InferenceService {
         state.withLock { $0.started = true }
     }
 
+    /// One scan of the repository in poll mode: builds pipelines that appeared, rebuilds those
+    /// whose spec or config changed (the running one serves until its replacement starts), and
+    /// stops those whose directory is gone. Models are the model service's to poll.
+    public func poll() async {
+        guard !state.withLock({ $0.shuttingDown }) else { return }
+        let present = pipelineNames()
+        for name in present {
+            let source = PipelineSource(directory: "\(repositoryPath)/\(name)")
+            // A pipeline that failed is tried again (a model it calls may have been fixed since);
+            // its error is logged again only when it changes.
+            let (known, failure) = state.withLock { state -> (PipelineSource?, String?) in
+                guard case .unavailable(let reason)? = state.pipelines[name] else { return (state.sources[name], nil) }
+                return (state.sources[name], reason)
+            }
+            guard known != source || failure != nil else { continue }
+            if let error = await build(name), error.message != failure {
+                logger.error("failed to reload pipeline", metadata: ["pipeline": "\(name)", "error": "\(error.message)"])
+            }
+        }
+        let removed = state.withLock { state -> [(String, Entry)] in
+            let gone = state.pipelines.keys.filter { !present.contains($0) }.sorted()
+            defer { for name in gone { state.pipelines[name] = nil; state.sources[name] = nil } }
+            return gone.compactMap { name in state.pipelines[name].map { (name, $0) } }
+        }
+        for (name, entry) in removed {
+            if case .ready(let served) = entry { await served.shutdown() }
+            logger.info("unloaded pipeline", metadata: ["pipeline": "\(name)", "reason": "its directory left the repository"])
+        }
+    }
+
     /// Finishes every pipeline's requests in flight and stops its threads.
     public func shutdown() async {
         let running = state.withLock { state -> [ServedPipeline] in
@@ -90,6 +133,8 @@ public final class RoutingInferenceService: InferenceService {
     /// (Re)builds pipeline `name` from the repository and starts it; returns the error, nil on success.
     private func build(_ name: String) async -> ServingError? {
         let repositoryPath = repositoryPath, registry = registry, models = models, metricsFactory = metricsFactory
+        let source = PipelineSource(directory: "\(repositoryPath)/\(name)")
+        state.withLock { $0.sources[name] = source }
         let result: Result<(ServedPipeline, EnsembleDefinition?), ServingError> = await Self.onDedicatedThread {
             Result { () throws(ServingError) in
                 try ServedPipelineLoader.load(name: name, repositoryPath: repositoryPath, registry: registry,

@@ -104,7 +104,8 @@ struct ServeCommand: AsyncParsableCommand {
         ), logger: logger)
         let routing = RoutingInferenceService(models: manager, repositoryPath: modelRepository, logger: logger)
         let pipelines = PipelineServingService(
-            service: routing, startup: modelControlMode == .explicit ? loadModels.filter(isPipeline) : nil)
+            service: routing, startup: modelControlMode == .explicit ? loadModels.filter(isPipeline) : nil,
+            pollIntervalSeconds: modelControlMode == .poll ? repositoryPollSecs : nil)
         let http = KServeHTTPServer(service: routing, configuration: KServeHTTPConfiguration(
             host: host, port: httpPort, maxBodyBytes: maxRequestBytes
         ), logger: logger)
