@@ -46,6 +46,7 @@ struct CalibrationInputs {
     private static func file(of samples: SampleSet, index: Int, input: String) -> String {
         switch samples.locations[index] {
         case .file(let path): path
+        case .image(let path): "\(path) (after --preprocess)"
         case .folder(let folder): "\(folder)/\(input).npy"
         }
     }

@@ -47,13 +47,18 @@ public struct QuantizationOptions: Sendable {
     /// Static INT8 only: keep in FP32 the fewest layers needed to meet an accuracy target on
     /// held-out data (`quantize --validation DIR --max-drop X`).
     public var gate: AccuracyGateOptions?
+    /// How image files in the calibration folder become input tensors (`--preprocess`); nil when
+    /// it holds `.npy` arrays.
+    public var preprocess: ImagePreprocessing?
 
     public init(
         precision: QuantizationPrecision, method: CalibrationMethod = .minmax, percentile: Double = 99.99,
         perTensor: Bool = false, activations: ActivationType = .u8, exclude: [String] = [],
-        threads: Int = 1, weightRange: WeightRange = .forThisCPU, gate: AccuracyGateOptions? = nil
+        threads: Int = 1, weightRange: WeightRange = .forThisCPU, gate: AccuracyGateOptions? = nil,
+        preprocess: ImagePreprocessing? = nil
     ) {
         self.gate = gate
+        self.preprocess = preprocess
         self.precision = precision
         self.method = method
         self.percentile = percentile

@@ -76,7 +76,8 @@ public enum Quantizer {
             guard let calibrationDirectory else {
                 throw QuantizationError("--precision int8 needs calibration samples (--calibration DIR)")
             }
-            samples = try SampleSet(directory: calibrationDirectory, inputNames: model.graph.inputs.map(\.name))
+            samples = try SampleSet(directory: calibrationDirectory, inputNames: model.graph.inputs.map(\.name),
+                                    preprocess: options.preprocess)
         }
         let (quantized, initialReport) = try quantize(model, options: options, calibration: samples)
         let data: Data

@@ -5,22 +5,28 @@ import SwitchyardTensor
 /// `DIR/NNNN.npy` when the model has one input, `DIR/NNNN/INPUT_NAME.npy` otherwise (a per-sample
 /// folder is accepted for one-input models too). Samples are ordered by name; each array keeps its
 /// batch dimension. Arrays are read when asked for, so a large set costs no memory up front.
+/// With `preprocess`, a one-input model's folder may hold PNG or JPEG images instead, each made
+/// into the input tensor when it is read.
 public struct SampleSet: Sendable {
-    /// One sample's location: a file (one-input model) or a folder holding `INPUT_NAME.npy` files.
+    /// One sample's location: a file (one-input model), a folder holding `INPUT_NAME.npy` files,
+    /// or an image (with `preprocess`).
     public enum Location: Sendable, Equatable {
         case file(String)
         case folder(String)
+        case image(String)
     }
 
     public let directory: String
     public let inputNames: [String]
     public let locations: [Location]
+    /// How image samples become tensors; nil when the folder holds only arrays.
+    public let preprocess: ImagePreprocessing?
 
     public var count: Int { locations.count }
 
     /// Lists the samples in `directory` for a model with inputs `inputNames`; throws when the folder
     /// is missing, holds no samples, or (one-input model) mixes files and folders.
-    public init(directory: String, inputNames: [String]) throws(QuantizationError) {
+    public init(directory: String, inputNames: [String], preprocess: ImagePreprocessing? = nil) throws(QuantizationError) {
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory), isDirectory.boolValue else {
             throw QuantizationError("sample folder '\(directory)' does not exist or is not a folder")
@@ -34,6 +40,12 @@ public struct SampleSet: Sendable {
             _ = FileManager.default.fileExists(atPath: path, isDirectory: &entryIsDirectory)
             if entryIsDirectory.boolValue {
                 locations.append(.folder(path))
+            } else if preprocess != nil,
+                      ImagePreprocessing.fileExtensions.contains((entry as NSString).pathExtension.lowercased()) {
+                guard inputNames.count == 1 else {
+                    throw QuantizationError("'\(path)' is an image but the model has \(inputNames.count) inputs (\(inputNames.joined(separator: ", "))); images (--preprocess) feed one-input models only")
+                }
+                locations.append(.image(path))
             } else if entry.hasSuffix(".npy") {
                 guard inputNames.count == 1 else {
                     throw QuantizationError("'\(path)' is a single .npy but the model has \(inputNames.count) inputs (\(inputNames.joined(separator: ", "))); put each sample in a folder NNNN/ with one INPUT_NAME.npy per input")
@@ -42,12 +54,13 @@ public struct SampleSet: Sendable {
             }
         }
         guard !locations.isEmpty else {
-            let expected = inputNames.count == 1 ? "NNNN.npy files" : "NNNN/ folders"
+            let expected = inputNames.count == 1 ? (preprocess == nil ? "NNNN.npy files (or images, with --preprocess)" : "NNNN.npy files or PNG/JPEG images") : "NNNN/ folders"
             throw QuantizationError("sample folder '\(directory)' holds no samples: expected \(expected) with one .npy per model input (\(inputNames.joined(separator: ", ")))")
         }
         self.directory = directory
         self.inputNames = inputNames
         self.locations = locations
+        self.preprocess = preprocess
     }
 
     /// The inputs of sample `index`, by input name.
@@ -55,6 +68,9 @@ public struct SampleSet: Sendable {
         switch locations[index] {
         case .file(let path):
             return [inputNames[0]: try Self.read(path)]
+        case .image(let path):
+            guard let preprocess else { throw QuantizationError("\(path): an image sample needs --preprocess") }
+            return [inputNames[0]: try preprocess.tensor(contentsOf: path)]
         case .folder(let folder):
             var inputs: [String: Tensor] = [:]
             for name in inputNames {
@@ -71,7 +87,7 @@ public struct SampleSet: Sendable {
     /// Display name of sample `index` (its file or folder path).
     public func name(at index: Int) -> String {
         switch locations[index] {
-        case .file(let path), .folder(let path): path
+        case .file(let path), .folder(let path), .image(let path): path
         }
     }
 

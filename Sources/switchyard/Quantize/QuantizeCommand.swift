@@ -17,7 +17,8 @@ struct QuantizeCommand: ParsableCommand {
         fp16/bf16 store float weights at half size with a Cast back to float (BatchNormalization is \
         folded into Conv first; biases and normalisation statistics stay FP32). int8 calibrates \
         activation ranges on --calibration DIR: DIR/NNNN.npy for a one-input model, or \
-        DIR/NNNN/INPUT_NAME.npy per input, each with its batch dimension. With --validation DIR and \
+        DIR/NNNN/INPUT_NAME.npy per input, each with its batch dimension, or PNG/JPEG images with \
+        --preprocess (e.g. resize=192x48,mean=0.5,std=0.5,channel_order=bgr). With --validation DIR and \
         --max-drop X (int8), the accuracy gate checks the quantized model against the FP32 one on \
         held-out samples and, when the drop exceeds X, keeps in FP32 the fewest layers that meet it \
         (most sensitive first, re-checking after each); it fails when even all-FP32 layers miss it. \
@@ -36,6 +37,9 @@ struct QuantizeCommand: ParsableCommand {
 
     @Option(help: "Folder of calibration samples (int8).")
     var calibration: String?
+
+    @Option(help: ArgumentHelp("How --calibration images become the input tensor: resize=WxH or letterbox=WxH, scale (default 1/255), mean and std (one value or three separated by ':'), layout=nchw|nhwc, channel_order=rgb|bgr; comma-separated.", valueName: "resize=192x48,mean=0.5,std=0.5"))
+    var preprocess: String?
 
     @Option(help: "How activation ranges are chosen: minmax, percentile or entropy (int8).")
     var method: CalibrationMethod = .minmax
@@ -99,6 +103,10 @@ struct QuantizeCommand: ParsableCommand {
         if precision == .int8 && calibration == nil {
             throw ValidationError("--precision int8 needs --calibration DIR (DIR/NNNN.npy or DIR/NNNN/INPUT_NAME.npy)")
         }
+        if let preprocess {
+            guard precision == .int8 else { throw ValidationError("--preprocess applies to --calibration images (int8), not \(precision.rawValue)") }
+            do { _ = try ImagePreprocessing(parsing: preprocess) } catch { throw ValidationError(error.description) }
+        }
         if (validation == nil) != (maxDrop == nil) {
             throw ValidationError("the accuracy gate needs both --validation DIR and --max-drop X")
         }
@@ -115,6 +123,7 @@ struct QuantizeCommand: ParsableCommand {
     }
 
     func run() throws {
+        let preprocessing = try preprocess.map { try ImagePreprocessing(parsing: $0) }
         let options = QuantizationOptions(
             precision: precision, method: method, percentile: percentile, perTensor: perTensor,
             activations: activations, exclude: exclude, threads: threads, weightRange: weightRange,
@@ -122,7 +131,8 @@ struct QuantizeCommand: ParsableCommand {
                 AccuracyGateOptions(validationDirectory: directory, labelsPath: labels, metric: metric, maxDrop: maxDrop ?? 0,
                                     characterDictionaryPath: dictionary, sensitivitySamples: sensitivitySamples,
                                     maxSamples: validationSamples)
-            })
+            },
+            preprocess: preprocessing)
         let (model, output, calibration) = (model, outputPath, calibration)
         let report: QuantizationReport
         do {

@@ -10,6 +10,8 @@ struct SpeedCheck: Sendable {
     var source: String
     var converted: String
     var calibration: String
+    /// How image samples become tensors (`--preprocess`).
+    var preprocess: ImagePreprocessing?
     var runs = 20
 
     struct Outcome: Sendable {
@@ -31,7 +33,7 @@ struct SpeedCheck: Sendable {
     func run() throws -> Outcome {
         let sourceModel = try LoadedModel(contentsOf: source)
         let convertedModel = try LoadedModel(contentsOf: converted)
-        let samples = try SampleSet(directory: calibration, inputNames: sourceModel.inputs.map(\.name))
+        let samples = try SampleSet(directory: calibration, inputNames: sourceModel.inputs.map(\.name), preprocess: preprocess)
         let inputs = try samples.sample(at: 0)
         let sessions = [try Session(model: sourceModel), try Session(model: convertedModel)]
         for session in sessions { _ = try session.run(inputs) }

@@ -43,7 +43,7 @@ struct SpeedGate: Sendable {
     func run(report initial: QuantizationReport) throws -> Outcome {
         var report = initial
         var options = self.options
-        var checks = [try SpeedCheck(source: source, converted: output, calibration: calibration).run()]
+        var checks = [try SpeedCheck(source: source, converted: output, calibration: calibration, preprocess: options.preprocess).run()]
         var kept: [String] = []
         var reasons: [String: String] = [:]
         var round = 0
@@ -67,7 +67,7 @@ struct SpeedGate: Sendable {
             } catch {
                 throw CLIError("speed gate round \(round): re-quantizing with \(chosen.count) layer(s) kept FP32 failed: \(error)")
             }
-            checks.append(try SpeedCheck(source: source, converted: output, calibration: calibration).run())
+            checks.append(try SpeedCheck(source: source, converted: output, calibration: calibration, preprocess: options.preprocess).run())
         }
         for index in report.keptFP32.indices {
             if let reason = reasons[report.keptFP32[index].name] { report.keptFP32[index].detail = reason }
@@ -82,7 +82,7 @@ struct SpeedGate: Sendable {
     /// per run on the first calibration sample (1 thread), costliest first.
     func integerLayerCosts(runs: Int = 10) throws -> [(name: String, milliseconds: Double)] {
         let model = try LoadedModel(contentsOf: output)
-        let samples = try SampleSet(directory: calibration, inputNames: model.inputs.map(\.name))
+        let samples = try SampleSet(directory: calibration, inputNames: model.inputs.map(\.name), preprocess: options.preprocess)
         let inputs = try samples.sample(at: 0)
         let profile = StepProfile()
         let session = try Session(model: model, options: SessionOptions(threads: 1, profile: profile))
