@@ -52,7 +52,11 @@ struct BenchCommand: ParsableCommand {
     @Flag(help: "Print JSON instead of a table.")
     var json = false
 
+    @Option(help: "With --compare-onnxruntime: pause between the two sides' blocks of runs, in milliseconds, so the other side's idle threads have stopped spinning.")
+    var cooldownMs = 50.0
+
     func validate() throws {
+        guard cooldownMs >= 0 else { throw ValidationError("--cooldown-ms must be at least 0, got \(cooldownMs)") }
         if iterations != nil && seconds != nil {
             throw ValidationError("give --iterations or --seconds, not both")
         }
@@ -73,7 +77,7 @@ struct BenchCommand: ParsableCommand {
             model: loaded, modelPath: model, givenShapes: try shapes.byName(),
             batches: try InputShapes.batchSizes(requested: batch, for: loaded.graph.inputs),
             threads: threads, warmup: warmup, stop: stopRule, compareWithONNXRuntime: compareONNXRuntime, seed: seed,
-            profile: profile, quantizedExecution: int8
+            profile: profile, quantizedExecution: int8, cooldownSeconds: cooldownMs / 1000
         )
         let quiet = json
         let report = try DedicatedThread.run {

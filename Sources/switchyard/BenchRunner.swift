@@ -44,11 +44,11 @@ struct BenchRunner: Sendable {
     var profile = false
     /// How the engine runs a QDQ model's quantized layers.
     var quantizedExecution: QuantizedExecution = .automatic
+    /// Pause between blocks: longer than ORT's and OpenMP's spin-wait after a run.
+    var cooldownSeconds = 0.05
 
     /// Runs per block on each side.
     static let blockLength = 5
-    /// Pause between blocks: longer than ORT's and OpenMP's spin-wait after a run.
-    static let cooldownSeconds = 0.05
 
     func run(progress: (String) -> Void) throws -> BenchReport {
         var inputsByBatch: [Int: (shapes: [String: [Int]], tensors: [String: Tensor])] = [:]
@@ -106,9 +106,9 @@ struct BenchRunner: Sendable {
                         ours.append(Self.seconds(clock.now - before))
                     }
                     if let worker {
-                        Thread.sleep(forTimeInterval: Self.cooldownSeconds)
+                        Thread.sleep(forTimeInterval: cooldownSeconds)
                         for _ in 0..<block { theirs.append(try worker.timedRun()) }
-                        Thread.sleep(forTimeInterval: Self.cooldownSeconds)
+                        Thread.sleep(forTimeInterval: cooldownSeconds)
                     }
                 } while stop.wantsMore(samples: ours.count, elapsed: Self.seconds(clock.now - start))
                 results.append(Self.result(batch: batch, threads: threadCount, shapes: inputs.shapes, ours: ours, theirs: theirs))

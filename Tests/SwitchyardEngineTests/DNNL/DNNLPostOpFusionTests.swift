@@ -1,3 +1,4 @@
+import CDNNL
 import Testing
 import SwitchyardGraph
 import SwitchyardTensor
@@ -30,9 +31,9 @@ struct DNNLPostOpFusionTests {
         let partitioned = DNNLRegionPartitioner.partition(graph, opsets: DNNLRegionTests.opsets)
         #expect(partitioned.nodes.map(\.opType) == ["DNNLRegion"])
         let kernel = try #require(DNNLKernels.makeKernel(for: partitioned.nodes[0], opset: 1, constants: graph.initializers))
-        #expect(kernel.members.map(\.node.opType) == ["Conv", "Mul", "MaxPool"])
-        #expect(kernel.members[0].node.outputs == ["g"])
-        #expect(kernel.members[0].originals.map { $0.node.name } == ["conv", "relu", "sigmoid"])
+        #expect(kernel.members.map(\.node.opType) == ["Conv", "MaxPool"])
+        #expect(kernel.members[0].node.outputs == ["m"])
+        #expect(kernel.members[0].originals.map { $0.node.name } == ["conv", "relu", "sigmoid", "scale"])
 
         var generator = SeededGenerator(seed: 102)
         let x = generator.tensor([2, 4, 10, 10])
@@ -41,6 +42,44 @@ struct DNNLPostOpFusionTests {
         #expect(kernel.fallbackReason == nil)
         #expect(fused.shape == reference.shape)
         #expect(DNNLHarness.maxError(fused, reference) <= 1e-5)
+    }
+
+    /// Conv → HardSwish → Mul(scale) → Add(shift) → Sub(1 - x): PP-OCRv4's learnable affine block.
+    @Test("a scale and shift by scalar constants join the post-ops as one linear step")
+    func foldsScalarAffine() throws {
+        var generator = SeededGenerator(seed: 104)
+        let nodes = [
+            Node(name: "conv", opType: "Conv", inputs: ["x", "w", "b"], outputs: ["c"], attributes: ["pads": .ints([1, 1, 1, 1])]),
+            Node(name: "hswish", opType: "HardSwish", inputs: ["c"], outputs: ["h"]),
+            Node(name: "scale", opType: "Mul", inputs: ["s", "h"], outputs: ["m"]),
+            Node(name: "shift", opType: "Add", inputs: ["m", "t"], outputs: ["a"]),
+            Node(name: "flip", opType: "Sub", inputs: ["one", "a"], outputs: ["f"]),
+            Node(name: "pool", opType: "MaxPool", inputs: ["f"], outputs: ["y"],
+                 attributes: ["kernel_shape": .ints([2, 2]), "strides": .ints([2, 2])]),
+        ]
+        let graph = Graph(name: "affine", nodes: nodes, inputs: [ValueInfo(name: "x")], outputs: [ValueInfo(name: "y")],
+                          initializers: ["w": generator.tensor([8, 4, 3, 3], in: -0.3...0.3), "b": generator.tensor([8]),
+                                         "s": Tensor(shape: [1], scalars: [Float(0.83)]), "t": Tensor(shape: [], scalars: [Float(-0.41)]),
+                                         "one": Tensor(shape: [1], scalars: [Float(1)])])
+        let partitioned = DNNLRegionPartitioner.partition(graph, opsets: DNNLRegionTests.opsets)
+        let kernel = try #require(DNNLKernels.makeKernel(for: partitioned.nodes[0], opset: 1, constants: graph.initializers))
+        #expect(kernel.members.map(\.node.opType) == ["Conv", "MaxPool"])
+        #expect(kernel.members[0].originals.map { $0.node.name } == ["conv", "hswish", "scale", "shift", "flip"])
+
+        let x = generator.tensor([2, 4, 9, 9])
+        let reference = try DNNLRegionTests.program(graph, dnnl: false).run(inputs: [x])[0]
+        let fused = try DNNLRegionTests.program(partitioned, dnnl: true).run(inputs: [x])[0]
+        #expect(kernel.fallbackReason == nil)
+        #expect(DNNLHarness.maxError(fused, reference) <= 1e-5)
+    }
+
+    @Test("linear steps compose; other kinds keep their order")
+    func linearComposition() {
+        let scale = DNNLEltwiseFunction(alg: dnnl_eltwise_linear, alpha: 2, beta: 1)
+        let shift = DNNLEltwiseFunction(alg: dnnl_eltwise_linear, alpha: 3, beta: -4)
+        let composed = DNNLActivations.appending([shift], to: [.init(alg: dnnl_eltwise_relu), scale])
+        #expect(composed.count == 2 && composed[1].alpha == 6 && composed[1].beta == -1)
+        #expect(DNNLActivations.appending([.init(alg: dnnl_eltwise_relu)], to: [scale]).count == 2)
     }
 
     @Test("an output that another node also reads stays in memory")

@@ -83,7 +83,7 @@ public enum DNNLRegionPartitioner {
             operations.append(operation)
         }
         let members = DNNLPostOpFusion.members(body.nodes, opsets: opsets, operations: operations,
-                                               escaping: Set(body.outputs.map(\.name)))
+                                               escaping: Set(body.outputs.map(\.name)), constants: constants)
         return DNNLRegionKernel(members: members, inputNames: body.inputs.map(\.name),
                                 outputNames: body.outputs.map(\.name), constants: constants, threads: threads)
     }
