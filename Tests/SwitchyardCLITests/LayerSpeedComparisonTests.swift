@@ -50,4 +50,15 @@ import Testing
                                        float: [("x", 0.5)], layerNames: ["x", "only_quantized"])
         #expect(layers == [.init(name: "x", quantizedMilliseconds: 1, floatMilliseconds: 0.5)])
     }
+
+    @Test func aNodesTimeIsItsFastestPass() {
+        let passes: [[(node: String, milliseconds: Double)]] = [
+            [("a", 0.30), ("b", 12.0)],
+            [("a", 0.20), ("b", 0.11), ("c", 0.5)],
+            [("a", 0.25), ("b", 0.10)],
+        ]
+        let fastest = LayerSpeedComparison.fastest(of: passes)
+        #expect(fastest.map(\.node) == ["a", "b", "c"])
+        #expect(fastest.map(\.milliseconds) == [0.20, 0.10, 0.5])
+    }
 }

@@ -47,6 +47,25 @@ struct LayerSpeedComparison: Sendable {
         .sorted { $0.lossMilliseconds > $1.lossMilliseconds }
     }
 
+    /// Per node, its smallest time over several profiling passes, in first-seen order: on a
+    /// shared machine one pre-empted run adds milliseconds to whichever node it hit, and the
+    /// minimum over passes is what the node itself costs.
+    static func fastest(of passes: [[(node: String, milliseconds: Double)]]) -> [(node: String, milliseconds: Double)] {
+        var best: [String: Double] = [:]
+        var order: [String] = []
+        for pass in passes {
+            for entry in pass {
+                if let known = best[entry.node] {
+                    best[entry.node] = min(known, entry.milliseconds)
+                } else {
+                    best[entry.node] = entry.milliseconds
+                    order.append(entry.node)
+                }
+            }
+        }
+        return order.map { ($0, best[$0]!) }
+    }
+
     /// Time per layer: each node in `layerNames` plus the nodes after it that are not layers.
     /// Nodes before the first layer are charged to no one.
     static func perLayer(_ entries: [(node: String, milliseconds: Double)], layerNames: Set<String>)

@@ -90,16 +90,21 @@ struct SpeedGate: Sendable {
     }
 
     /// Time per node per run of the model at `path` on the first calibration sample (1 thread),
-    /// oneDNN regions broken down by node, in execution order.
-    func nodeTimes(of path: String, runs: Int = 10) throws -> [(node: String, milliseconds: Double)] {
+    /// oneDNN regions broken down by node, in execution order: each node's fastest of `passes`
+    /// profiles of `runsPerPass` runs (`LayerSpeedComparison.fastest`).
+    func nodeTimes(of path: String, passes: Int = 7, runsPerPass: Int = 3) throws -> [(node: String, milliseconds: Double)] {
         let model = try LoadedModel(contentsOf: path)
         let samples = try SampleSet(directory: calibration, inputNames: model.inputs.map(\.name))
         let inputs = try samples.sample(at: 0)
         let profile = StepProfile()
         let session = try Session(model: model, options: SessionOptions(threads: 1, profile: profile))
         for _ in 0..<3 { _ = try session.run(inputs) }
-        profile.reset()
-        for _ in 0..<runs { _ = try session.run(inputs) }
-        return profile.detailMilliseconds(runs: runs)
+        var measured: [[(node: String, milliseconds: Double)]] = []
+        for _ in 0..<passes {
+            profile.reset()
+            for _ in 0..<runsPerPass { _ = try session.run(inputs) }
+            measured.append(profile.detailMilliseconds(runs: runsPerPass))
+        }
+        return LayerSpeedComparison.fastest(of: measured)
     }
 }
