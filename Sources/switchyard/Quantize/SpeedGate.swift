@@ -5,11 +5,11 @@ import SwitchyardQuantization
 import SwitchyardTensor
 
 /// `quantize`'s rule that its output is never slower than the source on this CPU: after
-/// writing the converted model it times both (`SpeedCheck`); while the converted one is slower,
-/// it profiles both models node by node, keeps in FP32 the quantized layers whose time exceeds
-/// the same layer's FP32 time (`LayerSpeedComparison`, applied through `--exclude`), quantizes
-/// again and re-checks. The report says which layers were kept and why. Blocking: run it on a
-/// dedicated thread.
+/// writing the converted model it times both (`SpeedCheck`), profiles both node by node, keeps
+/// in FP32 the quantized layers whose time exceeds the same layer's FP32 time
+/// (`LayerSpeedComparison`, applied through `--exclude`), quantizes again and re-checks; more
+/// rounds follow while the converted model is still slower. The report says which layers were
+/// kept and why. Blocking: run it on a dedicated thread.
 struct SpeedGate: Sendable {
     var source: String
     var output: String
@@ -52,13 +52,17 @@ struct SpeedGate: Sendable {
         var round = 0
         let layerNames = try Self.layerNames(in: source)
         var floatTimes: [(node: String, milliseconds: Double)]?
-        while let last = checks.last, last.ratio > Self.slowerRatio, round < maxRounds {
+        // The first round always runs: a layer that loses costs time even when the others'
+        // gains hide it; later rounds only while the whole model is still slower.
+        while let last = checks.last, round == 0 || last.ratio > Self.slowerRatio, round < maxRounds {
             round += 1
             if floatTimes == nil { floatTimes = try nodeTimes(of: source) }
             let layers = comparison.layers(quantized: try nodeTimes(of: output), float: floatTimes ?? [], layerNames: layerNames)
             let chosen = comparison.losing(layers, excluded: Set(options.exclude))
             guard !chosen.isEmpty else {
-                report.notes.append("speed gate: the converted model is \(String(format: "%.2f", last.ratio))× the source's time, but no quantized layer runs slower than its FP32 version here; the difference is outside the layers (quantize steps between them)")
+                if last.ratio > Self.slowerRatio {
+                    report.notes.append("speed gate: the converted model is \(String(format: "%.2f", last.ratio))× the source's time, but no quantized layer runs slower than its FP32 version here; the difference is outside the layers (quantize steps between them)")
+                }
                 break
             }
             for layer in chosen {
@@ -75,6 +79,9 @@ struct SpeedGate: Sendable {
         }
         for index in report.keptFP32.indices {
             if let reason = reasons[report.keptFP32[index].name] { report.keptFP32[index].detail = reason }
+        }
+        if report.converted.isEmpty && !kept.isEmpty {
+            report.notes.append("speed gate: every quantized layer ran slower than in FP32 on this CPU, so all are kept FP32 and the output computes what the source does: INT8 brings this model no speed here")
         }
         if let last = checks.last, last.ratio > Self.slowerRatio {
             report.notes.append(String(format: "speed gate: still %.2f× the source's time after %ld round(s); on this CPU the FP32 source is the faster model", last.ratio, round))
