@@ -57,7 +57,9 @@ struct SpeedGate: Sendable {
         while let last = checks.last, round == 0 || last.ratio > Self.slowerRatio, round < maxRounds {
             round += 1
             if floatTimes == nil { floatTimes = try nodeTimes(of: source) }
-            let layers = comparison.layers(quantized: try nodeTimes(of: output), float: floatTimes ?? [], layerNames: layerNames)
+            // Only layers this round quantized are candidates (not a MatMul whose weight is computed).
+            let quantizedLayers = layerNames.intersection(report.converted.map(\.name))
+            let layers = comparison.layers(quantized: try nodeTimes(of: output), float: floatTimes ?? [], layerNames: quantizedLayers)
             let chosen = comparison.losing(layers, excluded: Set(options.exclude))
             guard !chosen.isEmpty else {
                 if last.ratio > Self.slowerRatio {
