@@ -1,7 +1,8 @@
 import Foundation
 import SwitchyardEngine
 
-/// The text `bench --profile` prints: milliseconds per run by op type, then the slowest nodes.
+/// The text `bench --profile` prints: milliseconds per run by op type, then the slowest nodes
+/// (oneDNN regions broken down into the nodes they compute, `StepProfile.detail`).
 enum StepProfileReport {
     static func text(_ profile: StepProfile, runs: Int, rows: Int = 15) -> String {
         let perRun = 1000 / Double(max(runs, 1))
@@ -13,7 +14,7 @@ enum StepProfileReport {
                          + entry.opType.prefix(120))
         }
         lines.append("  slowest nodes:")
-        for entry in profile.bySlowest.prefix(rows) {
+        for entry in profile.detail.sorted(by: { $0.seconds > $1.seconds }).prefix(rows) {
             lines.append(String(format: "  %9.3f ms  ", entry.seconds * perRun) + entry.node + "  " + entry.opType.prefix(80))
         }
         return lines.joined(separator: "\n")

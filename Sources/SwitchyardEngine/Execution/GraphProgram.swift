@@ -171,8 +171,10 @@ final class GraphProgram: Sendable {
                     return try program.run(inputs: inputs, captured: captured)
                 }
             }
-            let context = OpContext(node: step.node, opset: step.opset, inputs: stepInputs, subgraphRunner: runner)
+            let context = OpContext(node: step.node, opset: step.opset, inputs: stepInputs, subgraphRunner: runner,
+                                    profile: profile)
             let outputs: [Tensor]
+            let detailsBefore = profile?.detailCount ?? 0
             let started = profile == nil ? nil : ContinuousClock.now
             do {
                 outputs = try step.kernel(context)
@@ -181,8 +183,12 @@ final class GraphProgram: Sendable {
             }
             if let profile, let started {
                 let elapsed = (ContinuousClock.now - started).components
-                profile.record(node: step.node.displayName, opType: Self.profileLabel(step.node),
-                               seconds: Double(elapsed.seconds) + Double(elapsed.attoseconds) * 1e-18)
+                let seconds = Double(elapsed.seconds) + Double(elapsed.attoseconds) * 1e-18
+                profile.record(node: step.node.displayName, opType: Self.profileLabel(step.node), seconds: seconds)
+                // A kernel that did not break its time down by node counts as one node.
+                if profile.detailCount == detailsBefore {
+                    profile.recordDetail(node: step.node.displayName, opType: step.node.opType, seconds: seconds)
+                }
             }
             for (slot, tensor) in zip(step.outputSlots, outputs) {
                 if let slot { values[slot] = tensor }

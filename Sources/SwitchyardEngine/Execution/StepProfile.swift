@@ -17,6 +17,13 @@ public final class StepProfile: Sendable {
     }
 
     private let entries = Mutex([String: Entry]())
+    private let details = Mutex(Details())
+
+    private struct Details {
+        var byNode: [String: Int] = [:]
+        var entries: [Entry] = []
+        var count = 0
+    }
 
     public init() {}
 
@@ -35,8 +42,34 @@ public final class StepProfile: Sendable {
         return merged.values.sorted { $0.seconds > $1.seconds }
     }
 
+    /// Time per node with every oneDNN region broken down into the nodes it computes (a fused
+    /// member counts under its first node's name, with the reorders made for it; a region's
+    /// boundary reorders under "(region boundary)"), in the order the nodes first ran. Per-layer
+    /// costs come from here: `bySlowest` sees a region as one step. The break-down is exact when
+    /// the session's runs do not overlap.
+    public var detail: [Entry] { details.withLock { $0.entries } }
+
     /// Forgets everything measured so far (e.g. after warm-up runs).
-    public func reset() { entries.withLock { $0.removeAll() } }
+    public func reset() {
+        entries.withLock { $0.removeAll() }
+        details.withLock { $0 = Details() }
+    }
+
+    /// Number of `recordDetail` calls so far (a step that made none is recorded as one node).
+    var detailCount: Int { details.withLock { $0.count } }
+
+    func recordDetail(node: String, opType: @autoclosure () -> String, seconds: Double) {
+        details.withLock { details in
+            details.count += 1
+            if let index = details.byNode[node] {
+                details.entries[index].calls += 1
+                details.entries[index].seconds += seconds
+            } else {
+                details.byNode[node] = details.entries.count
+                details.entries.append(Entry(node: node, opType: opType(), calls: 1, seconds: seconds))
+            }
+        }
+    }
 
     func record(node: String, opType: @autoclosure () -> String, seconds: Double) {
         entries.withLock { entries in

@@ -11,15 +11,20 @@ public struct OpContext: Sendable {
     /// Inputs aligned with `node.inputs`; `nil` where an optional input is omitted.
     public let inputs: [Tensor?]
     private let subgraphRunner: (@Sendable (String, [Tensor?]) throws -> [Tensor])?
+    /// The session's profile, when it has one: a kernel made of several steps (a oneDNN region)
+    /// adds each node's share with `StepProfile.recordDetail`.
+    public let profile: StepProfile?
 
     public init(
         node: Node, opset: Int, inputs: [Tensor?],
-        subgraphRunner: (@Sendable (String, [Tensor?]) throws -> [Tensor])? = nil
+        subgraphRunner: (@Sendable (String, [Tensor?]) throws -> [Tensor])? = nil,
+        profile: StepProfile? = nil
     ) {
         self.node = node
         self.opset = opset
         self.inputs = inputs
         self.subgraphRunner = subgraphRunner
+        self.profile = profile
     }
 
     /// Input `index`, which must be present.

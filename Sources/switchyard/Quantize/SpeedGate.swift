@@ -1,13 +1,15 @@
 import Foundation
 import SwitchyardEngine
+import SwitchyardONNX
 import SwitchyardQuantization
 import SwitchyardTensor
 
 /// `quantize`'s rule that its output is never slower than the source on this CPU: after
-/// writing the converted model it times both (`SpeedCheck`); while the converted one is slower,
-/// it profiles the converted model node by node, keeps the quantized layers the engine runs in
-/// int8 that cost the most in FP32 (`--exclude`), quantizes again and re-checks. The report
-/// says which layers were kept and why. Blocking: run it on a dedicated thread.
+/// writing the converted model it times both (`SpeedCheck`), profiles both node by node, keeps
+/// in FP32 the quantized layers whose time exceeds the same layer's FP32 time
+/// (`LayerSpeedComparison`, applied through `--exclude`), quantizes again and re-checks; more
+/// rounds follow while the converted model is still slower. The report says which layers were
+/// kept and why. Blocking: run it on a dedicated thread.
 struct SpeedGate: Sendable {
     var source: String
     var output: String
@@ -18,8 +20,9 @@ struct SpeedGate: Sendable {
     /// Converted time ÷ source time above which the converted model counts as slower (timing
     /// noise on a shared machine is a few percent).
     static let slowerRatio = 1.05
-    /// Operators whose step is one quantized layer running in int8 (named after its Conv/MatMul).
-    static let integerLayerOps: Set<String> = ["QLinearConv", "QLinearMatMul"]
+    /// Source operators a quantized layer is made from (the names `--exclude` takes).
+    static let layerOps: Set<String> = ["Conv", "ConvTranspose", "MatMul", "Gemm"]
+    var comparison = LayerSpeedComparison()
 
     struct Outcome: Sendable {
         var report: QuantizationReport
@@ -39,7 +42,7 @@ struct SpeedGate: Sendable {
     }
 
     /// Checks `report`'s output and, while it is slower than the source, re-quantizes with the
-    /// costliest int8 layers excluded. The file at `output` is the last model written.
+    /// layers that run slower than in FP32 excluded. The file at `output` is the last model written.
     func run(report initial: QuantizationReport) throws -> Outcome {
         var report = initial
         var options = self.options
@@ -47,21 +50,28 @@ struct SpeedGate: Sendable {
         var kept: [String] = []
         var reasons: [String: String] = [:]
         var round = 0
-        while let last = checks.last, last.ratio > Self.slowerRatio, round < maxRounds {
+        let layerNames = try Self.layerNames(in: source)
+        var floatTimes: [(node: String, milliseconds: Double)]?
+        // The first round always runs: a layer that loses costs time even when the others'
+        // gains hide it; later rounds only while the whole model is still slower.
+        while let last = checks.last, round == 0 || last.ratio > Self.slowerRatio, round < maxRounds {
             round += 1
-            let costs = try integerLayerCosts()
-            let candidates = costs.filter { !options.exclude.contains($0.name) }
-            guard !candidates.isEmpty else {
-                report.notes.append("speed gate: the converted model is \(String(format: "%.2f", last.ratio))× the source's time and no quantized layer runs in int8 here; the remaining cost is in the float path's quantize steps")
+            if floatTimes == nil { floatTimes = try nodeTimes(of: source) }
+            // Only layers this round quantized are candidates (not a MatMul whose weight is computed).
+            let quantizedLayers = layerNames.intersection(report.converted.map(\.name))
+            let layers = comparison.layers(quantized: try nodeTimes(of: output), float: floatTimes ?? [], layerNames: quantizedLayers)
+            let chosen = comparison.losing(layers, excluded: Set(options.exclude))
+            guard !chosen.isEmpty else {
+                if last.ratio > Self.slowerRatio {
+                    report.notes.append("speed gate: the converted model is \(String(format: "%.2f", last.ratio))× the source's time, but no quantized layer runs slower than its FP32 version here; the difference is outside the layers (quantize steps between them)")
+                }
                 break
             }
-            // The slowest half (at least one) per round keeps the number of re-quantizations low.
-            let chosen = candidates.prefix(max(1, candidates.count / 2))
             for layer in chosen {
-                reasons[layer.name] = String(format: "kept FP32 by the speed gate: its int8 step took %.3f ms per run on this CPU and the int8 model ran %.2f× the FP32 model's time (round %ld)", layer.milliseconds, last.ratio, round)
+                reasons[layer.name] = String(format: "kept FP32 by the speed gate: quantized it took %.3f ms per run against %.3f ms in FP32 on this CPU (round %ld, the model ran %.2f× FP32's time)", layer.quantizedMilliseconds, layer.floatMilliseconds, round, last.ratio)
             }
-            kept += chosen.map { $0.name }
-            options.exclude += chosen.map { $0.name }
+            kept += chosen.map(\.name)
+            options.exclude += chosen.map(\.name)
             do {
                 report = try Quantizer.quantizeFile(at: source, to: output, options: options, calibrationDirectory: calibration)
             } catch {
@@ -72,24 +82,38 @@ struct SpeedGate: Sendable {
         for index in report.keptFP32.indices {
             if let reason = reasons[report.keptFP32[index].name] { report.keptFP32[index].detail = reason }
         }
+        if report.converted.isEmpty && !kept.isEmpty {
+            report.notes.append("speed gate: every quantized layer ran slower than in FP32 on this CPU, so all are kept FP32 and the output computes what the source does: INT8 brings this model no speed here")
+        }
         if let last = checks.last, last.ratio > Self.slowerRatio {
             report.notes.append(String(format: "speed gate: still %.2f× the source's time after %ld round(s); on this CPU the FP32 source is the faster model", last.ratio, round))
         }
         return Outcome(report: report, checks: checks, keptForSpeed: kept)
     }
 
-    /// The quantized layers the engine runs in int8 in the model at `output`, with their time
-    /// per run on the first calibration sample (1 thread), costliest first.
-    func integerLayerCosts(runs: Int = 10) throws -> [(name: String, milliseconds: Double)] {
-        let model = try LoadedModel(contentsOf: output)
+    /// Names of the source's nodes that quantization turns into layers (convolutions, matrix
+    /// products), which `--exclude` accepts.
+    static func layerNames(in path: String) throws -> Set<String> {
+        let model = try ModelLoader.load(path: path)
+        return Set(model.graph.nodes.filter { layerOps.contains($0.opType) && !$0.name.isEmpty }.map(\.name))
+    }
+
+    /// Time per node per run of the model at `path` on the first calibration sample (1 thread),
+    /// oneDNN regions broken down by node, in execution order: each node's fastest of `passes`
+    /// profiles of `runsPerPass` runs (`LayerSpeedComparison.fastest`).
+    func nodeTimes(of path: String, passes: Int = 7, runsPerPass: Int = 3) throws -> [(node: String, milliseconds: Double)] {
+        let model = try LoadedModel(contentsOf: path)
         let samples = try SampleSet(directory: calibration, inputNames: model.inputs.map(\.name), preprocess: options.preprocess)
         let inputs = try samples.sample(at: 0)
         let profile = StepProfile()
         let session = try Session(model: model, options: SessionOptions(threads: 1, profile: profile))
         for _ in 0..<3 { _ = try session.run(inputs) }
-        profile.reset()
-        for _ in 0..<runs { _ = try session.run(inputs) }
-        return profile.bySlowest.filter { Self.integerLayerOps.contains($0.opType) }
-            .map { ($0.node, $0.seconds * 1000 / Double(runs)) }
+        var measured: [[(node: String, milliseconds: Double)]] = []
+        for _ in 0..<passes {
+            profile.reset()
+            for _ in 0..<runsPerPass { _ = try session.run(inputs) }
+            measured.append(profile.detailMilliseconds(runs: runsPerPass))
+        }
+        return LayerSpeedComparison.fastest(of: measured)
     }
 }

@@ -37,6 +37,8 @@ struct DNNLPlan: Sendable {
     let arenaBytes: Int
     /// oneDNN implementation of each primitive step, in order (e.g. `jit:avx2`).
     let implementationNames: [String]
+    /// The node each step computes (name, op types; empty for boundary reorders), by step.
+    let stepMembers: [(node: String, opType: String)]
     /// OpenMP team size the primitives were created for; `run` needs the same.
     let threads: Int
     /// Rough single-thread work (see `DNNLPlanBuilder.work`).
@@ -44,7 +46,8 @@ struct DNNLPlan: Sendable {
 
     /// Runs the plan on `inputs` (shapes as planned) with its OpenMP team size. `arena` holds at
     /// least `arenaBytes` bytes and belongs to this run alone.
-    func run(inputs: [Tensor], arena: TensorStorage, engine: DNNLEngine) throws(DNNLError) -> [Tensor] {
+    /// With `profile`, each primitive's time is added to its node's `StepProfile` detail.
+    func run(inputs: [Tensor], arena: TensorStorage, engine: DNNLEngine, profile: StepProfile? = nil) throws(DNNLError) -> [Tensor] {
         precondition(arena.byteCount >= arenaBytes, "a oneDNN plan ran with a smaller arena than planned")
         omp_set_num_threads(Int32(threads))
         var buffers = [TensorStorage?](repeating: nil, count: descs.count)
@@ -79,8 +82,15 @@ struct DNNLPlan: Sendable {
                                                 byteCount: scratchpad.byteSize, owner: arena)
                     memories.append((DNNL_ARG_SCRATCHPAD, try DNNLMemory(desc: scratchpad, storage: storage, engine: engine)))
                 }
+                let started = profile == nil ? nil : ContinuousClock.now
                 try primitive.execute(on: stream, arguments: memories)
                 try stream.wait()
+                if let profile, let started {
+                    let elapsed = (ContinuousClock.now - started).components
+                    let member = stepMembers[index]
+                    profile.recordDetail(node: member.node.isEmpty ? "(region boundary)" : member.node, opType: member.opType,
+                                         seconds: Double(elapsed.seconds) + Double(elapsed.attoseconds) * 1e-18)
+                }
             }
         }
         return zip(outputSlots, outputShapes).map { slot, shape in

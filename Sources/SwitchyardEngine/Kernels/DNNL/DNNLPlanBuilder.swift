@@ -17,6 +17,10 @@ struct DNNLPlanBuilder {
     private var constants: [Int: TensorStorage] = [:]
     private var steps: [DNNLStep] = []
     private var implementationNames: [String] = []
+    /// The node (name, op types) whose lowering adds the next steps, for per-node profiles;
+    /// empty for the region's own boundary reorders.
+    var member: (node: String, opType: String) = ("", "")
+    private var stepMembers: [(node: String, opType: String)] = []
     /// Reorders already added: (source slot, target layout) → target slot.
     private var reorders: [(source: Int, desc: DNNLMemoryDesc, target: Int)] = []
 
@@ -52,6 +56,7 @@ struct DNNLPlanBuilder {
         let primitive = try DNNLPrimitive(descriptor)
         let scratchpad = descriptor.desc(dnnl_query_scratchpad_md).flatMap { $0.byteSize > 0 ? $0 : nil }
         steps.append(.primitive(primitive, arguments: arguments, scratchpad: scratchpad))
+        stepMembers.append(member)
         implementationNames.append(descriptor.implementationName)
     }
 
@@ -83,6 +88,7 @@ struct DNNLPlanBuilder {
     mutating func view(_ slot: Int, as desc: DNNLMemoryDesc) -> Int {
         let target = self.slot(desc)
         steps.append(.view(from: slot, to: target))
+        stepMembers.append(member)
         return target
     }
 
@@ -188,7 +194,7 @@ struct DNNLPlanBuilder {
         return DNNLPlan(descs: descs, constants: constants, inputSlots: inputSlots, outputSlots: outputSlots,
                         outputShapes: outputs.map(\.shape), steps: steps, arenaOffsets: arenaOffsets,
                         scratchpadOffsets: scratchpadOffsets, arenaBytes: arenaBytes,
-                        implementationNames: implementationNames, threads: threads, work: work)
+                        implementationNames: implementationNames, stepMembers: stepMembers, threads: threads, work: work)
     }
 
     private static func work(of descriptor: DNNLPrimitiveDescriptor) -> Int {

@@ -74,7 +74,7 @@ public final class DNNLRegionKernel: Sendable {
     }
 
     /// The kernel as the graph program calls it.
-    public var function: KernelFunction { { context in try self.run(context.inputs) } }
+    public var function: KernelFunction { { context in try self.run(context.inputs, profile: context.profile) } }
 
     /// oneDNN implementation names of the most recently used plan, one per primitive (reorders
     /// included); empty before the first run or when that run fell back to reference kernels.
@@ -89,8 +89,9 @@ public final class DNNLRegionKernel: Sendable {
     /// Number of plans cached (one per input shape seen, up to `DNNLPlanCache.capacity`).
     public var cachedPlanCount: Int { cache.withLock { $0.count } }
 
-    /// Runs the region on `inputs` (aligned with `inputNames`).
-    public func run(_ inputs: [Tensor?]) throws -> [Tensor] {
+    /// Runs the region on `inputs` (aligned with `inputNames`). With `profile`, each member's
+    /// primitives (and the reorders made for it) are timed under the member's node name.
+    public func run(_ inputs: [Tensor?], profile: StepProfile? = nil) throws -> [Tensor] {
         // Before anything reaches oneDNN, compiling (weight prepacking) included: a team larger
         // than the budget leaves OpenMP workers spinning on cores other work needs.
         omp_set_num_threads(Int32(max(threads, 1)))
@@ -108,7 +109,7 @@ public final class DNNLRegionKernel: Sendable {
             let arena = arenas.take(atLeast: compiled.arenaBytes)
             defer { arenas.recycle(arena) }
             do {
-                return try compiled.run(inputs: bound, arena: arena, engine: try DNNLEngine.shared())
+                return try compiled.run(inputs: bound, arena: arena, engine: try DNNLEngine.shared(), profile: profile)
             } catch {
                 throw error.kernelError
             }
@@ -189,6 +190,7 @@ public final class DNNLRegionKernel: Sendable {
             values[name] = DNNLOperand(slot: slot, shape: tensor.shape, value: value)
         }
         for member in members {
+            builder.member = (member.node.displayName, member.originals.map(\.node.opType).joined(separator: "+"))
             let operands = member.node.inputs.map { $0.isEmpty ? nil : values[$0] }
             let outputs = try member.operation.lower(operands, into: &builder)
             for (name, output) in zip(member.node.outputs, outputs) where !name.isEmpty {

@@ -1,0 +1,64 @@
+import Testing
+@testable import switchyard
+
+/// The speed gate's choice on synthetic per-node timings (milliseconds per run, execution order).
+@Suite struct LayerSpeedComparisonTests {
+    let comparison = LayerSpeedComparison()
+
+    /// rec's case: a dense convolution that int8 makes faster but is the largest cost, and a
+    /// depthwise one that int8 makes slower with its output's FakeQuantize on its own.
+    let float: [(node: String, milliseconds: Double)] = [
+        ("stem", 0.30), ("relu_stem", 0.01), ("dense", 2.00), ("depthwise", 0.40), ("pool", 0.05), ("head", 0.10),
+    ]
+    let quantized: [(node: String, milliseconds: Double)] = [
+        ("(region boundary)", 0.02), ("stem", 0.29), ("quantize_dense", 0.03), ("dense", 1.10),
+        ("depthwise", 0.45), ("fq_depthwise", 0.12), ("pool", 0.05), ("head", 0.101),
+    ]
+    let layerNames: Set<String> = ["stem", "dense", "depthwise", "head", "missing"]
+
+    @Test func eachLayerIsChargedItsFollowersInBothModels() {
+        let layers = comparison.layers(quantized: quantized, float: float, layerNames: layerNames)
+        #expect(layers.map(\.name) == ["stem", "dense", "depthwise", "head"])
+        let byName = Dictionary(uniqueKeysWithValues: layers.map { ($0.name, $0) })
+        // The stem's quantize step of the next layer's input, and the depthwise layer's FakeQuantize.
+        #expect(abs(byName["stem"]!.quantizedMilliseconds - 0.32) < 1e-9)
+        #expect(abs(byName["stem"]!.floatMilliseconds - 0.31) < 1e-9)
+        #expect(abs(byName["depthwise"]!.quantizedMilliseconds - 0.62) < 1e-9)
+        #expect(abs(byName["depthwise"]!.floatMilliseconds - 0.45) < 1e-9)
+    }
+
+    @Test func onlyLayersSlowerThanTheirFloatVersionAreKept() {
+        let layers = comparison.layers(quantized: quantized, float: float, layerNames: layerNames)
+        // dense is the costliest quantized layer but faster than in FP32; head loses 1 µs (noise);
+        // stem loses 3 % (within the ratio).
+        #expect(comparison.losing(layers).map(\.name) == ["depthwise"])
+    }
+
+    @Test func losersComeLargestLossFirstAndExcludedOnesAreSkipped() {
+        let layers: [LayerSpeedComparison.Layer] = [
+            .init(name: "a", quantizedMilliseconds: 0.20, floatMilliseconds: 0.10),
+            .init(name: "b", quantizedMilliseconds: 0.90, floatMilliseconds: 0.30),
+            .init(name: "c", quantizedMilliseconds: 0.50, floatMilliseconds: 0.60),
+            .init(name: "d", quantizedMilliseconds: 0.45, floatMilliseconds: 0.30),
+        ]
+        #expect(comparison.losing(layers).map(\.name) == ["b", "d", "a"])
+        #expect(comparison.losing(layers, excluded: ["b"]).map(\.name) == ["d", "a"])
+    }
+
+    @Test func nodesBeforeTheFirstLayerAndUnmatchedLayersAreLeftOut() {
+        let layers = comparison.layers(quantized: [("input_quantize", 5), ("only_quantized", 1), ("x", 1)],
+                                       float: [("x", 0.5)], layerNames: ["x", "only_quantized"])
+        #expect(layers == [.init(name: "x", quantizedMilliseconds: 1, floatMilliseconds: 0.5)])
+    }
+
+    @Test func aNodesTimeIsItsFastestPass() {
+        let passes: [[(node: String, milliseconds: Double)]] = [
+            [("a", 0.30), ("b", 12.0)],
+            [("a", 0.20), ("b", 0.11), ("c", 0.5)],
+            [("a", 0.25), ("b", 0.10)],
+        ]
+        let fastest = LayerSpeedComparison.fastest(of: passes)
+        #expect(fastest.map(\.node) == ["a", "b", "c"])
+        #expect(fastest.map(\.milliseconds) == [0.20, 0.10, 0.5])
+    }
+}
