@@ -29,7 +29,8 @@ public struct AccuracyGateReport: Sendable, Codable {
     public var sensitivitySamples = 0
     /// The FP32 model's metric on the gate's samples.
     public var referenceMetric: Double
-    /// The fully quantized model first, then one check per layer kept in FP32.
+    /// The fully quantized model first, then one check per prefix of the sensitivity ranking the
+    /// search tried (in the order tried), the chosen one last.
     public var checks: [Check] = []
     /// The layers kept in FP32, in the order they were kept, with what each alone recovered.
     public var kept: [LayerSensitivity] = []
@@ -52,7 +53,8 @@ public struct AccuracyGateReport: Sendable, Codable {
                             metric.rawValue, samples, validationDirectory, maxDrop, points, referenceMetric, unit)]
         for (index, check) in checks.enumerated() {
             let cer = check.characterErrorRate.map { String(format: ", CER %.3f%%", $0) } ?? ""
-            let what = index == 0 ? "all layers quantized" : "+ FP32 '\(check.keptFP32.last ?? "?")'"
+            let what = index == 0 ? "all layers quantized"
+                : "\(check.keptFP32.count) most sensitive layer(s) in FP32, the last '\(check.keptFP32.last ?? "?")'"
             let verdict = check.drop <= maxDrop ? "meets the gate" : "misses"
             lines.append(String(format: "  %@: %.4f%@%@ (drop %.4g): %@", what, check.metric, unit, cer, check.drop, verdict))
         }

@@ -55,7 +55,7 @@ import SwitchyardTensor
         let mm2 = try #require(model.graph.nodes.first { $0.name == "mm2" })
         #expect(mm2.inputs == ["h", "w2"])
         #expect(!model.graph.nodes.contains { $0.opType == "QuantizeLinear" && $0.inputs[0] == "h" })
-        #expect(report.text().contains("+ FP32 'mm2'"))
+        #expect(report.text().contains("1 most sensitive layer(s) in FP32, the last 'mm2'"))
         // The written model really is within the gate on the validation samples.
         let reference = try Session(model: Self.sensitiveMLP()), candidate = try Session(model: model)
         let set = try SampleSet(directory: validation, inputNames: ["x"])
@@ -66,6 +66,31 @@ import SwitchyardTensor
             total += zip(expected.floats(), actual.floats()).reduce(0) { $0 + abs($1.0 - $1.1) } / 4
         }
         #expect(total / Float(set.count) <= 0.3)
+    }
+
+    /// The search over prefixes of the ranking: the smallest passing size for every threshold,
+    /// in about 2·log2(size) checks, never checking a size twice.
+    @Test(arguments: [1, 2, 3, 5, 8, 13, 40, 63])
+    func fewestPassingFindsTheSmallestPassingPrefix(count: Int) {
+        for threshold in 1...(count + 1) {
+            var tried: [Int] = []
+            let found = AccuracyGate.fewestPassing(count: count) { (size: Int) -> Bool in
+                tried.append(size)
+                return size >= threshold
+            }
+            #expect(found == (threshold <= count ? threshold : nil), "count \(count), threshold \(threshold)")
+            #expect(Set(tried).count == tried.count && tried.allSatisfy { (1...count).contains($0) })
+            let bound = 2 * Int(log2(Double(max(threshold, 2))).rounded(.up)) + 2
+            #expect(tried.count <= bound, "count \(count), threshold \(threshold): \(tried)")
+        }
+        #expect(AccuracyGate.fewestPassing(count: 0) { _ in true } == nil)
+    }
+
+    @Test func fewestPassingReturnsAPassingSizeWhenTheChecksAreNotMonotone() {
+        // 3 passes, 4 fails (noise), 5+ pass: the search may answer 3 or 5+, never a failing size.
+        let passing: (Int) -> Bool = { $0 == 3 || $0 >= 5 }
+        let found = AccuracyGate.fewestPassing(count: 9, passes: passing)
+        #expect(found.map(passing) == true)
     }
 
     @Test func aModelWithinTheGateKeepsEveryLayerQuantized() throws {

@@ -148,10 +148,22 @@ struct QuantizeCommand: ParsableCommand {
         }
         // The default never emits a model slower than its source here (issue 4): the gate times
         // both and keeps in FP32 the int8 layers that lose.
-        let gate = SpeedGate(source: model, output: output, calibration: calibration, options: options)
+        // Its re-quantizations keep the accuracy gate's choice as plain exclusions instead of
+        // running the accuracy gate again each round.
+        var speedOptions = options
+        if let accuracy = report.accuracyGate {
+            speedOptions.gate = nil
+            speedOptions.exclude += accuracy.kept.map(\.node)
+        }
+        let gate = SpeedGate(source: model, output: output, calibration: calibration, options: speedOptions)
         let initial = report
         do {
-            let outcome = try DedicatedThread.run { try gate.run(report: initial) }
+            var outcome = try DedicatedThread.run { try gate.run(report: initial) }
+            outcome.report.accuracyGate = initial.accuracyGate
+            let gateReasons = Dictionary(initial.keptFP32.map { ($0.name, $0.detail) }, uniquingKeysWith: { first, _ in first })
+            for index in outcome.report.keptFP32.indices where outcome.report.keptFP32[index].detail == "excluded by --exclude" {
+                outcome.report.keptFP32[index].detail = gateReasons[outcome.report.keptFP32[index].name] ?? "excluded by --exclude"
+            }
             print(json ? outcome.report.json() : "\(outcome.report.text(listConverted: verbose))\nwrote \(output)\n\(outcome.text)")
         } catch {
             print(json ? report.json() : "\(report.text(listConverted: verbose))\nwrote \(output)\nspeed check skipped: \(error)")

@@ -1,0 +1,167 @@
+"""Task metrics and ONNX Runtime helpers of benchmarks/quantization_table.py: held-out samples, ONNX Runtime's
+quantize_static and execution, and each model's metric computed in Python (the cross-check of Switchyard's own
+`switchyard validate` numbers).
+
+rec = exact-line accuracy (leading/trailing spaces ignored) and CER against the rendered text, decoded with
+rapidocr 1.4.4's CTCLabelDecode; cls = top-1 against the true orientation; yolo = detection agreement with FP32
+(score > 0.25, class-aware NMS at IoU 0.45, detections matched one-to-one by class at IoU >= 0.5;
+F1 = 2 * matched / (n_fp32 + n_candidate), in %); det = F1 of the probability map binarised at 0.3 (DB's
+threshold) against FP32's, pooled over the pages.
+"""
+import importlib.util
+import time
+from pathlib import Path
+
+import numpy as np
+import onnx
+import onnx.version_converter
+import onnxruntime as ort
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def heldout_module():
+    spec = importlib.util.spec_from_file_location("make_heldout", ROOT / "scripts" / "make-heldout.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def samples(split_dir):
+    return [np.load(p) for p in sorted(Path(split_dir).glob("*.npy"))]
+
+
+def labels(split_dir):
+    path = Path(split_dir) / "labels.txt"
+    return path.read_text(encoding="utf-8").split("\n")[:-1] if path.exists() else None
+
+
+def ort_quantize_static(fp32, out, input_name, calibration):
+    from onnxruntime.quantization import CalibrationDataReader, QuantFormat, QuantType, quantize_static
+    from onnxruntime.quantization.shape_inference import quant_pre_process
+
+    class Reader(CalibrationDataReader):
+        def __init__(self):
+            self.items = iter([{input_name: x} for x in calibration])
+
+        def get_next(self):
+            return next(self.items, None)
+
+    prepared = out.with_suffix(".pre.onnx")
+    model = onnx.load(str(fp32))
+    opset = next(o.version for o in model.opset_import if o.domain in ("", "ai.onnx"))
+    if opset < 13:  # per-channel DequantizeLinear (axis) needs opset 13; the cls model is opset 10
+        upgraded = out.with_suffix(".opset13.onnx")
+        onnx.save(onnx.version_converter.convert_version(model, 13), str(upgraded))
+        fp32 = upgraded
+    quant_pre_process(str(fp32), str(prepared), skip_symbolic_shape=True)
+    quantize_static(str(prepared), str(out), Reader(), quant_format=QuantFormat.QDQ,
+                    activation_type=QuantType.QUInt8, weight_type=QuantType.QInt8, per_channel=True)
+    prepared.unlink()
+    out.with_suffix(".opset13.onnx").unlink(missing_ok=True)
+
+
+def ort_outputs(path, input_name, data):
+    options = ort.SessionOptions()
+    options.intra_op_num_threads = 1
+    session = ort.InferenceSession(str(path), options, providers=["CPUExecutionProvider"])
+    return [session.run(None, {input_name: x})[0] for x in data]
+
+
+def yolo_detections(output, score=0.25, iou=0.45):
+    """Ultralytics-style decode of one [1, 4 + classes, anchors] output: boxes xyxy, class, score."""
+    prediction = output[0]
+    scores = prediction[4:].max(0)
+    keep = scores > score
+    boxes, classes, confidences = prediction[:4, keep].T, prediction[4:, keep].argmax(0), scores[keep]
+    xyxy = np.stack([boxes[:, 0] - boxes[:, 2] / 2, boxes[:, 1] - boxes[:, 3] / 2,
+                     boxes[:, 0] + boxes[:, 2] / 2, boxes[:, 1] + boxes[:, 3] / 2], axis=1)
+    order = np.argsort(-confidences, kind="stable")
+    chosen = []
+    for i in order:
+        if all(classes[j] != classes[i] or box_iou(xyxy[i], xyxy[j]) <= iou for j in chosen):
+            chosen.append(i)
+    return [(xyxy[i], int(classes[i])) for i in chosen]
+
+
+def box_iou(a, b):
+    width = max(0.0, min(a[2], b[2]) - max(a[0], b[0]))
+    height = max(0.0, min(a[3], b[3]) - max(a[1], b[1]))
+    inter = width * height
+    union = (a[2] - a[0]) * (a[3] - a[1]) + (b[2] - b[0]) * (b[3] - b[1]) - inter
+    return inter / union if union > 0 else 0.0
+
+
+def detection_agreement(reference_outputs, candidate_outputs):
+    matched = total = 0
+    for ours, theirs in zip(candidate_outputs, reference_outputs):
+        truth, found = yolo_detections(theirs), yolo_detections(ours)
+        used = set()
+        for box, cls in found:
+            best, best_iou = None, 0.5
+            for index, (other, other_cls) in enumerate(truth):
+                overlap = box_iou(box, other)
+                if index not in used and other_cls == cls and overlap >= best_iou:
+                    best, best_iou = index, overlap
+            if best is not None:
+                used.add(best)
+                matched += 1
+        total += len(truth) + len(found)
+    return 100.0 if total == 0 else 100.0 * 2 * matched / total
+
+
+def task_metric(name, outputs, reference_outputs, truth, decoder):
+    """(metric %, CER % or None)."""
+    if name == "rec":
+        texts = [decoder(o)[0][0].strip() for o in outputs]
+        exact = 100.0 * sum(t == l.strip() for t, l in zip(texts, truth)) / len(truth)
+        edits = sum(levenshtein(t, l.strip()) for t, l in zip(texts, truth))
+        return exact, 100.0 * edits / sum(len(l.strip()) for l in truth)
+    if name == "cls":
+        return 100.0 * sum(int(o.argmax() == int(l)) for o, l in zip(outputs, truth)) / len(truth), None
+    if name == "det":
+        return mask_f1(reference_outputs, outputs), None
+    return detection_agreement(reference_outputs, outputs), None
+
+
+def mask_f1(reference_outputs, candidate_outputs, threshold=0.3):
+    both = total = 0
+    for ours, theirs in zip(candidate_outputs, reference_outputs):
+        a, b = ours > threshold, theirs > threshold
+        both += int(np.logical_and(a, b).sum())
+        total += int(a.sum() + b.sum())
+    return 100.0 if total == 0 else 100.0 * 2 * both / total
+
+
+def levenshtein(a, b):
+    previous = list(range(len(b) + 1))
+    for i, x in enumerate(a, 1):
+        current = [i]
+        for j, y in enumerate(b, 1):
+            current.append(min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (x != y)))
+        previous = current
+    return previous[-1]
+
+
+def ort_latency(path, input_name, shape, runs):
+    """ONNX Runtime alone (1 thread): median ms at batch 1 and 8 on seeded random inputs."""
+    options = ort.SessionOptions()
+    options.intra_op_num_threads = 1
+    session = ort.InferenceSession(str(path), options, providers=["CPUExecutionProvider"])
+    timings = {}
+    for batch in (1, 8):
+        x = np.random.default_rng(1).uniform(-1, 1, [batch] + shape[1:]).astype(np.float32)
+        session.run(None, {input_name: x})
+        times = []
+        for _ in range(runs):
+            start = time.perf_counter()
+            session.run(None, {input_name: x})
+            times.append(time.perf_counter() - start)
+        timings[batch] = (float("nan"), 1000 * float(np.median(times)))
+    return timings
+
+
+def rec_decoder(fp32):
+    """rapidocr's CTCLabelDecode over the dictionary in the rec model's `character` metadata."""
+    metadata = {p.key: p.value for p in onnx.load(str(fp32)).metadata_props}
+    return heldout_module().load_rapidocr_decoder()(character=metadata["character"].splitlines())
