@@ -80,6 +80,25 @@ struct DNNLDataMovementTests {
         }
     }
 
+    /// The Concat copies each part into its slice of the output (a view, no concat primitive);
+    /// here that output leaves the region, so its buffer is made by the first slice written.
+    @Test("a Concat that ends the region writes its parts into the region's output",
+          arguments: [16, 10])
+    func concatAsRegionOutput(channels: Int) throws {
+        var graph = Self.block(channels: channels, seed: 84)
+        graph.nodes.removeLast(2)
+        graph.outputs = [ValueInfo(name: "cat")]
+        var generator = SeededGenerator(seed: 85)
+        let x = generator.tensor([2, 3, 10, 12])
+        let ours = try Self.run(graph, dnnl: true, threads: 1, x: x)
+        let reference = try Self.run(graph, dnnl: false, threads: 1, x: x)
+        #expect(ours.map(\.shape) == [[2, channels + channels / 2, 10, 12]])
+        #expect(ours.map(\.shape) == reference.map(\.shape))
+        for (a, b) in zip(ours, reference) where a.shape == b.shape {
+            #expect(DNNLHarness.maxError(a, b) <= 1e-4)
+        }
+    }
+
     @Test("a Concat of integer shape values stays out of regions")
     func integerConcatStaysOut() {
         var graph = Graph(name: "shapes", nodes: [

@@ -62,6 +62,8 @@ struct DNNLPlan: Sendable {
         for (index, step) in steps.enumerated() {
             switch step {
             case .view(let from, let to):
+                // A view into an output not yet written (slices a concat copies into) makes its buffer.
+                if buffers[from] == nil { buffers[from] = TensorStorage(uninitializedByteCount: descs[from].byteSize) }
                 buffers[to] = buffers[from]
             case .primitive(let primitive, let arguments, let scratchpad):
                 var memories: [(Int32, DNNLMemory)] = []
