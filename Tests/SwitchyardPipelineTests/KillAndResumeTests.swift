@@ -86,6 +86,9 @@ import Testing
         guard FileManager.default.fileExists(atPath: path) else { return 0 }
         var configuration = Configuration()
         configuration.readonly = true
+        // The writer commits every frame; on a loaded machine an immediate SQLITE_BUSY would read
+        // as "nothing committed yet" until the run is over.
+        configuration.busyMode = .timeout(2)
         let database = try DatabaseQueue(path: path, configuration: configuration)
         defer { try? database.close() }
         return try database.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM events") ?? 0 }
