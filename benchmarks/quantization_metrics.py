@@ -20,11 +20,21 @@ import onnxruntime as ort
 ROOT = Path(__file__).resolve().parent.parent
 
 
+def script_module(name, file):
+    """A module of scripts/ (their file names have hyphens, so they are loaded by path), once."""
+    if name not in _SCRIPTS:
+        spec = importlib.util.spec_from_file_location(name, ROOT / "scripts" / file)
+        module = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(module)
+        _SCRIPTS[name] = module
+    return _SCRIPTS[name]
+
+
+_SCRIPTS = {}
+
+
 def heldout_module():
-    spec = importlib.util.spec_from_file_location("make_heldout", ROOT / "scripts" / "make-heldout.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return script_module("make_heldout", "make-heldout.py")
 
 
 def samples(split_dir):
@@ -134,13 +144,8 @@ def mask_f1(reference_outputs, candidate_outputs, threshold=0.3):
 
 
 def levenshtein(a, b):
-    previous = list(range(len(b) + 1))
-    for i, x in enumerate(a, 1):
-        current = [i]
-        for j, y in enumerate(b, 1):
-            current.append(min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (x != y)))
-        previous = current
-    return previous[-1]
+    """Edit distance, scripts/score-ocr.py's (the OCR example's scorer)."""
+    return script_module("score_ocr", "score-ocr.py").levenshtein(a, b)
 
 
 def ort_latency(path, input_name, shape, runs):
