@@ -55,7 +55,14 @@ import SwitchyardPipeline
 
         // The sink holds at most a few items in hand; the rest wait in the queues, then the poster blocks.
         #expect(await PipelineTestKit.eventually { pipeline.progress().queueDepths.allSatisfy { $0.depth == $0.capacity } })
-        let stuckAt = posted.count
+        // The sink may still take its batch after the queues first fill (a loaded machine delays
+        // it), so wait for the count to settle before checking that it stays put.
+        var stuckAt = posted.count
+        for _ in 0..<20 {
+            try await Task.sleep(for: .milliseconds(300))
+            if posted.count == stuckAt { break }
+            stuckAt = posted.count
+        }
         try await Task.sleep(for: .milliseconds(300))
         #expect(posted.count == stuckAt, "the source kept posting while the sink was stalled")
         // Queues (4 + 3), the processor's item in hand, the posting hand-off, the source's item
