@@ -38,7 +38,7 @@ struct BatchSplitTests {
         for (name, expected) in whole {
             let got = try #require(split[name])
             #expect(got.shape == expected.shape)
-            let error = Self.normalizedMaxError(got.floats(), expected.floats())
+            let error = ModelErrors.normalizedMax(got.floats(), expected.floats())
             #expect(error <= 1e-4, "\(file) output \(name): normalized error \(error) (seed \(generator.seed))")
         }
     }
@@ -61,7 +61,7 @@ struct BatchSplitTests {
         let whole = try Session(model: model, options: SessionOptions(threads: 1)).run(["x": x])["y"]!
         let split = try Session(model: model, options: SessionOptions(threads: threads)).run(["x": x])["y"]!
         #expect(split.shape == [5, 4])
-        #expect(Self.normalizedMaxError(split.floats(), whole.floats()) <= 1e-6)
+        #expect(ModelErrors.normalizedMax(split.floats(), whole.floats()) <= 1e-6)
     }
 
     @Test("concurrent runs of one session share its helper threads safely")
@@ -76,7 +76,7 @@ struct BatchSplitTests {
             results.store(index, Result { try session.run(["x": inputs[index]])["y"]!.floats() })
         }
         for index in inputs.indices {
-            #expect(Self.normalizedMaxError(try results.value(index), expected[index]) <= 1e-6)
+            #expect(ModelErrors.normalizedMax(try results.value(index), expected[index]) <= 1e-6)
         }
     }
 
@@ -85,15 +85,6 @@ struct BatchSplitTests {
         let tensor = Tensor(shape: [3, 2], scalars: [Float](repeating: 1.5, count: 6))
         #expect(tensor.splittingRows([2, 2]) == nil)
         #expect(tensor.splittingRows([1, 2])?.map(\.shape) == [[1, 2], [2, 2]])
-    }
-
-    static func normalizedMaxError(_ a: [Float], _ b: [Float]) -> Double {
-        var difference = 0.0, magnitude = 0.0
-        for (x, y) in zip(a, b) {
-            difference = max(difference, Double(abs(x - y)))
-            magnitude = max(magnitude, Double(abs(y)))
-        }
-        return difference / max(magnitude, 1e-12)
     }
 }
 

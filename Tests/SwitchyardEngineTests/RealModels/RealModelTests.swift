@@ -61,17 +61,8 @@ struct RealModelTests {
             let want = expected[index]
             #expect(got.shape == want.shape, "\(info.name) shape")
             guard got.shape == want.shape else { continue }
-            let error = normalizedMaxError(got.floats(), want.floats())
+            let error = ModelErrors.normalizedMax(got.floats(), want.floats())
             #expect(error <= testCase.tolerance, "\(testCase.file) output \(info.name): normalized error \(error) (seed \(seed))")
         }
-    }
-
-    private func normalizedMaxError(_ a: [Float], _ b: [Float]) -> Double {
-        var maxDifference = 0.0, maxMagnitude = 0.0
-        for (x, y) in zip(a, b) {
-            maxDifference = max(maxDifference, Double(abs(x - y)))
-            maxMagnitude = max(maxMagnitude, Double(abs(y)))
-        }
-        return maxDifference / max(maxMagnitude, .leastNormalMagnitude)
     }
 }

@@ -55,3 +55,16 @@ enum SyntheticImage {
         return pixels
     }
 }
+
+/// How far a whole model's output is from a reference: `max|a - b| / max|b|` (per-element
+/// relative error is meaningless where outputs cross zero).
+enum ModelErrors {
+    static func normalizedMax(_ a: [Float], _ b: [Float]) -> Double {
+        var maxDifference = 0.0, maxMagnitude = 0.0
+        for (x, y) in zip(a, b) {
+            maxDifference = max(maxDifference, Double(abs(x - y)))
+            maxMagnitude = max(maxMagnitude, Double(abs(y)))
+        }
+        return maxDifference / max(maxMagnitude, .leastNormalMagnitude)
+    }
+}
