@@ -25,7 +25,9 @@ import Testing
     static let frames = 600
 
     @Test(.enabled(if: binary != nil && hasFFmpeg, "needs .build/debug/switchyard (swift build --product switchyard) and ffmpeg"))
-    func killedRunKeepsCommittedEventsAndResumes() async throws {
+    // Synchronous on purpose: an `await` would let a full test run (other suites busy on the
+    // cooperative threads) resume the polling only after the 30-second run has already ended.
+    func killedRunKeepsCommittedEventsAndResumes() throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("kill-\(UUID().uuidString)").path
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: directory) }
@@ -48,7 +50,7 @@ import Testing
         let first = try Self.start(Self.binary!, ["pipeline", "run", spec, "--events", database])
         var committed = 0
         for _ in 0..<400 where committed < 30 {
-            try await Task.sleep(for: .milliseconds(25))
+            usleep(25_000)
             committed = (try? Self.eventCount(database)) ?? 0
         }
         kill(first.processIdentifier, SIGKILL)
@@ -62,7 +64,7 @@ import Testing
         #expect(lastFrame == frames.count - 1)
 
         let second = try Self.start(Self.binary!, ["pipeline", "run", fastSpec, "--events", database, "--resume"])
-        for _ in 0..<1200 where second.isRunning { try await Task.sleep(for: .milliseconds(25)) }
+        for _ in 0..<1200 where second.isRunning { usleep(25_000) }
         if second.isRunning { second.terminate() }
         second.waitUntilExit()
         #expect(second.terminationStatus == 0)
