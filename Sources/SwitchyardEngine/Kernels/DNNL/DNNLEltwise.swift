@@ -134,19 +134,30 @@ struct DNNLEltwiseOperation: DNNLOperation {
         }
         var slot = x.slot
         for function in steps {
-            let desc = builder.desc(slot)
-            var op = dnnl_eltwise_desc_t()
-            try withUnsafePointer(to: desc.raw) { (data) throws(DNNLError) in
-                try dnnlCheck(dnnl_eltwise_forward_desc_init(&op, dnnl_forward_inference, function.alg, data,
-                                                             function.alpha, function.beta),
-                              "dnnl_eltwise_forward_desc_init(\(opType))")
+            var pd = try eltwise(function, on: builder.desc(slot), engine: builder.engine)
+            // oneDNN's jitted eltwise refuses a blocked layout with padding (channels not a
+            // multiple of the block) for a function that does not keep 0 at 0 (Sigmoid, a
+            // FakeQuantize with a zero point): the padding must stay zero for the primitives
+            // that read it. Such a step runs on the plain layout instead of `ref:any`.
+            if pd.implementationName.hasPrefix("ref"), !builder.desc(slot).isPlain {
+                slot = try builder.plain(slot)
+                pd = try eltwise(function, on: builder.desc(slot), engine: builder.engine)
             }
-            let pd = try DNNLPrimitiveDescriptor(op, attributes: DNNLAttributes(), engine: builder.engine, name: "eltwise \(opType)")
-            let output = builder.slot(pd.desc(dnnl_query_dst_md) ?? desc)
+            let output = builder.slot(pd.desc(dnnl_query_dst_md) ?? builder.desc(slot))
             try builder.add(pd, arguments: [(DNNL_ARG_SRC, slot), (DNNL_ARG_DST, output)])
             slot = output
         }
         return [(slot, x.shape)]
+    }
+
+    private func eltwise(_ function: DNNLEltwiseFunction, on desc: DNNLMemoryDesc, engine: DNNLEngine) throws -> DNNLPrimitiveDescriptor {
+        var op = dnnl_eltwise_desc_t()
+        try withUnsafePointer(to: desc.raw) { (data) throws(DNNLError) in
+            try dnnlCheck(dnnl_eltwise_forward_desc_init(&op, dnnl_forward_inference, function.alg, data,
+                                                         function.alpha, function.beta),
+                          "dnnl_eltwise_forward_desc_init(\(opType))")
+        }
+        return try DNNLPrimitiveDescriptor(op, attributes: DNNLAttributes(), engine: engine, name: "eltwise \(opType)")
     }
 
     /// The chain in one pass over memory: oneDNN 2.6's eltwise primitive takes no eltwise
@@ -155,15 +166,17 @@ struct DNNLEltwiseOperation: DNNLOperation {
     /// only its reference implementation for that, which would be slower than separate steps.
     /// oneDNN 2.6 has no jitted binary kernel for blocked layouts (`nChw8c` takes `ref:any`, 130 ms
     /// where a plain one takes 0.08), and an elementwise chain does not care where each element
-    /// sits: a blocked value with no padding runs as one flat vector over the same bytes.
+    /// sits: a blocked value with no padding runs as one flat vector over the same bytes, one
+    /// with padding is made plain first (its padding must stay zero, which most chains break).
     private func onePass(_ steps: [DNNLEltwiseFunction], on source: Int, into builder: inout DNNLPlanBuilder) throws -> Int {
         let blocked = builder.desc(source)
+        guard !blocked.isPlain else { return try onePassPlain(steps, on: source, into: &builder) }
         let count = blocked.dims.reduce(1, *)
-        if !blocked.isPlain, blocked.dataType == dnnl_f32, blocked.byteSize == count * MemoryLayout<Float>.size {
+        if blocked.dataType == dnnl_f32, blocked.byteSize == count * MemoryLayout<Float>.size {
             let flat = builder.view(source, as: try .plain([count]))
             return builder.view(try onePassPlain(steps, on: flat, into: &builder), as: blocked)
         }
-        return try onePassPlain(steps, on: source, into: &builder)
+        return try onePassPlain(steps, on: try builder.plain(source), into: &builder)
     }
 
     private func onePassPlain(_ steps: [DNNLEltwiseFunction], on source: Int, into builder: inout DNNLPlanBuilder) throws -> Int {

@@ -49,7 +49,7 @@ struct DNNLPlanBuilder {
         // reference kernels (measured: a broadcast Add of PP-OCR's recognizer, 22 ms in
         // `binary ref:any`): refuse them, so the region runs on the Swift kernels instead.
         if descriptor.implementationName.hasPrefix("ref") {
-            throw DNNLError(call: "primitive creation (only oneDNN's slow '\(descriptor.implementationName)' implementation fits)",
+            throw DNNLError(call: "primitive creation for '\(member.node)' (\(member.opType); only oneDNN's slow '\(descriptor.implementationName)' implementation fits)",
                             status: dnnl_unimplemented.rawValue)
         }
         work += Self.work(of: descriptor)

@@ -162,7 +162,12 @@ public final class DNNLRegionKernel: Sendable {
             return .dnnl(plan)
         } catch {
             let reason = "\(error)"
-            Self.logger.debug("oneDNN cannot run \(describeMembers()) on \(inputs.map { $0?.description ?? "-" }): \(reason)")
+            // A warning, once per plan: the reference kernels are correct but can be many times
+            // slower, and nothing else would tell the user why a model runs slowly.
+            let shapes = zip(inputNames, inputs).compactMap { name, tensor in
+                constants[name] == nil ? tensor.map { "\($0.dataType)\($0.shape)" } : nil
+            }.joined(separator: ", ")
+            Self.logger.warning("oneDNN cannot run \(describeMembers()) on inputs \(shapes): \(reason); its nodes run on the reference kernels (slower)")
             return .reference(reason: reason)
         }
     }
@@ -229,7 +234,7 @@ public final class DNNLRegionKernel: Sendable {
     }
 
     private func describeMembers() -> String {
-        members.count == 1 ? members[0].node.displayName : "region of \(members.count) nodes (\(members.map(\.node.opType).joined(separator: ",")))"
+        members.count == 1 ? members[0].node.displayName : "region of \(members.count) nodes from '\(members[0].node.displayName)'"
     }
 }
 
