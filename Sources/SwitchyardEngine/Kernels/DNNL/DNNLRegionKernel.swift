@@ -162,12 +162,11 @@ public final class DNNLRegionKernel: Sendable {
             return .dnnl(plan)
         } catch {
             let reason = "\(error)"
-            // A warning, once per plan: the reference kernels are correct but can be many times
-            // slower, and nothing else would tell the user why a model runs slowly.
             let shapes = zip(inputNames, inputs).compactMap { name, tensor in
                 constants[name] == nil ? tensor.map { "\($0.dataType)\($0.shape)" } : nil
             }.joined(separator: ", ")
-            Self.logger.warning("oneDNN cannot run \(describeMembers()) on inputs \(shapes): \(reason); its nodes run on the reference kernels (slower)")
+            DNNLFallbackLog.record(region: describeMembers(), opTypes: members.flatMap { $0.originals.map(\.node.opType) },
+                                   inputs: shapes, reason: reason)
             return .reference(reason: reason)
         }
     }
