@@ -4,6 +4,15 @@ enum DNNLCachedPlan: Sendable {
     case dnnl(DNNLPlan)
     /// oneDNN cannot compute these inputs exactly; the reference kernels run instead.
     case reference(reason: String)
+    /// oneDNN cannot compute one member: it runs on the reference kernels, the rest as regions.
+    case split(DNNLSplitPlan)
+}
+
+/// A member of a region whose lowering to oneDNN failed (the region splits around it).
+struct DNNLMemberFailure: Error, CustomStringConvertible {
+    let member: Int
+    let error: any Error
+    var description: String { "\(error)" }
 }
 
 /// The key of a plan: every input's shape, and the contents of the parameter inputs.
@@ -49,9 +58,15 @@ struct DNNLPlanCache: Sendable {
             latestFallbackReason = nil
             latestArenaBytes = compiled.arenaBytes
         case .reference(let reason):
-            latestImplementations = []
-            latestFallbackReason = reason
-            latestArenaBytes = 0
+            noteFallback(reason)
+        case .split(let split):
+            noteFallback(split.reason)
         }
+    }
+
+    private mutating func noteFallback(_ reason: String) {
+        latestImplementations = []
+        latestFallbackReason = reason
+        latestArenaBytes = 0
     }
 }

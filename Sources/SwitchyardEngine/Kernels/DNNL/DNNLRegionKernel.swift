@@ -115,6 +115,8 @@ public final class DNNLRegionKernel: Sendable {
             }
         case .reference:
             return try runReference(inputs)
+        case .split(let split):
+            return try split.run(inputs, inputNames: inputNames, outputNames: outputNames, profile: profile)
         }
     }
 
@@ -162,6 +164,13 @@ public final class DNNLRegionKernel: Sendable {
             return .dnnl(plan)
         } catch {
             let reason = "\(error)"
+            if let failure = error as? DNNLMemberFailure, members.count > 1 {
+                let member = members[failure.member]
+                DNNLFallbackLog.record(region: member.node.displayName, opTypes: member.originals.map(\.node.opType),
+                                       inputs: "of region '\(members[0].node.displayName)'", reason: reason)
+                return .split(DNNLSplitPlan(members: members, failing: failure.member, regionOutputs: outputNames,
+                                            constants: constants, threads: threads, reason: reason))
+            }
             let shapes = zip(inputNames, inputs).compactMap { name, tensor in
                 constants[name] == nil ? tensor.map { "\($0.dataType)\($0.shape)" } : nil
             }.joined(separator: ", ")
@@ -193,10 +202,15 @@ public final class DNNLRegionKernel: Sendable {
             let value = constants[name] ?? (parameterNames.contains(name) ? tensor : nil)
             values[name] = DNNLOperand(slot: slot, shape: tensor.shape, value: value)
         }
-        for member in members {
+        for (index, member) in members.enumerated() {
             builder.member = (member.node.displayName, member.originals.map(\.node.opType).joined(separator: "+"))
             let operands = member.node.inputs.map { $0.isEmpty ? nil : values[$0] }
-            let outputs = try member.operation.lower(operands, into: &builder)
+            let outputs: [(slot: Int, shape: [Int])]
+            do {
+                outputs = try member.operation.lower(operands, into: &builder)
+            } catch {
+                throw DNNLMemberFailure(member: index, error: error)
+            }
             for (name, output) in zip(member.node.outputs, outputs) where !name.isEmpty {
                 values[name] = DNNLOperand(slot: output.slot, shape: output.shape, value: nil)
             }
@@ -216,19 +230,24 @@ public final class DNNLRegionKernel: Sendable {
         for (index, name) in inputNames.enumerated() where !name.isEmpty && index < inputs.count {
             if let tensor = inputs[index] { values[name] = tensor }
         }
-        for (node, opset) in members.flatMap(\.originals) {
+        try Self.runReference(members.flatMap(\.originals), values: &values)
+        return try outputNames.map { name in
+            guard let tensor = values[name] else {
+                throw KernelError.invalidArgument("region output '\(name)' was not produced")
+            }
+            return tensor
+        }
+    }
+
+    /// Computes `nodes` in order with the reference kernels, reading and adding to `values`.
+    static func runReference(_ nodes: [(node: Node, opset: Int)], values: inout [String: Tensor]) throws {
+        for (node, opset) in nodes {
             guard let kernel = ReferenceKernels.kernel(opType: node.opType, domain: node.domain) else {
                 throw KernelError.unsupported("\(node.opType): oneDNN cannot run these inputs and there is no reference kernel")
             }
             let context = OpContext(node: node, opset: opset, inputs: node.inputs.map { $0.isEmpty ? nil : values[$0] })
             let outputs = try kernel(context)
             for (name, tensor) in zip(node.outputs, outputs) where !name.isEmpty { values[name] = tensor }
-        }
-        return try outputNames.map { name in
-            guard let tensor = values[name] else {
-                throw KernelError.invalidArgument("region output '\(name)' was not produced")
-            }
-            return tensor
         }
     }
 
