@@ -1,11 +1,15 @@
 #!/usr/bin/env python3
 """The serving benchmark's measuring and reporting half (scripts/bench-serving.sh drives it).
 
-  serving_bench.py sweep --url HOST:PORT --model cls --server switchyard --out FILE.json
+  serving_bench.py sweep --url HOST:PORT --model cls[,cls_nobatch,…] --server switchyard --out FILE.json
       perf_analyzer (scripts/perf_analyzer.sh, HTTP, binary tensors, batch-1 requests of a finite
       image from --input-data) at each
       concurrency level, REPEATS times; per level the medians of throughput, p50 and p99 and the
       server's average batch (inference count / execution count from the statistics extension).
+      With several models (--out then names the file with `{model}`), every model is warmed up
+      before anything is timed, and the models take turns at each level, the first one rotating:
+      no model always runs first after start-up, and the models compared at a level are measured
+      minutes, not a whole sweep, apart.
   serving_bench.py report --sweeps A.json B.json … --engine BENCH.json [--markdown FILE]
       the table, server overhead (server throughput at saturation / in-process engine throughput
       at the same batch, from `switchyard bench --json`) and the batching on/off ratios.
@@ -85,40 +89,50 @@ def measure(url, model, concurrency, window, data):
 
 def sweep(args):
     levels = [int(c) for c in args.concurrency.split(",")]
-    runs = {c: [] for c in levels}
-    data = write_input_data(Path(args.out).parent / "input-data")
-    # One untimed warm-up (plans, connections, the batcher's first batches).
-    subprocess.run([str(ROOT / "scripts/perf_analyzer.sh"), "-i", "http", "-u", args.url, "-m", args.model, "--input-data", data,
-                    "--concurrency-range", str(max(levels)), "--request-count", str(4 * max(levels))],
-                   capture_output=True, text=True, timeout=600)
+    models = [m for m in args.model.split(",") if m]
+    if len(models) > 1 and "{model}" not in args.out:
+        sys.exit("serving_bench: with several models, --out must contain {model}")
+    runs = {(m, c): [] for m in models for c in levels}
+    data = write_input_data(Path(args.out.format(model=models[0])).parent / "input-data")
+    # One untimed warm-up per model (plans, connections, the batcher's first batches).
+    for model in models:
+        subprocess.run([str(ROOT / "scripts/perf_analyzer.sh"), "-i", "http", "-u", args.url, "-m", model, "--input-data", data,
+                        "--concurrency-range", str(max(levels)), "--request-count", str(4 * max(levels))],
+                       capture_output=True, text=True, timeout=600)
+    turn = 0
     for repeat in range(args.repeats):
         for concurrency in levels:
-            result, stability = measure(args.url, args.model, concurrency, requests_for(concurrency, args.scale), data)
-            result["stability_percentage"] = stability
-            runs[concurrency].append(result)
-            print(f"  {args.server} {args.model} c={concurrency} run {repeat + 1}/{args.repeats}: "
-                  f"{result['throughput']:.1f} infer/s, p50 {result['p50_ms']:.1f} ms, p99 {result['p99_ms']:.1f} ms, "
-                  f"batch {result.get('average_batch', float('nan')):.2f}"
-                  + ("" if stability == 50 else " (unstable: measured with stability off)"), flush=True)
-    levels_out = []
-    for concurrency in levels:
-        measured = runs[concurrency]
-
-        def median(key):
-            values = [m[key] for m in measured if m.get(key) is not None]
-            return statistics.median(values) if values else None
-
-        throughputs = [m["throughput"] for m in measured]
-        levels_out.append({
-            "concurrency": concurrency, "throughput": median("throughput"),
-            "throughput_min": min(throughputs), "throughput_max": max(throughputs),
-            "p50_ms": median("p50_ms"), "p99_ms": median("p99_ms"), "average_batch": median("average_batch"),
-            "unstable_runs": sum(m["stability_percentage"] != 50 for m in measured), "runs": measured,
-        })
+            first = turn % len(models)
+            turn += 1
+            for model in models[first:] + models[:first]:
+                result, stability = measure(args.url, model, concurrency, requests_for(concurrency, args.scale), data)
+                result["stability_percentage"] = stability
+                runs[(model, concurrency)].append(result)
+                print(f"  {args.server} {model} c={concurrency} run {repeat + 1}/{args.repeats}: "
+                      f"{result['throughput']:.1f} infer/s, p50 {result['p50_ms']:.1f} ms, p99 {result['p99_ms']:.1f} ms, "
+                      f"batch {result.get('average_batch', float('nan')):.2f}"
+                      + ("" if stability == 50 else " (unstable: measured with stability off)"), flush=True)
     measured_at = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
-    Path(args.out).write_text(json.dumps({"server": args.server, "model": args.model, "url": args.url,
-                                          "measured_at": measured_at, "load_average": os.getloadavg(),
-                                          "repeats": args.repeats, "levels": levels_out}, indent=1))
+    for model in models:
+        levels_out = [summarize(concurrency, runs[(model, concurrency)]) for concurrency in levels]
+        Path(args.out.format(model=model)).write_text(json.dumps(
+            {"server": args.server, "model": model, "url": args.url, "measured_at": measured_at,
+             "load_average": os.getloadavg(), "repeats": args.repeats, "levels": levels_out}, indent=1))
+
+
+def summarize(concurrency, measured):
+    """One level's medians over the repeats, with the throughput spread."""
+    def median(key):
+        values = [m[key] for m in measured if m.get(key) is not None]
+        return statistics.median(values) if values else None
+
+    throughputs = [m["throughput"] for m in measured]
+    return {
+        "concurrency": concurrency, "throughput": median("throughput"),
+        "throughput_min": min(throughputs), "throughput_max": max(throughputs),
+        "p50_ms": median("p50_ms"), "p99_ms": median("p99_ms"), "average_batch": median("average_batch"),
+        "unstable_runs": sum(m["stability_percentage"] != 50 for m in measured), "runs": measured,
+    }
 
 
 def nearest_engine_result(engine, batch):
@@ -211,9 +225,9 @@ def main():
     commands = parser.add_subparsers(dest="command", required=True)
     s = commands.add_parser("sweep")
     s.add_argument("--url", required=True)
-    s.add_argument("--model", required=True)
+    s.add_argument("--model", required=True, help="one model, or several separated by commas (measured in turns)")
     s.add_argument("--server", required=True, help="label in the report: switchyard or pytriton")
-    s.add_argument("--out", required=True)
+    s.add_argument("--out", required=True, help="the JSON file; with several models it contains {model}")
     s.add_argument("--concurrency", default=os.environ.get("BENCH_CONCURRENCY", "1,2,4,8,16"))
     s.add_argument("--repeats", type=int, default=int(os.environ.get("BENCH_REPEATS", "3")))
     s.add_argument("--scale", type=float, default=float(os.environ.get("BENCH_SCALE", "1")),

@@ -61,9 +61,9 @@ stop() {
     wait "$1" 2>/dev/null || true
 }
 
-sweep() {  # server label, url, model
+sweep() {  # server label, url, models (comma-separated: warmed up first, then measured in turns per level)
     .venv-clients/bin/python benchmarks/serving_bench.py sweep --server "$1" --url "$2" --model "$3" \
-        --out "$out/sweep-$1-$3.json"
+        --out "$out/sweep-$1-{model}.json"
 }
 
 echo "bench-serving: $(date -u +%FT%TZ), $(nproc) cores, load average: $(cut -d' ' -f1-3 /proc/loadavg)"
@@ -77,8 +77,7 @@ if [[ $servers == *pytriton* ]]; then
     trap 'stop $peer' EXIT
     wait_ready "127.0.0.1:$http" "$peer" 180 "$out/pytriton.log"
     echo "bench-serving: pytriton (Triton 2.51) ready on :$http"
-    sweep pytriton "127.0.0.1:$http" cls
-    sweep pytriton "127.0.0.1:$http" cls_nobatch
+    sweep pytriton "127.0.0.1:$http" cls,cls_nobatch
     stop "$peer"; trap - EXIT
 fi
 
@@ -90,9 +89,7 @@ if [[ $servers == *switchyard* ]]; then
     trap 'stop $server' EXIT
     wait_ready "127.0.0.1:$http" "$server" 180 "$out/switchyard.log"
     echo "bench-serving: switchyard ready on :$http"
-    sweep switchyard "127.0.0.1:$http" cls
-    sweep switchyard "127.0.0.1:$http" cls_preferred
-    sweep switchyard "127.0.0.1:$http" cls_nobatch
+    sweep switchyard "127.0.0.1:$http" cls,cls_preferred,cls_nobatch
     grep -o "batch_profile=[^[]*" "$out/switchyard.log" >"$out/switchyard-batch-profiles.txt" || true
     curl -sf "http://127.0.0.1:$http/v2/models/cls/stats" >"$out/switchyard-cls-stats.json" || true
     stop "$server"; trap - EXIT

@@ -4,8 +4,11 @@ import Synchronization
 /// The queue of one model version shared by its instance threads: the async side submits
 /// requests, each instance thread blocks in `nextBatch` until `BatchFormation` hands it a batch.
 ///
-/// Idle instances wait on their own semaphore; a submission or shutdown signals every waiting
-/// one (a stale signal only costs one extra look at the queue).
+/// Idle instances wait on their own semaphore. When a submission finds an idle instance and the
+/// batch rule says to run now (a delay of 0, a full or preferred batch), `submit` forms that batch
+/// itself and hands it straight to the instance, which starts on waking without taking the lock
+/// to decide again; otherwise a submission or shutdown signals every waiting instance to look
+/// (a stale signal only costs one extra look at the queue).
 final class BatchScheduler: Sendable {
     /// What an instance thread does next.
     enum Work {
@@ -20,12 +23,32 @@ final class BatchScheduler: Sendable {
         var formation: BatchFormation
         var accepting = true
         var nextSequence: UInt64 = 0
-        /// Instance index → its semaphore, for instances waiting for work.
-        var waiting: [Int: DispatchSemaphore] = [:]
+        /// Instances blocked in `nextBatch`, longest waiting first, with their semaphores.
+        var waiting: [(instance: Int, wakeUp: DispatchSemaphore)] = []
+        /// Batches `submit` formed for a waiting instance, by instance index; the instance takes
+        /// its batch when it wakes.
+        var handedOff: [Int: [PendingRequest]] = [:]
 
         mutating func wakeWaiting() {
-            for semaphore in waiting.values { semaphore.signal() }
+            for waiter in waiting { waiter.wakeUp.signal() }
             waiting.removeAll()
+        }
+
+        /// After a request was queued: hands each batch the rule wants to run now to the
+        /// longest-waiting idle instance; wakes the other idle instances when requests remain
+        /// (they decide how long to wait for them). Returns the requests that timed out under
+        /// REJECT (removed here, as `nextBatch` would).
+        mutating func dispatchToIdle(now: UInt64) -> [PendingRequest] {
+            guard !waiting.isEmpty else { return [] }
+            let expired = queue.removeExpired(now: now)
+            while let idle = waiting.first,
+                  case .run(let tickets)? = formation.decide(queue, now: now, draining: !accepting) {
+                waiting.removeFirst()
+                handedOff[idle.instance] = queue.remove(tickets: Set(tickets))
+                idle.wakeUp.signal()
+            }
+            if !queue.isEmpty { wakeWaiting() }
+            return expired
         }
     }
 
@@ -54,7 +77,8 @@ final class BatchScheduler: Sendable {
     /// Queues `request`, giving it the next arrival sequence number. Throws when the model no
     /// longer accepts requests or the request's priority level queue is full.
     func submit(_ request: PendingRequest) throws(ServingError) {
-        let depth = try state.withLock { state throws(ServingError) -> Int in
+        let now = MonotonicClock.now()
+        let (depth, expired) = try state.withLock { state throws(ServingError) -> (Int, [PendingRequest]) in
             guard state.accepting else {
                 throw .unavailable("model '\(modelName)' is shutting down and accepts no new requests")
             }
@@ -65,9 +89,10 @@ final class BatchScheduler: Sendable {
             queued.sequence = state.nextSequence
             state.nextSequence += 1
             state.queue.append(queued)
-            state.wakeWaiting()
-            return state.queue.count
+            let expired = state.dispatchToIdle(now: now)
+            return (state.queue.count, expired)
         }
+        if !expired.isEmpty { onExpired(expired) }
         onDepthChange(depth)
     }
 
@@ -89,6 +114,8 @@ final class BatchScheduler: Sendable {
     }
 
     var queuedCount: Int { state.withLock { $0.queue.count } }
+    /// Instances blocked in `nextBatch` waiting for work.
+    var idleInstanceCount: Int { state.withLock { $0.waiting.count } }
     var isAccepting: Bool { state.withLock { $0.accepting } }
 
     /// Blocks the calling instance thread until there is a batch for it or the model stopped.
@@ -96,7 +123,10 @@ final class BatchScheduler: Sendable {
         while true {
             let now = MonotonicClock.now()
             let (step, expired, depth) = state.withLock { state -> (Step, [PendingRequest], Int) in
-                state.waiting[instance] = nil
+                state.waiting.removeAll { $0.instance == instance }
+                if let batch = state.handedOff.removeValue(forKey: instance) {
+                    return (.run(batch), [], state.queue.count)
+                }
                 let expired = state.queue.removeExpired(now: now)
                 let step: Step
                 switch state.formation.decide(state.queue, now: now, draining: !state.accepting) {
@@ -109,7 +139,7 @@ final class BatchScheduler: Sendable {
                 case nil:
                     step = .wait(until: .max)
                 }
-                if case .wait = step { state.waiting[instance] = wakeUp }
+                if case .wait = step { state.waiting.append((instance, wakeUp)) }
                 return (step, expired, state.queue.count)
             }
             if !expired.isEmpty { onExpired(expired) }

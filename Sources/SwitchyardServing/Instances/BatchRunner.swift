@@ -55,9 +55,9 @@ struct BatchRunner: Sendable {
         let finished = MonotonicClock.now()
         recorder.recordExecution(items: batch.reduce(0) { $0 + $1.batchSize },
                                  inputNanoseconds: assembled - start, inferNanoseconds: inferred - assembled,
-                                 outputNanoseconds: finished - inferred)
+                                 outputNanoseconds: finished - inferred,
+                                 succeededRequestNanoseconds: batch.map { finished &- $0.enqueuedAt })
         for (request, response) in zip(batch, responses) {
-            recorder.recordRequest(succeeded: true, nanoseconds: MonotonicClock.now() &- request.enqueuedAt)
             delivery.deliver(request, .success(response))
         }
         shadow?.offer(batch, responses: responses)

@@ -37,9 +37,13 @@ final class ModelStatisticsRecorder: Sendable {
 
     var snapshot: ModelStatistics { statistics.withLock { $0 } }
 
-    /// One engine run of `items` items; durations in nanoseconds.
-    func recordExecution(items: Int, inputNanoseconds: UInt64, inferNanoseconds: UInt64, outputNanoseconds: UInt64) {
+    /// One engine run of `items` items and the requests it answered, each with its time since
+    /// arrival; durations in nanoseconds. One update, so a statistics snapshot never shows a
+    /// batch's inferences without its successful requests (perf_analyzer compares the two).
+    func recordExecution(items: Int, inputNanoseconds: UInt64, inferNanoseconds: UInt64, outputNanoseconds: UInt64,
+                         succeededRequestNanoseconds: [UInt64] = []) {
         statistics.withLock { stats in
+            for nanoseconds in succeededRequestNanoseconds { stats.success.record(nanoseconds: nanoseconds) }
             stats.executionCount += 1
             stats.inferenceCount += UInt64(items)
             stats.lastInferenceMilliseconds = MonotonicClock.epochMilliseconds()
@@ -60,6 +64,10 @@ final class ModelStatisticsRecorder: Sendable {
         computeInputDuration.record(Self.microseconds(inputNanoseconds))
         computeInferDuration.record(Self.microseconds(inferNanoseconds))
         computeOutputDuration.record(Self.microseconds(outputNanoseconds))
+        for nanoseconds in succeededRequestNanoseconds {
+            requestSuccess.increment()
+            requestDuration.record(Self.microseconds(nanoseconds))
+        }
     }
 
     /// A request left the queue for a batch after waiting `nanoseconds`.
