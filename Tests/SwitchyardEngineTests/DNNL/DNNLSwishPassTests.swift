@@ -14,7 +14,7 @@ struct DNNLSwishPassTests {
     func siluValues(count: Int) {
         var generator = SeededGenerator(seed: 95 + UInt64(count))
         var values = generator.tensor([count], in: -40...40).scalars(as: Float.self)
-        if count > 4 { values[0] = 0; values[1] = -18.5; values[2] = 18.5; values[3] = -3e38 }
+        if count > 4 { values[0] = 0; values[1] = -18.5; values[2] = 18.5; values[3] = -3e38; values[4] = 3e38 }
         var computed = values
         computed.withUnsafeMutableBufferPointer { switchyard_silu_inplace($0.baseAddress, $0.count) }
         for (x, y) in zip(values, computed) {

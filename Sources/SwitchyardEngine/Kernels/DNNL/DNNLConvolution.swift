@@ -1,5 +1,4 @@
 import CDNNL
-import Glibc // AB-TEMP
 import SwitchyardGraph
 
 /// Conv and the fused `ai.switchyard` FusedConv (bias, residual `Sum` input, activation) as one
@@ -46,7 +45,7 @@ struct DNNLConvolutionOperation: DNNLPostOpFusing {
         }
         // A SiLU that ends the chain runs as its own pass over the result: oneDNN 2.6's swish
         // post-op costs about three times as much (YOLOv8n: 3 ms of its 30 ms of convolutions).
-        let swishLast = (activation.last.map { $0.alg == dnnl_eltwise_swish && $0.alpha == 1 } ?? false) && getenv("SWITCHYARD_AB_FUSED_SWISH") == nil // AB-TEMP
+        let swishLast = activation.last.map { $0.alg == dnnl_eltwise_swish && $0.alpha == 1 } ?? false
         let postOps = swishLast ? Array(activation.dropLast()) : activation
         var convolution = try descriptor(postOps)
         // Post-ops only oneDNN's reference convolution takes (a long chain a region appended)

@@ -1,5 +1,4 @@
 import CDNNL
-import Glibc // AB-TEMP
 
 /// Where a slot lives inside another slot's buffer: at element `offsets` of `parent`'s
 /// dimensions, `byteOffset` bytes into it.
@@ -32,7 +31,6 @@ extension DNNLPlanBuilder {
     /// A slot for the part of `parent` of `shape` at `offsets`, read in place (no copy); nil
     /// when the part is not a contiguous piece of `parent`'s layout.
     mutating func part(of parent: Int, shape: [Int], at offsets: [Int]) -> Int? {
-        guard getenv("SWITCHYARD_AB_NO_PLACEMENT") == nil else { return nil } // AB-TEMP
         guard let (dense, byteOffset) = desc(parent).placement(of: shape, at: offsets) else { return nil }
         let part = slot(dense)
         placements[part] = DNNLPlacement(parent: parent, offsets: offsets, byteOffset: byteOffset)
@@ -49,7 +47,6 @@ extension DNNLPlanBuilder {
     /// that is the same part of it, so no other producer writes over it.
     mutating func placeInSlices(_ sources: [Int], of output: Int, at offsets: [[Int]]) -> [Bool] {
         let outputDims = descs[output].dims
-        guard getenv("SWITCHYARD_AB_NO_PLACEMENT") == nil else { return sources.map { _ in false } } // AB-TEMP
         for (index, source) in sources.enumerated() {
             let (root, inRoot, _) = location(of: source)
             guard root != output, written.contains(root), placements[root] == nil, !viewTargets.contains(root),
