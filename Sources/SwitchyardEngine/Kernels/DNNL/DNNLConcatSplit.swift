@@ -2,9 +2,10 @@ import CDNNL
 import SwitchyardTensor
 
 /// Concat kept in oneDNN, so a region's values stay in oneDNN's blocked layouts across it
-/// (YOLO's C2f blocks concatenate convolution outputs along channels): each source is copied into
-/// its slice of the output (a reorder into a sub-memory view), or, when a slice is not a
-/// sub-memory of the layout, a oneDNN concat primitive runs. The output takes the first source's
+/// (YOLO's C2f blocks concatenate convolution outputs along channels): each source's producer
+/// writes straight into its slice of the output when the slice is a contiguous piece of it
+/// (`DNNLPlanBuilder.placeInSlices`), else the source is copied into its slice (a reorder into a
+/// sub-memory view), or, when a slice is not a sub-memory of the layout, a oneDNN concat primitive runs. The output takes the first source's
 /// layout when every part fits it (channel counts that are multiples of the block), plain
 /// row-major otherwise.
 struct DNNLConcatOperation: DNNLOperation {
@@ -65,12 +66,14 @@ struct DNNLConcatOperation: DNNLOperation {
         _ sources: [DNNLOperand], axis: Int, shape: [Int], destination: DNNLMemoryDesc, into builder: inout DNNLPlanBuilder
     ) throws -> Int? {
         var slices: [DNNLMemoryDesc] = []
+        var starts: [[Int]] = []
         var offset = 0
         for source in sources {
-            var starts = [Int](repeating: 0, count: shape.count)
-            starts[axis] = offset
-            guard let slice = destination.submemory(dims: source.shape, offsets: starts) else { return nil }
+            var start = [Int](repeating: 0, count: shape.count)
+            start[axis] = offset
+            guard let slice = destination.submemory(dims: source.shape, offsets: start) else { return nil }
             slices.append(slice)
+            starts.append(start)
             offset += source.shape[axis]
         }
         // Descriptors first: nothing is added to the plan unless every copy can be made.
@@ -79,17 +82,20 @@ struct DNNLConcatOperation: DNNLOperation {
             try DNNLPrimitiveDescriptor(reorderFrom: builder.desc(source.slot), to: slice, engine: engine)
         }
         let output = builder.slot(destination)
-        for ((source, slice), reorder) in zip(zip(sources, slices), descriptors) {
+        // Parts whose producers can write straight into their slices need no copy.
+        let inPlace = builder.placeInSlices(sources.map(\.slot), of: output, at: starts)
+        for (index, (source, slice)) in zip(sources, slices).enumerated() where !inPlace[index] {
             let view = builder.view(output, as: slice)
-            try builder.add(reorder, arguments: [(DNNL_ARG_FROM, source.slot), (DNNL_ARG_TO, view)])
+            try builder.add(descriptors[index], arguments: [(DNNL_ARG_FROM, source.slot), (DNNL_ARG_TO, view)])
         }
         return output
     }
 }
 
-/// Split as copies of views of its input (oneDNN sub-memories, one reorder per output), each
-/// output dense in the input's layout; through plain row-major when an offset falls inside a
-/// channel block.
+/// Split as parts of its input read in place when each is a contiguous piece of it (channel
+/// slices at batch 1), else as copies of views of its input (oneDNN sub-memories, one reorder per
+/// output); each output is dense in the input's layout; through plain row-major when an offset
+/// falls inside a channel block.
 struct DNNLSplitOperation: DNNLOperation {
     let axis: Int
     /// The `split` attribute (opset < 13).
@@ -129,7 +135,11 @@ struct DNNLSplitOperation: DNNLOperation {
             parts = views(of: builder.desc(parent))
         }
         guard let parts else { throw KernelError.unsupported("Split: no sub-memory of \(x.shape) on axis \(axis)") }
-        return try parts.map { part in
+        return try zip(parts, offsets).map { part, start in
+            var starts = [Int](repeating: 0, count: part.shape.count)
+            starts[axis] = start
+            // A part that is a contiguous piece of the input is read where it lies.
+            if let inPlace = builder.part(of: parent, shape: part.shape, at: starts) { return (inPlace, part.shape) }
             let view = builder.view(parent, as: part.view)
             return (try builder.copy(view, to: part.dense), part.shape)
         }

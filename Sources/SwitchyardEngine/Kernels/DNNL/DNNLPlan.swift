@@ -8,6 +8,9 @@ enum DNNLStep: Sendable {
     /// Makes slot `to` a view of slot `from`'s buffer (a reshape, or another description of
     /// the same bytes).
     case view(from: Int, to: Int)
+    /// SiLU (`x·sigmoid(x)`) in place on a float32 slot (`switchyard_silu_inplace`), padding
+    /// included (SiLU keeps zeros zero).
+    case swishInPlace(slot: Int)
 }
 
 /// The oneDNN primitives, layouts and prepacked constants that compute a list of nodes for one
@@ -28,6 +31,8 @@ struct DNNLPlan: Sendable {
     let outputSlots: [Int]
     let outputShapes: [[Int]]
     let steps: [DNNLStep]
+    /// Slots that live inside another slot's buffer (a split's part, a concatenation's slice).
+    let placements: [Int: DNNLPlacement]
     /// Arena offset of each slot whose buffer is in the arena (nil: input, constant, output or
     /// a view, which shares its source's buffer).
     let arenaOffsets: [Int?]
@@ -58,26 +63,39 @@ struct DNNLPlan: Sendable {
             buffers[slot] = TensorStorage(borrowing: arena.bytes + offset, byteCount: descs[slot].byteSize, owner: arena)
         }
         let stream = try DNNLStream(engine: engine)
+        func buffer(_ slot: Int) -> TensorStorage {
+            if let existing = buffers[slot] { return existing }
+            let storage: TensorStorage
+            if let placement = placements[slot] {
+                let parent = buffer(placement.parent)
+                storage = TensorStorage(borrowing: parent.bytes + placement.byteOffset, byteCount: descs[slot].byteSize,
+                                        owner: parent)
+            } else {
+                // Only outputs get here (their buffers leave the plan), first written directly, through
+                // a view (slices a concat copies into) or through a part placed in them.
+                storage = TensorStorage(uninitializedByteCount: descs[slot].byteSize)
+            }
+            buffers[slot] = storage
+            return storage
+        }
+
+        func record(_ index: Int, since started: ContinuousClock.Instant?) {
+            guard let profile, let started else { return }
+            let elapsed = (ContinuousClock.now - started).components
+            let member = stepMembers[index]
+            profile.recordDetail(node: member.node.isEmpty ? "(region boundary)" : member.node, opType: member.opType,
+                                 seconds: Double(elapsed.seconds) + Double(elapsed.attoseconds) * 1e-18)
+        }
 
         for (index, step) in steps.enumerated() {
             switch step {
             case .view(let from, let to):
-                // A view into an output not yet written (slices a concat copies into) makes its buffer.
-                if buffers[from] == nil { buffers[from] = TensorStorage(uninitializedByteCount: descs[from].byteSize) }
-                buffers[to] = buffers[from]
+                buffers[to] = buffer(from)
             case .primitive(let primitive, let arguments, let scratchpad):
                 var memories: [(Int32, DNNLMemory)] = []
                 memories.reserveCapacity(arguments.count + 1)
                 for (argument, slot) in arguments {
-                    let storage: TensorStorage
-                    if let existing = buffers[slot] {
-                        storage = existing
-                    } else {
-                        // Only outputs get here: their buffers leave the plan.
-                        storage = TensorStorage(uninitializedByteCount: descs[slot].byteSize)
-                        buffers[slot] = storage
-                    }
-                    memories.append((argument, try DNNLMemory(desc: descs[slot], storage: storage, engine: engine)))
+                    memories.append((argument, try DNNLMemory(desc: descs[slot], storage: buffer(slot), engine: engine)))
                 }
                 if let scratchpad {
                     let storage = TensorStorage(borrowing: arena.bytes + scratchpadOffsets[index],
@@ -87,16 +105,16 @@ struct DNNLPlan: Sendable {
                 let started = profile == nil ? nil : ContinuousClock.now
                 try primitive.execute(on: stream, arguments: memories)
                 try stream.wait()
-                if let profile, let started {
-                    let elapsed = (ContinuousClock.now - started).components
-                    let member = stepMembers[index]
-                    profile.recordDetail(node: member.node.isEmpty ? "(region boundary)" : member.node, opType: member.opType,
-                                         seconds: Double(elapsed.seconds) + Double(elapsed.attoseconds) * 1e-18)
-                }
+                record(index, since: started)
+            case .swishInPlace(let slot):
+                let started = profile == nil ? nil : ContinuousClock.now
+                let storage = buffer(slot)
+                switchyard_silu_inplace(storage.bytes.assumingMemoryBound(to: Float.self), descs[slot].byteSize / 4)
+                record(index, since: started)
             }
         }
         return zip(outputSlots, outputShapes).map { slot, shape in
-            Tensor(dataType: DNNLMemoryDesc.tensorType(of: descs[slot].dataType), shape: shape, storage: buffers[slot]!)
+            Tensor(dataType: DNNLMemoryDesc.tensorType(of: descs[slot].dataType), shape: shape, storage: buffer(slot))
         }
     }
 }

@@ -23,6 +23,12 @@ struct DNNLPlanBuilder {
     private var stepMembers: [(node: String, opType: String)] = []
     /// Reorders already added: (source slot, target layout) → target slot.
     private var reorders: [(source: Int, desc: DNNLMemoryDesc, target: Int)] = []
+    /// Slots that live inside another slot's buffer (`DNNLPlanBuilder+Placement`).
+    var placements: [Int: DNNLPlacement] = [:]
+    /// Slots some primitive writes as its destination.
+    private(set) var written: Set<Int> = []
+    /// Slots made by `view` (they describe another slot's bytes).
+    private(set) var viewTargets: Set<Int> = []
 
     /// OpenMP team size the primitives are created with (and the plan runs with).
     let threads: Int
@@ -54,6 +60,7 @@ struct DNNLPlanBuilder {
         }
         work += Self.work(of: descriptor)
         let primitive = try DNNLPrimitive(descriptor)
+        for (argument, slot) in arguments where argument == DNNL_ARG_DST { written.insert(slot) }
         let scratchpad = descriptor.desc(dnnl_query_scratchpad_md).flatMap { $0.byteSize > 0 ? $0 : nil }
         steps.append(.primitive(primitive, arguments: arguments, scratchpad: scratchpad))
         stepMembers.append(member)
@@ -87,9 +94,18 @@ struct DNNLPlanBuilder {
     /// describe the same memory.
     mutating func view(_ slot: Int, as desc: DNNLMemoryDesc) -> Int {
         let target = self.slot(desc)
+        viewTargets.insert(target)
         steps.append(.view(from: slot, to: target))
         stepMembers.append(member)
         return target
+    }
+
+    /// Applies SiLU to float32 `slot` in place (see `DNNLStep.swishInPlace`).
+    mutating func swishInPlace(_ slot: Int) {
+        steps.append(.swishInPlace(slot: slot))
+        stepMembers.append(member)
+        written.insert(slot)
+        work += descs[slot].byteSize / 4
     }
 
     /// `slot`'s value, made plain, viewed with `shape` (same element count).
@@ -154,7 +170,7 @@ struct DNNLPlanBuilder {
         // step, through its views too.
         var firstUse: [Int: Int] = [:]
         var lastUse: [Int: Int] = [:]
-        var viewSource: [Int: Int] = [:]
+        var viewSource = placements.mapValues(\.parent)
         func use(_ slot: Int, at index: Int) {
             let buffer = root(slot, viewSource)
             if firstUse[buffer] == nil { firstUse[buffer] = index }
@@ -173,6 +189,8 @@ struct DNNLPlanBuilder {
             case .view(let from, let to):
                 viewSource[to] = from
                 use(from, at: index)
+            case .swishInPlace(let slot):
+                use(slot, at: index)
             }
         }
         // Inputs, constants and outputs have buffers of their own; every other buffer is in the arena.
@@ -192,7 +210,7 @@ struct DNNLPlanBuilder {
             }
         }
         return DNNLPlan(descs: descs, constants: constants, inputSlots: inputSlots, outputSlots: outputSlots,
-                        outputShapes: outputs.map(\.shape), steps: steps, arenaOffsets: arenaOffsets,
+                        outputShapes: outputs.map(\.shape), steps: steps, placements: placements, arenaOffsets: arenaOffsets,
                         scratchpadOffsets: scratchpadOffsets, arenaBytes: arenaBytes,
                         implementationNames: implementationNames, stepMembers: stepMembers, threads: threads, work: work)
     }
