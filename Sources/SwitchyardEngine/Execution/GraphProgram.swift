@@ -182,8 +182,7 @@ final class GraphProgram: Sendable {
                 throw EngineError.nodeFailed(node: step.node.displayName, opType: step.node.opType, reason: error.description)
             }
             if let profile, let started {
-                let elapsed = (ContinuousClock.now - started).components
-                let seconds = Double(elapsed.seconds) + Double(elapsed.attoseconds) * 1e-18
+                let seconds = StepProfile.seconds(since: started)
                 profile.record(node: step.node.displayName, opType: Self.profileLabel(step.node), seconds: seconds)
                 // A kernel that did not break its time down by node counts as one node.
                 if profile.detailCount == detailsBefore {

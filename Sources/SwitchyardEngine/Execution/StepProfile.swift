@@ -78,4 +78,10 @@ public final class StepProfile: Sendable {
             entries[node]!.seconds += seconds
         }
     }
+
+    /// Seconds from `started` until now (the profile's clock).
+    static func seconds(since started: ContinuousClock.Instant) -> Double {
+        let elapsed = (ContinuousClock.now - started).components
+        return Double(elapsed.seconds) + Double(elapsed.attoseconds) * 1e-18
+    }
 }

@@ -81,10 +81,9 @@ struct DNNLPlan: Sendable {
 
         func record(_ index: Int, since started: ContinuousClock.Instant?) {
             guard let profile, let started else { return }
-            let elapsed = (ContinuousClock.now - started).components
             let member = stepMembers[index]
             profile.recordDetail(node: member.node.isEmpty ? "(region boundary)" : member.node, opType: member.opType,
-                                 seconds: Double(elapsed.seconds) + Double(elapsed.attoseconds) * 1e-18)
+                                 seconds: StepProfile.seconds(since: started))
         }
 
         for (index, step) in steps.enumerated() {

@@ -55,10 +55,9 @@ struct DNNLSplitPlan: Sendable {
                 let started = profile == nil ? nil : ContinuousClock.now
                 try DNNLRegionKernel.runReference(member.originals, values: &values)
                 if let profile, let started {
-                    let elapsed = (ContinuousClock.now - started).components
                     profile.recordDetail(node: member.node.displayName,
                                          opType: member.originals.map(\.node.opType).joined(separator: "+"),
-                                         seconds: Double(elapsed.seconds) + Double(elapsed.attoseconds) * 1e-18)
+                                         seconds: StepProfile.seconds(since: started))
                 }
             }
         }
