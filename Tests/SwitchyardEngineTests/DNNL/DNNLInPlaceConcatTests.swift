@@ -10,27 +10,12 @@ import SwitchyardTensor
 struct DNNLInPlaceConcatTests {
     static let opsets = DNNLDataMovementTests.opsets
 
-    /// The compiled region kernel of `graph` after one run on `x`, and its outputs against the
-    /// reference kernels' (largest absolute difference).
-    static func compiled(_ graph: Graph, x: Tensor, threads: Int = 1) throws -> (kernel: DNNLRegionKernel, error: Float) {
-        let region = DNNLRegionPartitioner.partition(graph, opsets: opsets).nodes[0]
-        #expect(region.opType == "DNNLRegion")
-        let kernel = try #require(DNNLKernels.makeKernel(for: region, opset: 1, constants: graph.initializers, threads: threads))
-        _ = try kernel.run(region.inputs.map { $0 == "x" ? x : graph.initializers[$0] })
-        #expect(kernel.fallbackReason == nil, "fell back: \(kernel.fallbackReason ?? "")")
-        let ours = try DNNLDataMovementTests.run(graph, dnnl: true, threads: threads, x: x)
-        let reference = try DNNLDataMovementTests.run(graph, dnnl: false, threads: 1, x: x)
-        #expect(ours.map(\.shape) == reference.map(\.shape))
-        let error = zip(ours, reference).map { DNNLHarness.maxError($0, $1) }.max() ?? .infinity
-        return (kernel, error)
-    }
-
     @Test("at batch 1 the C2f block's Split and Concat copy nothing; at batch 2 they copy", arguments: [1, 2])
     func c2fCopiesVanish(threads: Int) throws {
         var generator = SeededGenerator(seed: 91)
         let graph = DNNLDataMovementTests.block(channels: 16, seed: 92)
-        let single = try Self.compiled(graph, x: generator.tensor([1, 3, 10, 12]), threads: threads)
-        let pair = try Self.compiled(graph, x: generator.tensor([2, 3, 10, 12]), threads: threads)
+        let single = try DNNLDataMovementTests.compiled(graph, x: generator.tensor([1, 3, 10, 12]), threads: threads)
+        let pair = try DNNLDataMovementTests.compiled(graph, x: generator.tensor([2, 3, 10, 12]), threads: threads)
         #expect(single.error <= 1e-4)
         #expect(pair.error <= 1e-4)
         // Two split parts and three concatenated parts: five reorders at batch 2, none at batch 1.
@@ -62,7 +47,7 @@ struct DNNLInPlaceConcatTests {
         ], inputs: [ValueInfo(name: "x", dataType: .float32, shape: [.fixed(1), .fixed(8), .fixed(9), .fixed(7)])],
         outputs: [ValueInfo(name: "y"), ValueInfo(name: "cat")], initializers: initializers.merging(["w3": w3]) { $1 })
         ShapeInference.annotate(&graph, opsets: Self.opsets)
-        let result = try Self.compiled(graph, x: generator.tensor([1, 8, 9, 7]))
+        let result = try DNNLDataMovementTests.compiled(graph, x: generator.tensor([1, 8, 9, 7]))
         #expect(result.error <= 1e-4)
     }
 
