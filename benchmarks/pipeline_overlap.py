@@ -5,8 +5,8 @@ alone with the same resources, interleaved.
 
     .venv/bin/python benchmarks/pipeline_overlap.py [--switchyard .build/release/switchyard] [--threads 1,2] [--repeats 3]
 
-The pipeline: images → decode-image → letterbox 320 → normalize → YOLOv8n (model stage, one request
-in flight, so batch 1) → yolo-decode → JSON Lines. Its stages alone:
+The pipeline: images → decode-image → letterbox 320 → normalize → YOLOv8n (model stage, two requests
+in flight, so the next frame is already queued when a run ends) → yolo-decode → JSON Lines. Its stages alone:
 - pre: the same spec without the model and post-processing (images → decode → letterbox →
   normalize → JSON Lines), frames/s from its summary;
 - model: `switchyard bench` of the same model at batch 1 with the same thread count, items/s;
@@ -61,7 +61,7 @@ FULL_TAIL = """
     type: model
     model: yolo
     inputs: [normalize]
-    workers: 1
+    workers: 2
     input_map: {tensor: images}
   - name: boxes
     type: processor
