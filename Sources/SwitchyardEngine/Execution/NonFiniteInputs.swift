@@ -10,12 +10,16 @@ enum NonFiniteInputs {
     static func present(in inputs: [Tensor?]) -> Bool {
         inputs.contains { tensor in
             guard let tensor, tensor.dataType == .float32 else { return false }
-            return tensor.withUnsafeBufferPointer(of: Float.self) { values in
-                // x * 0 is 0 for every finite x and NaN for NaN and ±Inf; the sum has no early
-                // exit, so it vectorizes (about 0.1 ms for a 640×640 image).
-                var sum: Float = 0
-                for value in values { sum += value * 0 }
-                return sum.isNaN
+            return tensor.withUnsafeBufferPointer(of: Float.self) { floats in
+                floats.withMemoryRebound(to: UInt32.self) { words in
+                    // NaN and ±Inf are the floats whose exponent is all ones, the only exponent for
+                    // which adding 1 to the field carries into the sign bit. Integer operations
+                    // without an early exit vectorize; a float sum would not (its additions
+                    // cannot be reordered), and took 1.5 ms on a 640×640 image.
+                    var carries: UInt32 = 0
+                    for word in words { carries |= (word & 0x7F80_0000) &+ 0x0080_0000 }
+                    return carries & 0x8000_0000 != 0
+                }
             }
         }
     }

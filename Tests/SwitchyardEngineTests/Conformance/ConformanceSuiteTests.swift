@@ -8,15 +8,6 @@ import SwitchyardEngine
     /// Cases of supported operators that fail, each with the reason it is accepted for now.
     static let knownFailures: [String: String] = {
         var failures: [String: String] = [:]
-        for name in ["test_training_dropout", "test_training_dropout_default", "test_training_dropout_default_mask",
-                     "test_training_dropout_mask"] {
-            failures[name] = "training-mode Dropout draws its mask from NumPy's random stream (seed 0), which no other runtime reproduces"
-        }
-        for name in ["test_attention_3d_causal_bf16_expanded", "test_attention_4d_attn_mask_causal_bf16_expanded",
-                     "test_attention_4d_causal_bf16_expanded", "test_attention_4d_causal_fp16_expanded",
-                     "test_attention_4d_causal_padded_kv_bf16_expanded", "test_attention_4d_padded_kv_bf16_expanded"] {
-            failures[name] = "one bf16/fp16 unit in the last place: the expanded graph's intermediates are rounded differently from ONNX's NumPy reference"
-        }
         for name in ["test_dft_inverse", "test_dft_inverse_opset19"] {
             failures[name] = "an exactly-zero element: the engine's double-precision DFT gives 3e-15, ONNX's file holds float32 noise (1.9e-7), just past atol 1e-7"
         }

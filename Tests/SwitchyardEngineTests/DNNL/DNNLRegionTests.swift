@@ -94,7 +94,7 @@ struct DNNLRegionTests {
         }
     }
 
-    @Test("plans are cached per input shape, at most eight")
+    @Test("plans are cached per input shape, up to the cache's capacity, and share their packed weights")
     func planCache() throws {
         var generator = SeededGenerator(seed: 74)
         let graph = Self.residualBlock()
@@ -107,10 +107,14 @@ struct DNNLRegionTests {
         _ = try kernel.run(inputs(8))
         _ = try kernel.run(inputs(8))
         #expect(kernel.cachedPlanCount == 1)
+        let packedBytes = kernel.packedConstants.byteCount
+        #expect(packedBytes > 0)
         _ = try kernel.run(inputs(10))
         #expect(kernel.cachedPlanCount == 2)
-        for size in stride(from: 12, through: 40, by: 2) { _ = try kernel.run(inputs(size)) }
+        for size in stride(from: 12, through: 2 * DNNLPlanCache.capacity + 12, by: 2) { _ = try kernel.run(inputs(size)) }
         #expect(kernel.cachedPlanCount == DNNLPlanCache.capacity)
+        // Every shape chose the same weight layouts: the weights were packed once.
+        #expect(kernel.packedConstants.byteCount == packedBytes)
     }
 
     @Test("one kernel runs on several threads at once")

@@ -23,8 +23,22 @@ struct DNNLSwishPassTests {
         }
     }
 
+    /// Split over a team (`switchyard_silu_inplace_team`): every element is computed exactly
+    /// once, as the single-thread pass computes it, below and above the size that engages the
+    /// team, and for counts that leave a short last chunk.
+    @Test("the SiLU pass split over a team of threads equals the single-thread pass",
+          arguments: [(100, 2), (16_384, 2), (50_001, 2), (50_001, 3), (131_072, 1)])
+    func siluTeam(count: Int, threads: Int) {
+        var generator = SeededGenerator(seed: 97 + UInt64(count))
+        let values = generator.tensor([count], in: -20...20).scalars(as: Float.self)
+        var single = values, team = values
+        single.withUnsafeMutableBufferPointer { switchyard_silu_inplace($0.baseAddress, $0.count) }
+        team.withUnsafeMutableBufferPointer { switchyard_silu_inplace_team($0.baseAddress, $0.count, Int32(threads)) }
+        #expect(single == team)
+    }
+
     /// Channel counts that leave a partial block (`nChw8c` padding), a residual `Sum`, and a
-    /// team of two threads (the pass itself runs on the calling thread).
+    /// team of two threads.
     @Test("FusedConv with SiLU matches the reference kernel",
           arguments: [(12, false, 1), (16, true, 1), (16, false, 2), (5, true, 2)])
     func fusedConvSiLU(channels: Int, withSum: Bool, threads: Int) throws {

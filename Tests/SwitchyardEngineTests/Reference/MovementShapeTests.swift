@@ -79,12 +79,31 @@ private typealias Kit = MovementTestKit
         let outputs = try Kit.run("Dropout", [data, Tensor(scalar: Float(0.3))], outputs: 2)
         #expect(outputs[0].floats() == data.floats())
         #expect(outputs[1].dataType == .bool && outputs[1].scalars(as: Bool.self).allSatisfy { $0 })
-        // Training with ratio 0 is still the identity; with a real ratio it needs randomness.
+        // Training with ratio 0 is still the identity; a ratio of 1 or more is refused.
         let training = Tensor(scalar: true)
         #expect(try Kit.run1("Dropout", [data, Tensor(scalar: Float(0)), training]).floats() == data.floats())
-        #expect(Kit.throwsKernelError { try Kit.run1("Dropout", [data, Tensor(scalar: Float(0.5)), training]) })
+        #expect(Kit.throwsKernelError { try Kit.run1("Dropout", [data, Tensor(scalar: Float(1)), training]) })
         // Before opset 10 the mask has the data's type.
         let old = try Kit.run("Dropout", opset: 6, [data], attributes: ["is_test": .int(0)], outputs: 2)
         #expect(old[0].floats() == data.floats() && old[1].floats() == [Float](repeating: 1, count: 12))
+    }
+
+    /// NumPy: `np.random.seed(3); np.random.uniform(0, 1, 6) >= 0.4` is
+    /// [True, True, False, True, True, True] (draws 0.5508, 0.7081, 0.2909, 0.5108, 0.8929, 0.8963).
+    @Test func trainingDropoutDrawsNumPysSeededMask() throws {
+        var generator = Kit.Generator(seed: 5)
+        let data = Kit.randomFloatTensor([2, 3], &generator)
+        let outputs = try Kit.run("Dropout", [data, Tensor(scalar: Float(0.4)), Tensor(scalar: true)],
+                                  attributes: ["seed": .int(3)], outputs: 2)
+        let expectedMask = [true, true, false, true, true, true]
+        #expect(outputs[1].scalars(as: Bool.self) == expectedMask)
+        for (i, value) in outputs[0].floats().enumerated() {
+            let expected = expectedMask[i] ? data.floats()[i] / 0.6 : 0
+            #expect(abs(value - expected) <= 1e-6 * max(1, abs(expected)), "element \(i): \(value) vs \(expected)")
+        }
+        // The same seed gives the same mask on every run.
+        let again = try Kit.run("Dropout", [data, Tensor(scalar: Float(0.4)), Tensor(scalar: true)],
+                                attributes: ["seed": .int(3)], outputs: 2)
+        #expect(again[1].scalars(as: Bool.self) == expectedMask)
     }
 }

@@ -8,8 +8,8 @@ enum DNNLStep: Sendable {
     /// Makes slot `to` a view of slot `from`'s buffer (a reshape, or another description of
     /// the same bytes).
     case view(from: Int, to: Int)
-    /// SiLU (`x·sigmoid(x)`) in place on a float32 slot (`switchyard_silu_inplace`), padding
-    /// included (SiLU keeps zeros zero).
+    /// SiLU (`x·sigmoid(x)`) in place on a float32 slot (`switchyard_silu_inplace_team`, split
+    /// over the plan's OpenMP team), padding included (SiLU keeps zeros zero).
     case swishInPlace(slot: Int)
 }
 
@@ -108,7 +108,8 @@ struct DNNLPlan: Sendable {
             case .swishInPlace(let slot):
                 let started = profile == nil ? nil : ContinuousClock.now
                 let storage = buffer(slot)
-                switchyard_silu_inplace(storage.bytes.assumingMemoryBound(to: Float.self), descs[slot].byteSize / 4)
+                switchyard_silu_inplace_team(storage.bytes.assumingMemoryBound(to: Float.self), descs[slot].byteSize / 4,
+                                             Int32(threads))
                 record(index, since: started)
             }
         }

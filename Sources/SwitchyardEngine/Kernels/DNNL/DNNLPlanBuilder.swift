@@ -32,6 +32,8 @@ struct DNNLPlanBuilder {
 
     /// OpenMP team size the primitives are created with (and the plan runs with).
     let threads: Int
+    /// The region's weights packed by its earlier plans (nil: pack every constant anew).
+    var packedConstants: DNNLPackedConstants?
     /// Rough single-thread work of the primitives added so far: multiply-adds of primitives
     /// with weights, elements written otherwise.
     private(set) var work = 0
@@ -136,6 +138,18 @@ struct DNNLPlanBuilder {
             constants[target] = storage
             return target
         }
+        if let packedConstants {
+            constants[target] = try packedConstants.packed(storage, from: source, to: desc) { () throws(DNNLError) in
+                try reordered(storage, from: source, to: desc)
+            }
+        } else {
+            constants[target] = try reordered(storage, from: source, to: desc)
+        }
+        return target
+    }
+
+    /// `storage` (laid out as `source`) reordered now into a new buffer laid out as `desc`.
+    private func reordered(_ storage: TensorStorage, from source: DNNLMemoryDesc, to desc: DNNLMemoryDesc) throws(DNNLError) -> TensorStorage {
         let packed = TensorStorage(uninitializedByteCount: desc.byteSize)
         let reorder = try DNNLPrimitive(DNNLPrimitiveDescriptor(reorderFrom: source, to: desc, engine: engine))
         let stream = try DNNLStream(engine: engine)
@@ -150,8 +164,7 @@ struct DNNLPlanBuilder {
         }
         try reorder.execute(on: stream, arguments: arguments)
         try stream.wait()
-        constants[target] = packed
-        return target
+        return packed
     }
 
     /// A plain float32 constant of `shape`.

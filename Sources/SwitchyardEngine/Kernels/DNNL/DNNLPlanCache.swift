@@ -21,10 +21,12 @@ struct DNNLPlanKey: Hashable, Sendable {
     let parameters: [[Float]]
 }
 
-/// A small least-recently-used cache of plans. Models rarely see more than a few input
-/// shapes; a bound keeps a stream of varying shapes from holding every plan's packed weights.
+/// A small least-recently-used cache of plans. A served model sees one shape per batch size
+/// (16 is a common maximum), so that many fit; a bound keeps a stream of varying shapes from
+/// holding a plan for each. Plans share their packed weights (`DNNLPackedConstants`), so one
+/// plan more costs its primitives, not another copy of the weights.
 struct DNNLPlanCache: Sendable {
-    static let capacity = 8
+    static let capacity = 16
 
     private var entries: [(key: DNNLPlanKey, plan: DNNLCachedPlan)] = []
     /// oneDNN implementations of the most recently used plan (empty when it fell back).

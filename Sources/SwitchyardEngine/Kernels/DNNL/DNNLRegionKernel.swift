@@ -10,8 +10,8 @@ import SwitchyardTensor
 /// every per-node DNNL kernel runs.
 ///
 /// Per concrete input shape it compiles a `DNNLPlan` (primitives plus constants prepacked into
-/// the weight layouts the primitives chose) and keeps the last few in a cache shared by every
-/// thread that runs the kernel. Inputs oneDNN cannot compute exactly (a non-float32 tensor, a
+/// the weight layouts the primitives chose, shared between plans: `DNNLPackedConstants`) and
+/// keeps the last few in a cache shared by every thread that runs the kernel. Inputs oneDNN cannot compute exactly (a non-float32 tensor, a
 /// broadcast oneDNN lacks) run through the reference kernels of the member nodes instead.
 public final class DNNLRegionKernel: Sendable {
     struct Member: Sendable {
@@ -46,6 +46,8 @@ public final class DNNLRegionKernel: Sendable {
     private let parameterOnlyNames: Set<String>
     private let cache = Mutex(DNNLPlanCache())
     private let arenas = DNNLArenaPool()
+    /// Weights packed by any of this kernel's plans, reused by the others.
+    let packedConstants: DNNLPackedConstants
     private static let logger = Logger(label: "switchyard.dnnl")
 
     init(members: [Member], inputNames: [String], outputNames: [String], constants: [String: Tensor], threads: Int) {
@@ -55,6 +57,7 @@ public final class DNNLRegionKernel: Sendable {
         self.threads = threads
         let used = Set(members.flatMap(\.originals).flatMap(\.node.inputs))
         self.constants = constants.filter { used.contains($0.key) }
+        packedConstants = DNNLPackedConstants(initializers: self.constants.values)
         var parameterNames = Set<String>()
         for member in members {
             for index in member.operation.parameterInputs where index < member.node.inputs.count {
@@ -182,6 +185,7 @@ public final class DNNLRegionKernel: Sendable {
 
     private func buildPlan(_ inputs: [Tensor?], threads: Int) throws -> DNNLPlan {
         var builder = DNNLPlanBuilder(engine: try DNNLEngine.shared(), threads: threads)
+        builder.packedConstants = packedConstants
         var values: [String: DNNLOperand] = [:]
         var inputSlots: [Int] = []
         let parameterNames = Set(parameterIndices.map { inputNames[$0] })

@@ -31,6 +31,8 @@ enum Softmax: String, CaseIterable {
         switch x.dataType {
         case .float32: return run(x, Float.self, outer: outer, length: length, inner: inner)
         case .float64: return run(x, Double.self, outer: outer, length: length, inner: inner)
+        case .float16 where self == .Softmax, .bfloat16 where self == .Softmax:
+            return halfPrecisionSoftmax(x, outer: outer, length: length, inner: inner)
         case .float16, .bfloat16:
             return try apply(x.converted(to: .float32), outer: outer, length: length, inner: inner)
                 .converted(to: x.dataType)
