@@ -46,8 +46,15 @@ def parse_perf_analyzer(output):
         "inference_count": number(r"Inference count: (\d+)", int),
         "execution_count": number(r"Execution count: (\d+)", int),
         "success_count": number(r"Successful request count: (\d+)", int),
+        "avg_ms": number(r"Avg latency: (\d+) usec"),
     }
-    for key in ("p50_ms", "p99_ms"):
+    # The server's per-request split (statistics extension): from arrival at the model to the answer.
+    server = re.search(r"Avg request latency: (\d+) usec \(overhead (\d+) usec \+ queue (\d+) usec \+ "
+                       r"compute input (\d+) usec \+ compute infer (\d+) usec \+ compute output (\d+) usec\)", output)
+    if server:
+        total, overhead, queue, compute_input, compute_infer, compute_output = (int(g) / 1000.0 for g in server.groups())
+        result.update(server_ms=total, server_queue_ms=queue, server_compute_ms=compute_input + compute_infer + compute_output)
+    for key in ("p50_ms", "p99_ms", "avg_ms"):
         if result[key] is not None:
             result[key] /= 1000.0
     if result["inference_count"] and result["execution_count"]:
@@ -131,6 +138,8 @@ def summarize(concurrency, measured):
         "concurrency": concurrency, "throughput": median("throughput"),
         "throughput_min": min(throughputs), "throughput_max": max(throughputs),
         "p50_ms": median("p50_ms"), "p99_ms": median("p99_ms"), "average_batch": median("average_batch"),
+        "avg_ms": median("avg_ms"), "server_queue_ms": median("server_queue_ms"),
+        "server_compute_ms": median("server_compute_ms"), "server_ms": median("server_ms"),
         "unstable_runs": sum(m["stability_percentage"] != 50 for m in measured), "runs": measured,
     }
 
@@ -139,6 +148,27 @@ def nearest_engine_result(engine, batch):
     """The in-process result whose batch is nearest (on a log scale) to `batch`."""
     import math
     return min(engine["results"], key=lambda r: abs(math.log(r["batch"]) - math.log(max(batch, 1.0))))
+
+
+def where_requests_are(sweeps):
+    """Little's law on each level's medians: how many of the concurrent requests are, on average,
+    outside the model (client, HTTP, decode: client latency − the server's request latency),
+    queued, and running, at the measured throughput."""
+    lines = []
+    for run in sweeps:
+        parts = []
+        for level in run["levels"]:
+            if None in (level.get("avg_ms"), level.get("server_ms"), level.get("server_queue_ms")):
+                continue
+            rate = level["throughput"] / 1000.0  # per ms
+            outside = rate * (level["avg_ms"] - level["server_ms"])
+            queued = rate * level["server_queue_ms"]
+            running = rate * level["server_compute_ms"]
+            parts.append(f"c{level['concurrency']} {outside:.1f} / {queued:.1f} / {running:.1f}")
+        if parts:
+            lines.append(f"- {run['server']} {run['model']}: requests outside the model / queued / running "
+                         f"(Little's law on mean latencies): " + ", ".join(parts))
+    return lines
 
 
 def report(args):
@@ -210,6 +240,7 @@ def report(args):
             if a and b:
                 ratios = [f"c{x['concurrency']} {x['throughput'] / y['throughput']:.2f}×" for x, y in zip(a["levels"], b["levels"])]
                 summary.append(f"- {model}: switchyard / pytriton (Triton 2.51) throughput: {', '.join(ratios)}")
+    summary += where_requests_are(sweeps)
     for run in sweeps:
         load = run.get("load_average")
         summary.append(f"- sweep {run['server']} {run['model']}: finished {run.get('measured_at', '?')}"

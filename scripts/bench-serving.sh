@@ -91,7 +91,9 @@ if [[ $servers == *switchyard* ]]; then
     echo "bench-serving: switchyard ready on :$http"
     sweep switchyard "127.0.0.1:$http" cls,cls_preferred,cls_nobatch
     grep -o "batch_profile=[^[]*" "$out/switchyard.log" >"$out/switchyard-batch-profiles.txt" || true
-    curl -sf "http://127.0.0.1:$http/v2/models/cls/stats" >"$out/switchyard-cls-stats.json" || true
+    for model in cls cls_preferred cls_nobatch; do  # per batch size: executions and compute time
+        curl -sf "http://127.0.0.1:$http/v2/models/$model/stats" >"$out/switchyard-$model-stats.json" || true
+    done
     stop "$server"; trap - EXIT
 
     echo "bench-serving: switchyard bench (in-process, $threads threads)"

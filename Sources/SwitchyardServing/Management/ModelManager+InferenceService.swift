@@ -34,10 +34,12 @@ extension ModelManager: InferenceService {
         try readyModel(name, version: version).config
     }
 
-    public func infer(_ request: InferenceRequest) async throws(ServingError) -> InferenceResponse {
-        let lease = try await acquire(name: request.modelName, version: request.modelVersion,
-                                      timeoutMicroseconds: request.timeoutMicroseconds)
-        defer { release(lease) }
+    /// Leases the model without entering the actor when it is ready (see `lease`), then waits
+    /// for its batcher.
+    public nonisolated func infer(_ request: InferenceRequest) async throws(ServingError) -> InferenceResponse {
+        let lease = try await lease(name: request.modelName, version: request.modelVersion,
+                                    timeoutMicroseconds: request.timeoutMicroseconds)
+        defer { readyModels.release(lease) }
         return try await lease.model.infer(request)
     }
 

@@ -16,7 +16,7 @@ extension ModelManager {
         }
         loadQueueTail = Task { _ = await task.value }
         if records[name] == nil { records[name] = ModelRecord() }
-        records[name]?.state = .loading(task)
+        setState(.loading(task), of: name)
         return task
     }
 
@@ -39,7 +39,7 @@ extension ModelManager {
                 throw error
             }
             let elapsed = ContinuousClock.now - started
-            records[name]?.state = .ready(loaded)
+            setState(.ready(loaded), of: name)
             records[name]?.residency.loadCount += 1
             records[name]?.residency.lastLoadNanoseconds = UInt64(elapsed.nanoseconds)
             records[name]?.residency.bytes = UInt64(loaded.bytes)
@@ -53,7 +53,7 @@ extension ModelManager {
             ])
             return nil
         } catch {
-            records[name]?.state = .unavailable(reason: error.message)
+            setState(.unavailable(reason: error.message), of: name)
             records[name]?.failedFingerprint = repository.currentFingerprint(of: name)
             logger.error("failed to load model", metadata: ["model": "\(name)", "error": "\(error.message)"])
             return error
@@ -72,10 +72,11 @@ extension ModelManager {
     /// would not make room. Both errors give the numbers.
     private func makeRoom(for name: String, bytes: Int, excluding: String) async throws(ServingError) {
         guard let budget = options.memoryBudget.cpuBytes else { return }
+        let usage = readyModels.usage()
         let candidates = records.compactMap { key, record -> EvictionPlanner.Candidate? in
             guard key != excluding, let loaded = record.loaded else { return nil }
-            return .init(name: key, bytes: loaded.bytes, lastUsed: record.lastUsed, pinned: loaded.pinned,
-                         busy: record.leases.values.contains { $0 > 0 })
+            return .init(name: key, bytes: loaded.bytes, lastUsed: usage[key]?.lastUsed ?? 0, pinned: loaded.pinned,
+                         busy: usage[key]?.busy ?? false)
         }
         let inUse = candidates.reduce(0) { $0 + $1.bytes }
         let numbers = "it needs \(ByteCount(bytes)), the CPU budget is \(ByteCount(budget)) and loaded models hold \(ByteCount(inUse))"
@@ -111,9 +112,9 @@ extension ModelManager {
             return
         case .ready(let loaded):
             let task = Task { await self.drain(loaded, of: name) }
-            records[name]?.state = .unloading(task)
+            setState(.unloading(task), of: name)
             await task.value
-            records[name]?.state = .unavailable(reason: reason)
+            setState(.unavailable(reason: reason), of: name)
             records[name]?.residency.bytes = UInt64(loaded.bytes)
             if isEviction {
                 records[name]?.residency.evictionCount += 1
@@ -131,7 +132,7 @@ extension ModelManager {
     /// Waits until no request holds `loaded`, then shuts its versions down (finishing what they
     /// have queued and in flight).
     func drain(_ loaded: LoadedModelVersions, of name: String) async {
-        while leaseCount(name, generation: loaded.generation) > 0 {
+        while readyModels.leaseCount(name, generation: loaded.generation) > 0 {
             try? await Task.sleep(for: .milliseconds(2))
         }
         for served in loaded.versions.values { await served.shutdown() }

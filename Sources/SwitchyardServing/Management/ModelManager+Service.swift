@@ -88,7 +88,7 @@ extension ModelManager: Service {
                 _ = await reload(name, replacing: loaded)
             case .unavailable(let reason) where !reason.isEmpty && record.failedFingerprint != fingerprint:
                 if options.residency == .resident || record.residency.loadCount > 0 { _ = startLoad(name) }
-                else { records[name]?.state = .unavailable(reason: "") }
+                else { setState(.unavailable(reason: ""), of: name) }
             default:
                 break
             }
@@ -106,7 +106,7 @@ extension ModelManager: Service {
                                                            logger: logger)
             loaded.generation = nextGeneration
             nextGeneration += 1
-            records[name]?.state = .ready(loaded)
+            setState(.ready(loaded), of: name)
             records[name]?.residency.loadCount += 1
             records[name]?.residency.bytes = UInt64(loaded.bytes)
             await drain(old, of: name)

@@ -10,17 +10,19 @@ import Synchronization
 /// `run()` loads the start-up models, polls the repository in `poll` mode, and on graceful
 /// shutdown finishes queued and in-flight requests (bounded by the shutdown timeout).
 ///
-/// Threading: an actor; it only coordinates. Loading runs on dedicated threads and inference on
-/// each model's instance threads.
+/// Threading: an actor for loading, unloading and eviction; it only coordinates. A request to a
+/// ready model never enters the actor: it leases the model in `readyModels` (one lock) and goes
+/// straight to the model's batcher. Loading runs on dedicated threads and inference on each
+/// model's instance threads.
 public actor ModelManager {
     public nonisolated let options: ModelManagerOptions
     nonisolated let logger: Logger
     nonisolated let repository: ModelRepository
     nonisolated let status = Mutex(Status())
+    /// The ready models and their leases; kept in step with `records` by `setState`.
+    nonisolated let readyModels = ReadyModelTable()
 
     var records: [String: ModelRecord] = [:]
-    /// The manager's clock for least-recently-used order.
-    var tick: UInt64 = 0
     /// Loads run one at a time so that budget checks see every model that is already loaded.
     var loadQueueTail: Task<Void, Never>?
     /// The generation the next load gets.
@@ -41,8 +43,18 @@ public actor ModelManager {
         _ = try repository.modelNames()
     }
 
-    /// Finds the served version for a request and holds it (a lease) until `release`, loading
-    /// the model first when residency is on demand. Waiting for a load is bounded by `timeout`.
+    /// Finds the served version for a request and holds it (a lease) until
+    /// `readyModels.release`. A ready model is leased without entering the actor; otherwise
+    /// `acquire` loads it first (on-demand residency) or says why it cannot serve.
+    nonisolated func lease(name: String, version: Int64?, timeoutMicroseconds: UInt64?) async throws(ServingError) -> Lease {
+        if !status.withLock({ $0.shuttingDown }), let lease = try readyModels.lease(name: name, version: version) {
+            return lease
+        }
+        return try await acquire(name: name, version: version, timeoutMicroseconds: timeoutMicroseconds)
+    }
+
+    /// `lease`'s path for a model that is not ready: waits for its load (bounded by `timeout`),
+    /// starts one when residency is on demand, or fails with the reason.
     func acquire(name: String, version: Int64?, timeoutMicroseconds: UInt64?) async throws(ServingError) -> Lease {
         while true {
             if status.withLock({ $0.shuttingDown }) {
@@ -56,16 +68,11 @@ public actor ModelManager {
                 throw .notFound("unknown model '\(name)': it is not in the model repository \(options.repositoryPath)")
             }
             switch record.state {
-            case .ready(let loaded):
-                let chosen = version ?? loaded.latestVersion
-                guard let chosen, let served = loaded.versions[chosen] else {
-                    let available = loaded.versions.keys.sorted().map(String.init).joined(separator: ", ")
-                    throw .notFound("model '\(name)' has no version \(version.map(String.init) ?? "") loaded (loaded: \(available))")
+            case .ready:
+                guard let lease = try readyModels.lease(name: name, version: version) else {
+                    throw .internal("model '\(name)' is ready but not in the table of ready models")
                 }
-                tick += 1
-                records[name]?.lastUsed = tick
-                records[name]?.leases[loaded.generation, default: 0] += 1
-                return Lease(model: served, name: name, generation: loaded.generation)
+                return lease
             case .loading(let task):
                 try await wait(for: task, model: name, timeoutMicroseconds: timeoutMicroseconds)
             case .unloading(let task):
@@ -88,21 +95,18 @@ public actor ModelManager {
         }
     }
 
-    /// A request's hold on one served model version.
-    struct Lease {
-        var model: ServedModel
-        var name: String
-        var generation: Int
-    }
+    typealias Lease = ReadyModelTable.Lease
 
-    /// Ends a lease taken by `acquire`.
-    func release(_ lease: Lease) {
-        records[lease.name]?.leases[lease.generation, default: 1] -= 1
-    }
-
-    /// Requests holding generation `generation` of `name`.
-    func leaseCount(_ name: String, generation: Int) -> Int {
-        records[name]?.leases[generation] ?? 0
+    /// Sets the state of `name`'s record and publishes it to (or withdraws it from) the ready
+    /// table in the same actor step, so requests see exactly the ready loads.
+    func setState(_ state: ModelRecord.State, of name: String) {
+        guard records[name] != nil else { return }
+        records[name]?.state = state
+        if case .ready(let loaded) = state {
+            readyModels.publish(loaded, as: name)
+        } else {
+            readyModels.withdraw(name)
+        }
     }
 
     /// Waits for a load to finish, at most `timeoutMicroseconds`.

@@ -33,13 +33,10 @@ struct ModelRecord {
         case unloading(Task<Void, Never>)
     }
 
+    /// Set through `ModelManager.setState`, which keeps the ready table in step.
     var state: State = .unavailable(reason: "")
-    /// Requests that hold the model right now (between lookup and completion), per generation.
-    var leases: [Int: Int] = [:]
     /// The repository fingerprint of the last load that failed: poll mode retries when it changes.
     var failedFingerprint: ModelFingerprint?
-    /// A tick of the manager's clock: larger = used more recently.
-    var lastUsed: UInt64 = 0
     var residency = ModelStatistics.Residency()
 
     var loaded: LoadedModelVersions? {
