@@ -57,7 +57,7 @@ import SwitchyardTensor
         #expect(quantized(before).isSuperset(of: ["x", "c1", "s1"]))
         // Rounding c1 over its wide, mostly negative range costs more than the SiLU output's rounding.
         let errorAfter = try meanError(after), errorBefore = try meanError(before)
-        #expect(errorAfter > 0 && errorAfter < 0.8 * errorBefore, "mean error after SiLU \(errorAfter), before \(errorBefore)")
+        #expect(errorAfter > 0 && errorAfter < 0.9 * errorBefore, "mean error after SiLU \(errorAfter), before \(errorBefore)")
     }
 
     @Test func aSiLUWhoseGateHasAnotherReaderIsNotMoved() throws {
