@@ -40,13 +40,17 @@ MODELS = {
 ORT_INT8 = "ORT quantize_static int8"
 # Extra accuracy-gated variants: rec's dropped spaces come from 7-bit weights spread over many layers (the
 # gate must keep ~all of them), while with full 8-bit weights one convolution carries the drop.
-EXTRA_GATED = {"rec": [("8-bit weights", "full", ["--weight-range", "full"])]}
+EXTRA_GATED = {"rec": [("8-bit weights", "full", ["--weight-range", "full"])],
+               "yolo": [("8-bit weights", "full", ["--weight-range", "full"])]}
 # The FP16/BF16 target: drop <= 0.1 point; the gate keeps the fewest layers FP32 to meet it.
 FLOAT_GATE_MAX_DROP = 0.1
 # yolo's 32 calibration views hold 17 detections, too few to calibrate and gate on (one flipped box moves
 # the metric ~3 points); make-heldout.py's calibration-extra holds 256 views (127 detections), disjoint from
 # the validation split.
 CALIBRATION_SPLIT = {"yolo": "calibration-extra"}
+# On 16 views no single yolo layer recovers anything when kept alone; on 64 of calibration-extra the best recover
+# 7-14 points (BENCHMARKS, "Accuracy targets still missed").
+SENSITIVITY_SAMPLES = {"yolo": 64}
 
 
 def run(command, env=None):
@@ -124,7 +128,7 @@ def variants_of(name, args, fp32, calibration):
     if not args.ort_only:
         gate_split = subset(calibration, 16 if args.quick else None, args.work)
         gate = ["--validation", gate_split, "--metric", metric, "--max-drop", str(max_drop),
-                "--sensitivity-samples", str(4 if args.quick else args.sensitivity_samples)]
+                "--sensitivity-samples", str(4 if args.quick else SENSITIVITY_SAMPLES.get(name, args.sensitivity_samples))]
         if metric in ("ctc-exact", "top1"):
             gate += ["--labels", gate_split / "labels.txt"]
         float_gate = gate[:gate.index("--max-drop")] + ["--max-drop", str(FLOAT_GATE_MAX_DROP)] + gate[gate.index("--max-drop") + 2:]
