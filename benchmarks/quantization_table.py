@@ -9,10 +9,10 @@ quantization_metrics.py); the change against FP32; size on disk and its ratio to
 1 and 8 on one thread, Switchyard and ONNX Runtime on the same file side by side (`switchyard bench
 --compare-onnxruntime`, which alternates the two run by run).
 
-The accuracy gate (`switchyard quantize --precision int8 --validation DIR --max-drop X`) runs on the *calibration*
-split (its labels for rec/cls), so the table's validation split stays held out from every choice the gate makes.
-Targets (issue 4): INT8 drop <= 1 point on rec and cls, detection agreement >= 95% on yolo (and, here, det's
-mask F1 >= 95%).
+The accuracy gate (`switchyard quantize --precision int8|fp16|bf16 --validation DIR --max-drop X`) runs on the
+*calibration* split (its labels for rec/cls; yolo's is calibration-extra, 256 views), so the table's validation split
+stays held out from every choice the gate makes. Targets (issue 4): INT8 drop <= 1 point on rec and cls, detection
+agreement >= 95% on yolo (and, here, det's mask F1 >= 95%); FP16/BF16 drop <= 0.1 point (the gated fp16/bf16 rows).
 
 Needs: scripts/setup.sh, .venv/bin/python scripts/make-heldout.py, a release build
 (swift build -c release --product switchyard). Run from the repo root:
@@ -40,7 +40,17 @@ MODELS = {
 ORT_INT8 = "ORT quantize_static int8"
 # Extra accuracy-gated variants: rec's dropped spaces come from 7-bit weights spread over many layers (the
 # gate must keep ~all of them), while with full 8-bit weights one convolution carries the drop.
-EXTRA_GATED = {"rec": [("8-bit weights", "full", ["--weight-range", "full"])]}
+EXTRA_GATED = {"rec": [("8-bit weights", "full", ["--weight-range", "full"])],
+               "yolo": [("8-bit weights", "full", ["--weight-range", "full"])]}
+# The issue's FP16/BF16 target: drop <= 0.1 point; the gate keeps the fewest layers FP32 to meet it.
+FLOAT_GATE_MAX_DROP = 0.1
+# yolo's 32 calibration views hold 17 detections, too few to calibrate and gate on (one flipped box moves
+# the metric ~3 points); make-heldout.py's calibration-extra holds 256 views (127 detections), disjoint from
+# the validation split.
+CALIBRATION_SPLIT = {"yolo": "calibration-extra"}
+# On 16 views no single yolo layer recovers anything when kept alone; on 64 of calibration-extra the best recover
+# 7-14 points (BENCHMARKS, "Accuracy targets still missed").
+SENSITIVITY_SAMPLES = {"yolo": 64}
 
 
 def run(command, env=None):
@@ -71,7 +81,8 @@ def switchyard_quantize(binary, fp32, out, precision, calibration, extra, reuse)
         return out, saved["report"], saved["seconds"]
     command = [binary, "quantize", fp32, "--precision", precision, "--output", out, "--json", "--threads", "2"]
     if precision == "int8":
-        command += ["--calibration", calibration] + extra
+        command += ["--calibration", calibration]
+    command += extra
     print(f"  $ {' '.join(str(c) for c in command)}", file=sys.stderr, flush=True)
     start = time.monotonic()
     result = run(command)
@@ -117,17 +128,21 @@ def variants_of(name, args, fp32, calibration):
     if not args.ort_only:
         gate_split = subset(calibration, 16 if args.quick else None, args.work)
         gate = ["--validation", gate_split, "--metric", metric, "--max-drop", str(max_drop),
-                "--sensitivity-samples", str(4 if args.quick else args.sensitivity_samples)]
+                "--sensitivity-samples", str(4 if args.quick else SENSITIVITY_SAMPLES.get(name, args.sensitivity_samples))]
         if metric in ("ctc-exact", "top1"):
             gate += ["--labels", gate_split / "labels.txt"]
+        float_gate = gate[:gate.index("--max-drop")] + ["--max-drop", str(FLOAT_GATE_MAX_DROP)] + gate[gate.index("--max-drop") + 2:]
         recipes = [("Switchyard fp16", "fp16", "fp16", []), ("Switchyard bf16", "bf16", "bf16", []),
+                   (f"Switchyard fp16 gated (max-drop {FLOAT_GATE_MAX_DROP:g})", "fp16", "fp16-gated", float_gate),
+                   (f"Switchyard bf16 gated (max-drop {FLOAT_GATE_MAX_DROP:g})", "bf16", "bf16-gated", float_gate),
                    ("Switchyard int8 (defaults)", "int8", "int8", []),
                    (f"Switchyard int8 gated (max-drop {max_drop:g})", "int8", "int8-gated", gate)]
         recipes += [(f"Switchyard int8 gated (max-drop {max_drop:g}), {what}", "int8", f"int8-{tag}-gated", gate + more)
                     for what, tag, more in EXTRA_GATED.get(name, [])]
         for label, precision, suffix, extra in recipes:
             made = switchyard_quantize(args.switchyard, fp32, args.work / f"{name}.switchyard-{suffix}.onnx",
-                                       precision, calibration, extra + args.int8_args.split(), args.reuse)
+                                       precision, calibration,
+                                       extra + (args.int8_args.split() if precision == "int8" else []), args.reuse)
             if made:
                 variants.append((label, *made))
     ort_int8 = args.work / f"{name}.ort-qdq-u8s8.onnx"
@@ -145,7 +160,7 @@ def gate_summary(report):
     gate = report.get("accuracyGate")
     if gate:
         checks = gate["checks"]
-        parts.append(f"gate on {gate['samples']} calibration samples: all-int8 {checks[0]['metric']:.2f}% → "
+        parts.append(f"gate on {gate['samples']} calibration samples: fully converted {checks[0]['metric']:.2f}% → "
                      f"{checks[-1]['metric']:.2f}% with {len(gate['kept'])} layer(s) FP32 "
                      f"({', '.join(k['node'] for k in gate['kept'])}); {len(checks)} checks")
     speed = [k["name"] for k in report.get("keptFP32", []) if "speed gate" in k.get("detail", "")]
@@ -157,7 +172,10 @@ def gate_summary(report):
 def measure(name, args):
     file, input_name, shape, metric, _, slow = MODELS[name]
     fp32 = ROOT / "models" / file
-    calibration = args.heldout / name / "calibration"
+    calibration = args.heldout / name / CALIBRATION_SPLIT.get(name, "calibration")
+    if not calibration.is_dir():
+        print(f"  no {calibration} (scripts/make-heldout.py makes it): calibrating on {name}/calibration", file=sys.stderr)
+        calibration = args.heldout / name / "calibration"
     validation = subset(args.heldout / name / "validation", 24 if args.quick else None, args.work)
     decoder = qm.rec_decoder(fp32) if name == "rec" else None
     data, truth = qm.samples(validation), qm.labels(validation)

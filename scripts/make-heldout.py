@@ -6,7 +6,8 @@ input is rapidocr's minimum 736x736), through rapidocr 1.4.4's own DetPreProcess
 
 Layout (see /work/notes/s3/sample-layout.md): one-input models get DIR/NNNN.npy (batch dim 1),
 DIR/labels.txt one line per sample. Output: .cache/heldout/{rec,cls,det,yolo}/{calibration,validation}/ and
-.cache/heldout/ctc/ (recognizer probabilities + rapidocr's CTCLabelDecode output, for the Swift tests).
+.cache/heldout/ctc/ (recognizer probabilities + rapidocr's CTCLabelDecode output, for the Swift tests), and
+.cache/heldout/yolo/calibration-extra/ (256 more augmented views, own seed, to calibrate and gate yolo on).
 
 Run from the repo root: .venv/bin/python scripts/make-heldout.py [--out .cache/heldout] [--seed 7]
 """
@@ -165,11 +166,11 @@ def person_sources():
     return [data.astronaut(), gray_to_rgb(data.camera()), data.chelsea(), data.coffee(), data.rocket()]
 
 
-def make_yolo(out, rng, calibration, validation):
+def make_yolo(out, rng, calibration, validation, splits=None):
     """Augmented views of the source photos: random crops (40-100% of a side), flips, scale, brightness
     and contrast jitter, occasional noise; each letterboxed to 320x320 as Ultralytics does."""
     sources = person_sources()
-    for split, count in (("calibration", calibration), ("validation", validation)):
+    for split, count in splits or (("calibration", calibration), ("validation", validation)):
         samples = []
         for _ in range(count):
             image = sources[int(rng.integers(len(sources)))]
@@ -244,7 +245,16 @@ def main():
     parser.add_argument("--det-validation", type=int, default=24, help="text pages in the det validation split")
     parser.add_argument("--yolo-calibration", type=int, default=32)
     parser.add_argument("--yolo-validation", type=int, default=100)
+    parser.add_argument("--yolo-extra", type=int, default=256,
+                        help="augmented views in yolo/calibration-extra, from their own seed (the other splits are unchanged "
+                             "and the views are new crops): more views to calibrate and gate on than the 32 of yolo/calibration")
+    parser.add_argument("--only-yolo-extra", action="store_true", help="make yolo/calibration-extra only")
     args = parser.parse_args()
+    if args.yolo_extra > 0:
+        make_yolo(args.out, np.random.default_rng(args.seed + 2000), 0, 0, splits=(("calibration-extra", args.yolo_extra),))
+    if args.only_yolo_extra:
+        print(f"yolo/calibration-extra in {args.out}")
+        return
     rng = np.random.default_rng(args.seed)
     make_ocr(args.out, rng, args.ocr_calibration, args.ocr_validation)
     make_yolo(args.out, rng, args.yolo_calibration, args.yolo_validation)

@@ -53,7 +53,7 @@ public struct AccuracyGateReport: Sendable, Codable {
                             metric.rawValue, samples, validationDirectory, maxDrop, points, referenceMetric, unit)]
         for (index, check) in checks.enumerated() {
             let cer = check.characterErrorRate.map { String(format: ", CER %.3f%%", $0) } ?? ""
-            let what = index == 0 ? "all layers quantized"
+            let what = index == 0 ? "all layers converted"
                 : "\(check.keptFP32.count) most sensitive layer(s) in FP32, the last '\(check.keptFP32.last ?? "?")'"
             let verdict = check.drop <= maxDrop ? "meets the gate" : "misses"
             lines.append(String(format: "  %@: %.4f%@%@ (drop %.4g): %@", what, check.metric, unit, cer, check.drop, verdict))

@@ -15,7 +15,10 @@ enum FloatStorageConversion {
         "SimplifiedLayerNormalization", "SkipLayerNormalization",
     ]
 
-    static func convert(_ model: Model, to target: DataType, report: inout QuantizationReport) -> Model {
+    /// `model` with its float weights stored as `target`, except those read by a node in
+    /// `keptNodes` (node index → why it stays FP32: `--exclude`, the accuracy gate).
+    static func convert(_ model: Model, to target: DataType, keeping keptNodes: [Int: String] = [:],
+                        report: inout QuantizationReport) -> Model {
         precondition(target == .float16 || target == .bfloat16)
         var model = model
         var graph = model.graph
@@ -25,13 +28,18 @@ enum FloatStorageConversion {
         let readers = graph.nodes.reduce(into: [String: Node]()) { map, node in
             for input in node.inputs where map[input] == nil { map[input] = node }
         }
+        var keptInputs: [String: String] = [:]
+        for (index, reason) in keptNodes.sorted(by: { $0.key < $1.key }) {
+            for input in graph.nodes[index].inputs where keptInputs[input] == nil { keptInputs[input] = reason }
+        }
         var casts: [Node] = []
         for name in graph.initializers.keys.sorted() {
             let tensor = graph.initializers[name]!
             guard tensor.dataType == .float32 else { continue }
             let reader = readers[name]
             let opType = reader?.opType ?? "initializer"
-            if let reason = reasonToKeep(tensor, name: name, target: target, normalisation: normalisationInputs) {
+            if let reason = reasonToKeep(tensor, name: name, target: target, normalisation: normalisationInputs)
+                ?? keptInputs[name] {
                 if tensor.count >= minimumElements || normalisationInputs.contains(name) {
                     report.keptFP32.append(.init(name: name, opType: opType, detail: reason))
                 }
@@ -48,6 +56,21 @@ enum FloatStorageConversion {
         graph.nodes = casts + graph.nodes
         model.graph = graph
         return model
+    }
+
+    /// The nodes that read a weight `convert` would store as `target`: the layers `--exclude`
+    /// and the accuracy gate can keep in FP32, in graph order.
+    static func layers(of model: Model, target: DataType) -> [AccuracyGate.Layer] {
+        let graph = model.graph
+        let normalisationInputs = Set(graph.nodes.filter { normalisationOps.contains($0.opType) }
+            .flatMap { $0.inputs.dropFirst() })
+        return graph.nodes.enumerated().compactMap { index, node in
+            let converts = node.inputs.contains { name in
+                guard let tensor = graph.initializers[name], tensor.dataType == .float32 else { return false }
+                return reasonToKeep(tensor, name: name, target: target, normalisation: normalisationInputs) == nil
+            }
+            return converts ? AccuracyGate.Layer(nodeIndex: index, name: node.displayName, opType: node.opType) : nil
+        }
     }
 
     /// Why `tensor` must stay FP32, or nil when it can be stored in `target`.

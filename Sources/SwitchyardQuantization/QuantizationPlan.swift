@@ -41,7 +41,10 @@ struct QuantizationPlan {
     }
 
     /// Plans the nodes of `graph` whose op type is in `ops` (Conv, MatMul, Gemm) and not excluded.
-    init(graph: Graph, exclusion: NodeExclusion, ops: Set<String>) {
+    /// With `quantizeAfterSiLU`, a node followed only by a SiLU (`x · Sigmoid(x)`, YOLOv8's
+    /// activation) is quantized at the SiLU's output, where the next layer reads it, rather
+    /// than before the SiLU and again after it.
+    init(graph: Graph, exclusion: NodeExclusion, ops: Set<String>, quantizeAfterSiLU: Bool = true) {
         var consumers: [String: [Int]] = [:]
         for (index, node) in graph.nodes.enumerated() {
             for input in Set(node.inputs) where !input.isEmpty { consumers[input, default: []].append(index) }
@@ -64,11 +67,28 @@ struct QuantizationPlan {
                 if !graphOutputs.contains(outputPoint), let readers = consumers[outputPoint], readers.count == 1,
                    ["Relu", "Clip"].contains(graph.nodes[readers[0]].opType), graph.nodes[readers[0]].inputs.first == outputPoint {
                     outputPoint = graph.nodes[readers[0]].outputs[0]
+                } else if quantizeAfterSiLU, !graphOutputs.contains(outputPoint),
+                          let silu = Self.siluOutput(of: outputPoint, graph: graph, consumers: consumers, graphOutputs: graphOutputs) {
+                    outputPoint = silu
                 }
                 targets.append(Target(nodeIndex: index, activation: node.inputs[0], weight: weight,
                                       channelAxis: axis, bias: bias, outputPoint: outputPoint))
             }
         }
+    }
+
+    /// The output of `Mul(value, Sigmoid(value))` when that SiLU is all that reads `value` and the
+    /// Sigmoid's result feeds only the Mul.
+    static func siluOutput(of value: String, graph: Graph, consumers: [String: [Int]], graphOutputs: Set<String>) -> String? {
+        guard let readers = consumers[value], readers.count == 2 else { return nil }
+        let nodes = readers.map { graph.nodes[$0] }
+        guard let sigmoid = nodes.first(where: { $0.opType == "Sigmoid" && $0.inputs == [value] }),
+              let multiply = nodes.first(where: { $0.opType == "Mul" }),
+              Set(multiply.inputs) == [value, sigmoid.outputs[0]], multiply.inputs.count == 2,
+              consumers[sigmoid.outputs[0]]?.count == 1, !graphOutputs.contains(sigmoid.outputs[0]),
+              sigmoid.domain.isEmpty || sigmoid.domain == "ai.onnx", multiply.domain.isEmpty || multiply.domain == "ai.onnx"
+        else { return nil }
+        return multiply.outputs[0]
     }
 
     /// The node's weight initializer, its output-channel axis and a bias it can take as int32.

@@ -44,12 +44,17 @@ public struct QuantizationOptions: Sendable {
     public var threads: Int
     /// How many bits of each int8 weight are used.
     public var weightRange: WeightRange
-    /// Static INT8 only: keep in FP32 the fewest layers needed to meet an accuracy target on
-    /// held-out data (`quantize --validation DIR --max-drop X`).
+    /// Static INT8, FP16 and BF16: keep in FP32 the fewest layers needed to meet an accuracy
+    /// target on held-out data (`quantize --validation DIR --max-drop X`).
     public var gate: AccuracyGateOptions?
     /// How image files in the calibration folder become input tensors (`--preprocess`); nil when
     /// it holds `.npy` arrays.
     public var preprocess: ImagePreprocessing?
+    /// Static INT8: a layer followed only by a SiLU is quantized after the SiLU (one rounding
+    /// where the next layer reads it) instead of at its own output and again after the SiLU
+    /// (`quantize --quantize-before-silu`). Before is what the engine can fuse into an int8
+    /// kernel; after keeps YOLOv8 far closer to FP32.
+    public var quantizeAfterSiLU = true
 
     public init(
         precision: QuantizationPrecision, method: CalibrationMethod = .minmax, percentile: Double = 99.99,

@@ -16,27 +16,17 @@ public enum Quantizer {
     public static func quantize(
         _ model: Model, options: QuantizationOptions, calibration: SampleSet? = nil
     ) throws(QuantizationError) -> (model: Model, report: QuantizationReport) {
+        if options.gate != nil && options.precision == .int8Dynamic {
+            throw QuantizationError("the accuracy gate (--validation/--max-drop) applies to int8, fp16 and bf16, not int8-dynamic")
+        }
         var report = QuantizationReport(precision: options.precision)
         let exclusion = try NodeExclusion(options.exclude, graph: model.graph)
         let (prepared, notes) = StandardPreparation.prepare(model)
         report.notes += notes
         var result: Model
         switch options.precision {
-        case .fp16:
-            result = FloatStorageConversion.convert(prepared, to: .float16, report: &report)
-        case .bf16:
-            // Cast from bfloat16 exists from opset 13 on.
-            var target = prepared
-            if prepared.defaultOpset < OpsetUpgrade.target {
-                switch OpsetUpgrade.toOpset13(prepared) {
-                case .success(let upgraded):
-                    target = upgraded
-                    report.notes.append("opset \(prepared.defaultOpset) -> 13: Cast from bfloat16 needs opset 13")
-                case .failure(let refusal):
-                    throw QuantizationError("bf16 needs opset 13 (Cast from bfloat16) and this opset-\(prepared.defaultOpset) model cannot move there: \(refusal.reason); use --precision fp16")
-                }
-            }
-            result = FloatStorageConversion.convert(target, to: .bfloat16, report: &report)
+        case .fp16, .bf16:
+            result = try floatStorage(prepared, reference: model, options: options, exclusion: exclusion, report: &report)
         case .int8:
             guard let calibration else {
                 throw QuantizationError("--precision int8 needs calibration samples (--calibration DIR)")
@@ -115,7 +105,8 @@ public enum Quantizer {
                 report.notes.append("per-tensor weights: per-channel needs opset 13 and the model cannot move there (\(refusal.reason))")
             }
         }
-        let plan = QuantizationPlan(graph: target.graph, exclusion: exclusion, ops: ["Conv", "MatMul", "Gemm"])
+        let plan = QuantizationPlan(graph: target.graph, exclusion: exclusion, ops: ["Conv", "MatMul", "Gemm"],
+                                    quantizeAfterSiLU: options.quantizeAfterSiLU)
         report.keptFP32 += plan.kept
         for node in target.graph.nodes where ["ConvTranspose", "LSTM", "GRU", "RNN", "Einsum"].contains(node.opType) {
             report.keptFP32.append(.init(name: node.displayName, opType: node.opType, detail: "no INT8 QDQ form in this quantizer"))

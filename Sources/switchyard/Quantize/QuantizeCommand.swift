@@ -19,9 +19,11 @@ struct QuantizeCommand: ParsableCommand {
         activation ranges on --calibration DIR: DIR/NNNN.npy for a one-input model, or \
         DIR/NNNN/INPUT_NAME.npy per input, each with its batch dimension, or PNG/JPEG images with \
         --preprocess (e.g. resize=192x48,mean=0.5,std=0.5,channel_order=bgr). With --validation DIR and \
-        --max-drop X (int8), the accuracy gate checks the quantized model against the FP32 one on \
-        held-out samples and, when the drop exceeds X, keeps in FP32 the fewest layers that meet it \
-        (most sensitive first, re-checking after each); it fails when even all-FP32 layers miss it. \
+        --max-drop X (int8, fp16, bf16), the accuracy gate checks the converted model against the FP32 \
+        one on held-out samples and, when the drop exceeds X, keeps in FP32 the fewest layers that meet \
+        it (ranked by sensitivity, most sensitive first); it fails when even all-FP32 layers miss it. \
+        After int8, the speed gate times the result on this CPU and keeps in FP32 the layers that run \
+        slower quantized (--skip-speed-gate to keep exactly what was asked, e.g. for a VNNI target). \
         int8-dynamic quantizes MatMul/Gemm weights and quantizes their activations at run time.
         """
     )
@@ -59,7 +61,7 @@ struct QuantizeCommand: ParsableCommand {
     @Option(help: "int8 weights: full (±127, for CPUs with VNNI) or reduced (±63, exact on AVX2). Default: this CPU's.")
     var weightRange: WeightRange = .forThisCPU
 
-    @Option(help: "Folder of held-out samples for the accuracy gate (int8; not the calibration samples).")
+    @Option(help: "Folder of held-out samples for the accuracy gate (int8, fp16, bf16; not the calibration samples).")
     var validation: String?
 
     @Option(help: "Labels file for --validation, one line per sample (top1, ctc-exact).")
@@ -79,6 +81,12 @@ struct QuantizeCommand: ParsableCommand {
 
     @Option(name: .customLong("validation-samples"), help: "Accuracy gate: samples each check runs (default: all of --validation).")
     var validationSamples: Int?
+
+    @Flag(name: .customLong("quantize-before-silu"), help: "int8: quantize a layer followed by a SiLU (x·sigmoid(x)) at its own output, as the engine's int8 kernels need, and again after the SiLU; the default quantizes once, after the SiLU (more accurate: YOLOv8).")
+    var quantizeBeforeSiLU = false
+
+    @Flag(name: .customLong("skip-speed-gate"), help: "int8: write the quantized model as asked, without timing it and keeping the layers that run slower than FP32 on this CPU in FP32 (for accuracy studies, or a model meant for another CPU).")
+    var skipSpeedGate = false
 
     @Option(help: "Threads for the calibration runs.")
     var threads = 1
@@ -110,8 +118,14 @@ struct QuantizeCommand: ParsableCommand {
         if (validation == nil) != (maxDrop == nil) {
             throw ValidationError("the accuracy gate needs both --validation DIR and --max-drop X")
         }
-        if validation != nil && precision != .int8 {
-            throw ValidationError("--validation/--max-drop gate static INT8 only (--precision int8), not \(precision.rawValue)")
+        if validation != nil && precision == .int8Dynamic {
+            throw ValidationError("--validation/--max-drop gate int8, fp16 and bf16, not \(precision.rawValue)")
+        }
+        if quantizeBeforeSiLU && precision != .int8 {
+            throw ValidationError("--quantize-before-silu applies to --precision int8 (static activations)")
+        }
+        if skipSpeedGate && precision != .int8 {
+            throw ValidationError("--skip-speed-gate applies to --precision int8 (the only conversion the speed gate checks)")
         }
         if let maxDrop, !(maxDrop.isFinite && maxDrop >= 0) {
             throw ValidationError("--max-drop must be a finite number ≥ 0, got \(maxDrop)")
@@ -124,7 +138,7 @@ struct QuantizeCommand: ParsableCommand {
 
     func run() throws {
         let preprocessing = try preprocess.map { try ImagePreprocessing(parsing: $0) }
-        let options = QuantizationOptions(
+        var chosen = QuantizationOptions(
             precision: precision, method: method, percentile: percentile, perTensor: perTensor,
             activations: activations, exclude: exclude, threads: threads, weightRange: weightRange,
             gate: validation.map { directory in
@@ -133,6 +147,8 @@ struct QuantizeCommand: ParsableCommand {
                                     maxSamples: validationSamples)
             },
             preprocess: preprocessing)
+        chosen.quantizeAfterSiLU = !quantizeBeforeSiLU
+        let options = chosen
         let (model, output, calibration) = (model, outputPath, calibration)
         let report: QuantizationReport
         do {
@@ -142,7 +158,7 @@ struct QuantizeCommand: ParsableCommand {
         } catch let error as QuantizationError {
             throw CLIError(error.message)
         }
-        guard let calibration else {
+        guard let calibration, !skipSpeedGate else {
             print(json ? report.json() : "\(report.text(listConverted: verbose))\nwrote \(output)")
             return
         }

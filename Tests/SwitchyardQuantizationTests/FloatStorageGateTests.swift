@@ -1,0 +1,96 @@
+import Testing
+import SwitchyardEngine
+import SwitchyardGraph
+import SwitchyardTensor
+@testable import SwitchyardQuantization
+
+/// The accuracy gate on FP16/BF16 storage: a model whose output is the small difference of two
+/// large products, so rounding one weight to a half-size float wipes the output out while the
+/// other weights round harmlessly.
+@Suite struct FloatStorageGateTests {
+    /// x[1,8] → mm1 (w1 = 256 + 0.05·u) − mm0 (w0 = 256, 8 elements: never converted) → d → mm2 → y[1,4].
+    /// Half-size floats hold 256 + 0.05·u as 256 (bf16's step there is 2, fp16's 0.25), so d is
+    /// lost unless mm1 keeps FP32 weights; mm2's rounding moves y by ~0.4 % only.
+    static func cancellingMLP(seed: UInt64 = 21) -> Model {
+        var random = SplitMix64(seed: seed)
+        let w1 = TinyModels.uniform([8, 16], &random).floats().map { 256 + 0.05 * $0 }
+        let graph = Graph(
+            name: "cancelling", nodes: [
+                Node(name: "mm1", opType: "MatMul", inputs: ["x", "w1"], outputs: ["a"]),
+                Node(name: "mm0", opType: "MatMul", inputs: ["x", "w0"], outputs: ["s"]),
+                Node(name: "sub", opType: "Sub", inputs: ["a", "s"], outputs: ["d"]),
+                Node(name: "mm2", opType: "MatMul", inputs: ["d", "w2"], outputs: ["y"]),
+            ],
+            inputs: [ValueInfo(name: "x", dataType: .float32, shape: [.fixed(1), .fixed(8)])],
+            outputs: [ValueInfo(name: "y", dataType: .float32, shape: [.fixed(1), .fixed(4)])],
+            initializers: ["w1": Tensor(shape: [8, 16], scalars: w1),
+                           "w0": Tensor(shape: [8, 1], scalars: [Float](repeating: 256, count: 8)),
+                           "w2": TinyModels.uniform([16, 4], &random, scale: 4)])
+        return Model(opsetImports: ["": 13], graph: graph)
+    }
+
+    private func validationFolder() throws -> String {
+        var random = SplitMix64(seed: 99)
+        return try TinyModels.sampleFolder((0..<24).map { _ in TinyModels.uniform([1, 8], &random) })
+    }
+
+    /// Mean |y − y_FP32| of `model` over the samples in `folder`.
+    private func meanAbsoluteError(of model: Model, on folder: String) throws -> Float {
+        let reference = try Session(model: Self.cancellingMLP()), candidate = try Session(model: model)
+        let set = try SampleSet(directory: folder, inputNames: ["x"])
+        var total: Float = 0
+        for index in 0..<set.count {
+            let input = try set.sample(at: index)
+            let expected = try reference.run(input)["y"]!, actual = try candidate.run(input)["y"]!
+            total += zip(expected.floats(), actual.floats()).reduce(0) { $0 + abs($1.0 - $1.1) } / 4
+        }
+        return total / Float(set.count)
+    }
+
+    @Test(arguments: [QuantizationPrecision.bf16, .fp16])
+    func keepsOnlyTheSensitiveLayerInFP32(precision: QuantizationPrecision) throws {
+        let validation = try validationFolder()
+        let gate = AccuracyGateOptions(validationDirectory: validation, metric: .mae, maxDrop: 0.01, sensitivitySamples: 8)
+        let (model, report) = try Quantizer.quantize(Self.cancellingMLP(), options: QuantizationOptions(precision: precision, gate: gate))
+        let outcome = try #require(report.accuracyGate)
+        #expect(outcome.checks[0].keptFP32.isEmpty && outcome.checks[0].drop > 0.1, "fully converted drop \(outcome.checks[0].drop)")
+        #expect(outcome.kept.map(\.node) == ["mm1"])
+        #expect(outcome.checks.last?.keptFP32 == ["mm1"] && outcome.drop <= 0.01, "drop \(outcome.drop)")
+        // mm1's weight stays float32 and is said why; mm2's is stored at half size.
+        #expect(model.graph.initializers["w1"]?.dataType == .float32)
+        #expect(model.graph.initializers["w2"] == nil)
+        let half: DataType = precision == .bf16 ? .bfloat16 : .float16
+        #expect(model.graph.initializers.values.filter { $0.dataType == half }.map(\.shape) == [[16, 4]])
+        let keptW1 = try #require(report.keptFP32.first { $0.name == "w1" })
+        #expect(keptW1.detail.contains("accuracy gate") && keptW1.detail.contains("mm1"))
+        #expect(report.converted.map(\.name) == ["w2"])
+        // The written model really is within the gate, and the fully converted one is not.
+        #expect(try meanAbsoluteError(of: model, on: validation) <= 0.01)
+        let (ungated, _) = try Quantizer.quantize(Self.cancellingMLP(), options: QuantizationOptions(precision: precision))
+        #expect(try meanAbsoluteError(of: ungated, on: validation) > 0.1)
+    }
+
+    @Test func aFloatModelWithinTheGateIsConvertedWhole() throws {
+        let gate = AccuracyGateOptions(validationDirectory: try validationFolder(), metric: .mae, maxDrop: 100)
+        let (_, report) = try Quantizer.quantize(Self.cancellingMLP(), options: QuantizationOptions(precision: .bf16, gate: gate))
+        let outcome = try #require(report.accuracyGate)
+        #expect(outcome.checks.count == 1 && outcome.kept.isEmpty && outcome.checks[0].drop > 0)
+        #expect(Set(report.converted.map(\.name)) == ["w1", "w2"])
+    }
+
+    @Test func excludeKeepsANamedLayerInFP32() throws {
+        let (model, report) = try Quantizer.quantize(Self.cancellingMLP(), options: QuantizationOptions(precision: .bf16, exclude: ["mm1"]))
+        #expect(model.graph.initializers["w1"]?.dataType == .float32)
+        #expect(report.keptFP32.first { $0.name == "w1" }?.detail.contains("--exclude") == true)
+        #expect(report.converted.map(\.name) == ["w2"])
+    }
+
+    @Test func int8DynamicRefusesTheGate() throws {
+        let gate = AccuracyGateOptions(validationDirectory: try validationFolder(), metric: .mae, maxDrop: 0.01)
+        #expect {
+            _ = try Quantizer.quantize(Self.cancellingMLP(), options: QuantizationOptions(precision: .int8Dynamic, gate: gate))
+        } throws: { error in
+            ((error as? QuantizationError)?.message ?? "").contains("not int8-dynamic")
+        }
+    }
+}
