@@ -36,15 +36,7 @@ import SwitchyardTensor
 
     /// Mean |y − y_FP32| of `model` over the samples in `folder`.
     private func meanAbsoluteError(of model: Model, on folder: String) throws -> Float {
-        let reference = try Session(model: Self.cancellingMLP()), candidate = try Session(model: model)
-        let set = try SampleSet(directory: folder, inputNames: ["x"])
-        var total: Float = 0
-        for index in 0..<set.count {
-            let input = try set.sample(at: index)
-            let expected = try reference.run(input)["y"]!, actual = try candidate.run(input)["y"]!
-            total += zip(expected.floats(), actual.floats()).reduce(0) { $0 + abs($1.0 - $1.1) } / 4
-        }
-        return total / Float(set.count)
+        try TinyModels.meanAbsoluteError(of: model, against: Self.cancellingMLP(), on: folder)
     }
 
     @Test(arguments: [QuantizationPrecision.bf16, .fp16])
