@@ -23,8 +23,7 @@ enum FloatStorageConversion {
         var model = model
         var graph = model.graph
         var names = NameAllocator(graph)
-        let normalisationInputs = Set(graph.nodes.filter { normalisationOps.contains($0.opType) }
-            .flatMap { $0.inputs.dropFirst() })
+        let normalisation = Self.normalisationInputs(of: graph)
         let readers = graph.nodes.reduce(into: [String: Node]()) { map, node in
             for input in node.inputs where map[input] == nil { map[input] = node }
         }
@@ -38,9 +37,9 @@ enum FloatStorageConversion {
             guard tensor.dataType == .float32 else { continue }
             let reader = readers[name]
             let opType = reader?.opType ?? "initializer"
-            if let reason = reasonToKeep(tensor, name: name, target: target, normalisation: normalisationInputs)
+            if let reason = reasonToKeep(tensor, name: name, target: target, normalisation: normalisation)
                 ?? keptInputs[name] {
-                if tensor.count >= minimumElements || normalisationInputs.contains(name) {
+                if tensor.count >= minimumElements || normalisation.contains(name) {
                     report.keptFP32.append(.init(name: name, opType: opType, detail: reason))
                 }
                 continue
@@ -62,15 +61,19 @@ enum FloatStorageConversion {
     /// and the accuracy gate can keep in FP32, in graph order.
     static func layers(of model: Model, target: DataType) -> [AccuracyGate.Layer] {
         let graph = model.graph
-        let normalisationInputs = Set(graph.nodes.filter { normalisationOps.contains($0.opType) }
-            .flatMap { $0.inputs.dropFirst() })
+        let normalisation = Self.normalisationInputs(of: graph)
         return graph.nodes.enumerated().compactMap { index, node in
             let converts = node.inputs.contains { name in
                 guard let tensor = graph.initializers[name], tensor.dataType == .float32 else { return false }
-                return reasonToKeep(tensor, name: name, target: target, normalisation: normalisationInputs) == nil
+                return reasonToKeep(tensor, name: name, target: target, normalisation: normalisation) == nil
             }
             return converts ? AccuracyGate.Layer(nodeIndex: index, name: node.displayName, opType: node.opType) : nil
         }
+    }
+
+    /// The parameters and statistics of the graph's normalisation nodes (all inputs but the data).
+    static func normalisationInputs(of graph: Graph) -> Set<String> {
+        Set(graph.nodes.filter { normalisationOps.contains($0.opType) }.flatMap { $0.inputs.dropFirst() })
     }
 
     /// Why `tensor` must stay FP32, or nil when it can be stored in `target`.
