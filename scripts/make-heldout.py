@@ -7,7 +7,8 @@ input is rapidocr's minimum 736x736), through rapidocr 1.4.4's own DetPreProcess
 Layout (see /work/notes/s3/sample-layout.md): one-input models get DIR/NNNN.npy (batch dim 1),
 DIR/labels.txt one line per sample. Output: .cache/heldout/{rec,cls,det,yolo}/{calibration,validation}/ and
 .cache/heldout/ctc/ (recognizer probabilities + rapidocr's CTCLabelDecode output, for the Swift tests), and
-.cache/heldout/yolo/calibration-extra/ (256 more augmented views, own seed, to calibrate and gate yolo on).
+.cache/heldout/yolo/calibration-extra/ (256 more augmented views, own seed, to calibrate and gate yolo on) and
+.cache/heldout/det/calibration-extra/ (64 more text pages, own seed, for det's BF16/FP16 accuracy gate).
 
 Run from the repo root: .venv/bin/python scripts/make-heldout.py [--out .cache/heldout] [--seed 7]
 """
@@ -139,7 +140,7 @@ def make_ocr(out, rng, calibration_lines, validation_lines):
         write_split(out / "cls" / split, cls, cls_labels)
 
 
-def make_det(out, seed, calibration, validation, size=600):
+def make_det(out, seed, calibration, validation, size=600, splits=None):
     """Text pages (make-ocr-pages.py's renderer), preprocessed as rapidocr's detector does; no labels:
     the detection metric compares with the FP32 model's probability map (`--metric mask-f1`)."""
     import random
@@ -149,7 +150,7 @@ def make_det(out, seed, calibration, validation, size=600):
     spec.loader.exec_module(pages)
     rng, fonts = random.Random(seed), pages.available_fonts()
     preprocess = DetPreProcess(limit_side_len=736, limit_type="min", mean=[0.5, 0.5, 0.5], std=[0.5, 0.5, 0.5])
-    for split, count in (("calibration", calibration), ("validation", validation)):
+    for split, count in splits or (("calibration", calibration), ("validation", validation)):
         samples = []
         for _ in range(count):
             page, _ = pages.render_page(rng, fonts, size, size)
@@ -249,11 +250,17 @@ def main():
                         help="augmented views in yolo/calibration-extra, from their own seed (the other splits are unchanged "
                              "and the views are new crops): more views to calibrate and gate on than the 32 of yolo/calibration")
     parser.add_argument("--only-yolo-extra", action="store_true", help="make yolo/calibration-extra only")
+    parser.add_argument("--det-extra", type=int, default=64,
+                        help="text pages in det/calibration-extra, from their own seed (the other splits are unchanged): "
+                             "16 pages are too few for a 0.1-point mask-F1 decision (det's BF16 gate)")
+    parser.add_argument("--only-det-extra", action="store_true", help="make det/calibration-extra only")
     args = parser.parse_args()
-    if args.yolo_extra > 0:
+    if args.yolo_extra > 0 and not args.only_det_extra:
         make_yolo(args.out, np.random.default_rng(args.seed + 2000), 0, 0, splits=(("calibration-extra", args.yolo_extra),))
-    if args.only_yolo_extra:
-        print(f"yolo/calibration-extra in {args.out}")
+    if args.det_extra > 0 and not args.only_yolo_extra:
+        make_det(args.out, args.seed + 3000, 0, 0, splits=(("calibration-extra", args.det_extra),))
+    if args.only_yolo_extra or args.only_det_extra:
+        print(f"{'yolo' if args.only_yolo_extra else 'det'}/calibration-extra in {args.out}")
         return
     rng = np.random.default_rng(args.seed)
     make_ocr(args.out, rng, args.ocr_calibration, args.ocr_validation)

@@ -61,10 +61,20 @@ public struct AccuracyGateReport: Sendable, Codable {
         if !kept.isEmpty {
             lines.append("  kept FP32, costliest first (measured alone on \(sensitivitySamples) samples):")
             for layer in kept {
-                lines.append(String(format: "    %@ '%@': alone recovers %+.4g%@, output mean |Δ| %+.4g",
-                                    layer.opType, layer.node, layer.recovery, points, -layer.errorReduction))
+                let alone = layer.dropAlone.map { String(format: ", converted alone drops %.4g%@", $0, points) } ?? ""
+                lines.append(String(format: "    %@ '%@': kept alone recovers %+.4g%@%@, output mean |Δ| %+.4g",
+                                    layer.opType, layer.node, layer.recovery, points, alone, -layer.errorReduction))
             }
         }
         return lines
+    }
+}
+
+extension LayerSensitivity {
+    /// Why the accuracy gate kept this layer, for the quantize report's kept-FP32 list.
+    func gateReason(_ metric: ValidationMetric) -> String {
+        let alone = dropAlone.map { String(format: "; converted alone it drops %.4g", $0) } ?? ""
+        return String(format: "kept by the accuracy gate: %@ '%@' kept alone recovers %+.4g of the %@ drop%@",
+                      opType, node, recovery, metric.rawValue, alone)
     }
 }

@@ -39,8 +39,8 @@ extension Quantizer {
             report.accuracyGate = outcome.report
             let sensitivities = Dictionary(outcome.report.kept.map { ($0.node, $0) }, uniquingKeysWith: { first, _ in first })
             for layer in layers where outcome.kept.contains(layer.nodeIndex) {
-                let recovery = sensitivities[layer.name].map { String(format: "%+.4g", $0.recovery) } ?? "?"
-                kept[layer.nodeIndex] = "kept by the accuracy gate: \(layer.opType) '\(layer.name)' alone recovers \(recovery) of the \(gate.metric.rawValue) drop"
+                kept[layer.nodeIndex] = sensitivities[layer.name]?.gateReason(gate.metric)
+                    ?? "kept by the accuracy gate: \(layer.opType) '\(layer.name)'"
             }
         }
         return FloatStorageConversion.convert(target, to: type, keeping: kept, report: &report)

@@ -130,8 +130,7 @@ public enum Quantizer {
             kept = outcome.kept
             report.accuracyGate = outcome.report
             for layer in outcome.report.kept {
-                report.keptFP32.append(.init(name: layer.node, opType: layer.opType, detail: String(
-                    format: "kept by the accuracy gate: alone it recovers %+.4g of the %@ drop", layer.recovery, gate.metric.rawValue)))
+                report.keptFP32.append(.init(name: layer.node, opType: layer.opType, detail: layer.gateReason(gate.metric)))
             }
         }
         let result = build(keeping: kept, report: &report)

@@ -62,6 +62,53 @@ import SwitchyardTensor
         #expect(try meanAbsoluteError(of: ungated, on: validation) > 0.1)
     }
 
+    /// x[1,8] → mmC (wC = 256 + 0.3·U) + mmZ (wZ = 256 − 0.1·U) − mm0 (w0 = 512, never converted)
+    /// → d = 0.2·U·x → mm2 → mm3 → y[1,4]. BF16 holds wC and wZ as 256, so their rounding errors
+    /// (−0.3·U·x and +0.1·U·x) partly cancel: all converted, d is off by 2 units; mmC alone in
+    /// FP32 leaves 1; mmZ alone in FP32 leaves 3 (worse than converting everything), but mmZ
+    /// converted alone costs 1. mm2 and mm3 round harmlessly. PP-OCR det's BF16 case in miniature.
+    static func partlyCancellingMLP(seed: UInt64 = 33) -> Model {
+        var random = SplitMix64(seed: seed)
+        let u = TinyModels.uniform([8, 16], &random).floats()
+        let graph = Graph(
+            name: "partly-cancelling", nodes: [
+                Node(name: "mmC", opType: "MatMul", inputs: ["x", "wC"], outputs: ["a"]),
+                Node(name: "mmZ", opType: "MatMul", inputs: ["x", "wZ"], outputs: ["b"]),
+                Node(name: "mm0", opType: "MatMul", inputs: ["x", "w0"], outputs: ["s"]),
+                Node(name: "add", opType: "Add", inputs: ["a", "b"], outputs: ["ab"]),
+                Node(name: "sub", opType: "Sub", inputs: ["ab", "s"], outputs: ["d"]),
+                Node(name: "mm2", opType: "MatMul", inputs: ["d", "w2"], outputs: ["e"]),
+                Node(name: "mm3", opType: "MatMul", inputs: ["e", "w3"], outputs: ["y"]),
+            ],
+            inputs: [ValueInfo(name: "x", dataType: .float32, shape: [.fixed(1), .fixed(8)])],
+            outputs: [ValueInfo(name: "y", dataType: .float32, shape: [.fixed(1), .fixed(4)])],
+            initializers: ["wC": Tensor(shape: [8, 16], scalars: u.map { 256 + 0.3 * $0 }),
+                           "wZ": Tensor(shape: [8, 16], scalars: u.map { 256 - 0.1 * $0 }),
+                           "w0": Tensor(shape: [8, 1], scalars: [Float](repeating: 512, count: 8)),
+                           "w2": TinyModels.uniform([16, 16], &random), "w3": TinyModels.uniform([16, 4], &random)])
+        return Model(opsetImports: ["": 13], graph: graph)
+    }
+
+    /// Ranked by what keeping a layer alone in FP32 recovers, mmZ comes last (it makes the model
+    /// worse) and every prefix short of all four layers fails; ranked by the larger of that and
+    /// what converting it alone costs, the gate keeps exactly mmC and mmZ.
+    @Test func findsALayerWhoseErrorCancelsAnothers() throws {
+        var random = SplitMix64(seed: 101)
+        let validation = try TinyModels.sampleFolder((0..<24).map { _ in TinyModels.uniform([1, 8], &random) })
+        let gate = AccuracyGateOptions(validationDirectory: validation, metric: .mae, maxDrop: 0.05, sensitivitySamples: 12)
+        let (model, report) = try Quantizer.quantize(Self.partlyCancellingMLP(), options: QuantizationOptions(precision: .bf16, gate: gate))
+        let outcome = try #require(report.accuracyGate)
+        let all = try #require(outcome.checks.first)
+        #expect(all.keptFP32.isEmpty && all.drop > 0.1, "fully converted drop \(all.drop)")
+        #expect(Set(outcome.kept.map(\.node)) == ["mmC", "mmZ"])
+        let z = try #require(outcome.kept.first { $0.node == "mmZ" })
+        // Kept alone in FP32 mmZ makes things worse; converted alone it costs well above the gate.
+        #expect(z.recovery < 0 && (z.dropAlone ?? 0) > 0.1, "mmZ recovery \(z.recovery), alone \(String(describing: z.dropAlone))")
+        #expect(outcome.drop <= 0.05 && Set(outcome.checks.last?.keptFP32 ?? []) == ["mmC", "mmZ"])
+        #expect(Set(report.converted.map(\.name)) == ["w2", "w3"])
+        #expect(try TinyModels.meanAbsoluteError(of: model, against: Self.partlyCancellingMLP(), on: validation) <= 0.05)
+    }
+
     @Test func aFloatModelWithinTheGateIsConvertedWhole() throws {
         let gate = AccuracyGateOptions(validationDirectory: try validationFolder(), metric: .mae, maxDrop: 100)
         let (_, report) = try Quantizer.quantize(Self.cancellingMLP(), options: QuantizationOptions(precision: .bf16, gate: gate))

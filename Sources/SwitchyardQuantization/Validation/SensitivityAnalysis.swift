@@ -39,6 +39,12 @@ public struct LayerSensitivity: Sendable, Codable, Equatable {
     public var meanAbsoluteError: Double
     /// How much that lowers the mean absolute error (positive = closer to the reference).
     public var errorReduction: Double
+    /// The drop against the reference with only this layer converted, every other one in
+    /// floating point (the accuracy gate measures it; nil in `validate --per-layer`). Where
+    /// layers' rounding errors partly cancel, keeping one alone in FP32 can make the model worse
+    /// (negative `recovery`) although converting it alone costs the most: PP-OCR det's stem
+    /// convolution in BF16.
+    public var dropAlone: Double?
 
     init(node: String, opType: String, score: SampleEvaluation.Score, baseline: SampleEvaluation.Score,
          metric: ValidationMetric) {
@@ -50,9 +56,13 @@ public struct LayerSensitivity: Sendable, Codable, Equatable {
         errorReduction = baseline.meanAbsoluteError - score.meanAbsoluteError
     }
 
-    /// The order of `SensitivityReport.layers`: larger recovery first, then larger error reduction.
+    /// What the layer costs by either measure: the larger of `recovery` and `dropAlone`.
+    public var cost: Double { max(recovery, dropAlone ?? -.infinity) }
+
+    /// The order of `SensitivityReport.layers` and of the accuracy gate's ranking: larger `cost`
+    /// first, then larger error reduction.
     static func costlierFirst(_ a: LayerSensitivity, _ b: LayerSensitivity) -> Bool {
-        (a.recovery, a.errorReduction) > (b.recovery, b.errorReduction)
+        (a.cost, a.errorReduction) > (b.cost, b.errorReduction)
     }
 }
 
