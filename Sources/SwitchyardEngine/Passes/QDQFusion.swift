@@ -5,7 +5,7 @@ import SwitchyardTensor
 /// nodes that compute them on integers:
 ///
 ///     DequantizeLinear(x_q) ─┐
-///     DequantizeLinear(w_q) ─┼→ Conv [→ Relu | Clip] → QuantizeLinear   ⇒  QLinearConv
+///     DequantizeLinear(w_q) ─┼→ Conv [→ Relu | Clip | SiLU] → QuantizeLinear   ⇒  QLinearConv
 ///     [bias]                ─┘
 ///     DequantizeLinear(a_q), DequantizeLinear(b_q) → MatMul [→ Relu | Clip] → QuantizeLinear ⇒ QLinearMatMul
 ///
@@ -19,7 +19,12 @@ import SwitchyardTensor
 /// - an activation between the product and the QuantizeLinear is absorbed only when the
 ///   output's saturation computes it exactly: QuantizeLinear is monotonic, so
 ///   `Q(Relu(v)) = max(Q(v), Q(0))` equals `Q(v)` when `Q(0)` is the type's minimum
-///   (y_zero_point = 0 for uint8, −128 for int8), and likewise for Clip's bounds.
+///   (y_zero_point = 0 for uint8, −128 for int8), and likewise for Clip's bounds;
+/// - a SiLU (`v · Sigmoid(v)`, YOLOv8's activation, which `quantize` quantizes after) between
+///   a Conv and the QuantizeLinear becomes the QLinearConv's `activation` = `Swish` (alpha 1),
+///   the engine's fused-activation attributes (`FusedActivation`): it is applied to the real
+///   accumulator `acc · x_scale · w_scale` before the division by `y_scale` (the reference
+///   kernel and oneDNN's eltwise post-op both honour it).
 /// Anything else (float output without a QuantizeLinear, a runtime weight, blocked scales)
 /// stays as it is; constant folding then dequantizes the weights once.
 ///
@@ -85,6 +90,7 @@ public struct QDQFusion: GraphPass {
               usage.hasSingleUse(quantize.inputs[0], in: graph) else { return nil }
         var pattern: Set<Int> = [index]
         var absorbed: String?
+        var activation: FusedActivation?
         let candidate = graph.nodes[producerIndex]
         if candidate.opType == "Relu" || candidate.opType == "Clip", Self.isONNX(candidate) {
             guard output.saturationComputes(candidate, graph: graph, opset: opset),
@@ -93,6 +99,10 @@ public struct QDQFusion: GraphPass {
             pattern.insert(producerIndex)
             absorbed = candidate.opType
             producerIndex = inner
+        } else if let silu = Self.silu(ending: candidate, in: graph, usage: usage) {
+            pattern.formUnion(silu.match.nodes)
+            activation = silu.match.activation
+            producerIndex = silu.convolution
         }
         let core = graph.nodes[producerIndex]
         guard Self.isONNX(core), core.outputs.count == 1 else { return nil }
@@ -101,8 +111,12 @@ public struct QDQFusion: GraphPass {
         let fused: Node
         switch core.opType {
         case "Conv":
-            guard let node = convolution(core, output: output, quantize: quantize, graph: &graph, usage: usage,
+            guard var node = convolution(core, output: output, quantize: quantize, graph: &graph, usage: usage,
                                          facts: facts, names: &names) else { return nil }
+            if let activation {
+                node.attributes.merge(activation.attributes) { _, new in new }
+                absorbed = "SiLU"
+            }
             fused = node
         case "MatMul":
             guard let node = matMul(core, output: output, quantize: quantize, graph: &graph, usage: usage,
@@ -112,8 +126,23 @@ public struct QDQFusion: GraphPass {
             return nil
         }
         FusionRewrite.replace(pattern, with: fused, in: &graph)
-        let suffix = absorbed.map { " (\($0) absorbed by the output's saturation)" } ?? ""
+        let suffix = activation != nil ? " (SiLU as its Swish activation)"
+            : absorbed.map { " (\($0) absorbed by the output's saturation)" } ?? ""
         return "fused DequantizeLinear → \(core.opType) '\(core.displayName)' → QuantizeLinear into \(fused.opType)\(suffix)"
+    }
+
+    /// The SiLU `v · Sigmoid(v)` whose product is `node`, when `v` is a Conv's output read only
+    /// by that SiLU: its nodes and the Conv's index.
+    private static func silu(ending node: Node, in graph: Graph,
+                             usage: GraphUsage) -> (match: ActivationMatch, convolution: Int)? {
+        guard node.opType == "Mul", isONNX(node), node.outputs.count == 1 else { return nil }
+        for value in Set(node.inputs) {
+            guard let producer = usage.producer[value], graph.nodes[producer].opType == "Conv",
+                  let match = ActivationMatcher.match(value, in: graph, usage: usage, allowed: ["Swish"]),
+                  match.activation == .swish(alpha: 1), match.output == node.outputs[0] else { continue }
+            return (match, producer)
+        }
+        return nil
     }
 
     private func convolution(_ conv: Node, output: QDQParameters, quantize: Node, graph: inout Graph, usage: GraphUsage,

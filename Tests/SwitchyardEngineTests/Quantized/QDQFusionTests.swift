@@ -113,6 +113,46 @@ struct QDQFusionTests {
         try Self.check(graph, input: Kit.floats([2, 6, 8, 8], in: -2...2, using: &generator), fusedOp: nil, step: 0.05)
     }
 
+    /// `convGraph` with YOLOv8's SiLU, `c · Sigmoid(c)`, between the Conv and the QuantizeLinear.
+    static func withSiLU(_ graph: Graph) -> Graph {
+        var graph = graph
+        let quantize = graph.nodes.firstIndex { $0.name == "qy" }!
+        graph.nodes[quantize].inputs[0] = "r"
+        graph.nodes.insert(contentsOf: [
+            Node(name: "sigmoid", opType: "Sigmoid", inputs: ["c"], outputs: ["g"]),
+            Node(name: "silu", opType: "Mul", inputs: ["c", "g"], outputs: ["r"]),
+        ], at: quantize)
+        return graph
+    }
+
+    /// Conv → SiLU → QuantizeLinear (what `quantize` writes for YOLOv8) becomes one QLinearConv
+    /// whose activation is Swish; the output stays within one step of the QDQ graph's.
+    @Test(arguments: [(DataType.uint8, Int64(10)), (.int8, -118)])
+    func convWithSiLUFusesWithASwishActivation(type: DataType, zeroPoint: Int64) throws {
+        var generator = Generator(seed: 506)
+        let graph = Self.withSiLU(Self.convGraph(.init(type: type, outputZeroPoint: zeroPoint), activation: nil,
+                                                 floatBias: false, &generator))
+        let optimized = try LoadedModel(model: Model(opsetImports: ["": 13], graph: graph),
+                                        options: LoadOptions(quantizedExecution: .integer))
+        let conv = try #require(optimized.graph.nodes.first { $0.opType == "QLinearConv" })
+        #expect(try FusedActivation(node: conv) == .swish(alpha: 1))
+        #expect(!optimized.graph.nodes.contains { ["Sigmoid", "Mul"].contains($0.opType) }, "\(optimized.graph.nodes.map(\.opType))")
+        try Self.check(graph, input: Kit.floats([2, 6, 8, 8], in: -2...2, using: &generator), fusedOp: "QLinearConv", step: 0.05)
+    }
+
+    /// A SiLU whose pre-activation value has another reader is not absorbed: the Conv's output
+    /// is needed in float, so the pattern stays on the float path.
+    @Test func siluWithAnotherReaderStaysFloat() throws {
+        var generator = Generator(seed: 507)
+        var graph = Self.withSiLU(Self.convGraph(.init(type: .uint8, outputZeroPoint: 10), activation: nil,
+                                                 floatBias: false, &generator))
+        graph.nodes.append(Node(name: "tap", opType: "Relu", inputs: ["c"], outputs: ["t"]))
+        graph.outputs.append(ValueInfo(name: "t"))
+        let optimized = try LoadedModel(model: Model(opsetImports: ["": 13], graph: graph),
+                                        options: LoadOptions(quantizedExecution: .integer))
+        #expect(!optimized.graph.nodes.contains { $0.opType == "QLinearConv" }, "\(optimized.graph.nodes.map(\.opType))")
+    }
+
     @Test func clipWithinTheOutputRangeFuses() throws {
         var generator = Generator(seed: 503)
         // y_scale 0.05, zero point 0: uint8 covers [0, 12.75], so Clip(0, 20) is saturation.

@@ -34,6 +34,34 @@ struct QuantizedKernelTests {
         }
     }
 
+    /// QLinearConv with the SiLU `QDQFusion` folds into it (`activation` = Swish): oneDNN's
+    /// swish post-op on the real accumulator, then `linear(1 / y_scale)`, then the zero point,
+    /// against the reference kernel's `Q(silu(acc · x_scale · w_scale))`: within one step, on
+    /// a JIT kernel.
+    @Test(arguments: 0..<4)
+    func qlinearConvWithSwishMatchesReference(typeIndex: Int) throws {
+        var generator = Kit.Generator(seed: 430 + UInt64(typeIndex))
+        let (x, y) = Self.types[typeIndex]
+        for (c, m, group, stride) in [(8, 16, 1, 1), (8, 8, 8, 2)] {
+            var testCase = Kit.qlinearConv(x: x, y: y, channels: c, filters: m, group: group, stride: stride, &generator)
+            // A step of 0.05 puts SiLU's negative lobe (down to -0.2785) over several steps.
+            testCase.inputs[6] = Tensor(scalar: Float(0.05))
+            testCase.node.attributes.merge(FusedActivation.swish(alpha: 1).attributes) { _, new in new }
+            let result = try Kit.run(testCase)
+            #expect(result.fallback == nil, "fell back: \(result.fallback ?? "")")
+            #expect(!result.implementations.isEmpty && result.implementations.allSatisfy { !$0.hasPrefix("ref") },
+                    "\(result.implementations)")
+            #expect(result.dnnl.dataType == y && result.dnnl.shape == result.reference.shape)
+            #expect(Kit.maxDifference(result.dnnl, result.reference) <= 1, "x \(x) y \(y) group \(group)")
+            // The activation applied: nothing below Q(-0.2785) = zp - 6, yet the negative lobe is there.
+            let zeroPoint = try #require(testCase.inputs[7]).int64s()[0]
+            for output in [result.dnnl, result.reference] {
+                let values = output.int64s()
+                #expect(values.min()! >= zeroPoint - 6 && values.contains { $0 < zeroPoint }, "zp \(zeroPoint): min \(values.min()!)")
+            }
+        }
+    }
+
     @Test(arguments: [DataType.uint8, .int8])
     func qlinearMatMulMatchesReference(type: DataType) throws {
         var generator = Kit.Generator(seed: 410)

@@ -80,7 +80,9 @@ public enum DNNLKernels {
             return DNNLMatMulOperation(opType: "MatMul", activation: [])
         case "QLinearConv", "ConvInteger":
             guard DNNLInt8Support.isAvailable, let window = DNNLWindowAttributes(node) else { return nil }
-            return DNNLQuantizedConvolutionOperation(opType: node.opType, window: window, group: attributes.int("group") ?? 1)
+            guard let activation = DNNLActivations.fused(node), activation.isEmpty || node.opType == "QLinearConv" else { return nil }
+            return DNNLQuantizedConvolutionOperation(opType: node.opType, window: window, group: attributes.int("group") ?? 1,
+                                                     activation: activation)
         case "QLinearMatMul", "MatMulInteger":
             return DNNLInt8Support.isAvailable ? DNNLQuantizedMatMulOperation(opType: node.opType) : nil
         case "QuantizeLinear", "DequantizeLinear":

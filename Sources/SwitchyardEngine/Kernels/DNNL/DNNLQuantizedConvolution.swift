@@ -9,10 +9,17 @@ import SwitchyardGraph
 /// - `QLinearConv` (`requantized`): inputs x, x_scale, x_zp, w, w_scale, w_zp, y_scale, y_zp, B;
 ///   output uint8/int8 with y's scale and zero point.
 /// - `ConvInteger`: inputs x, w, x_zp, w_zp; output the int32 accumulators.
+///
+/// A QLinearConv with a fused activation (`QDQFusion`'s SiLU) scales the accumulator to its
+/// real value (`x_scale · w_scale`), applies the activation as eltwise post-ops, then a
+/// `linear(1 / y_scale)` post-op; oneDNN adds the destination zero point after the post-ops
+/// and rounds and saturates last, so the output is `Q(activation(real))` as the QDQ graph's.
 struct DNNLQuantizedConvolutionOperation: DNNLOperation {
     let opType: String
     let window: DNNLWindowAttributes
     let group: Int
+    /// Eltwise post-ops applied to the real accumulator (QLinearConv only; empty for none).
+    var activation: [DNNLEltwiseFunction] = []
 
     var requantized: Bool { opType == "QLinearConv" }
     var takesIntegerData: Bool { true }
@@ -41,8 +48,14 @@ struct DNNLQuantizedConvolutionOperation: DNNLOperation {
             sourceZero = try Q.zeroPoint(inputs.optional(2), "x_zero_point", op: opType)
             destinationZero = try Q.zeroPoint(inputs.optional(7), "y_zero_point", op: opType)
             dstType = try Q.outputType(inputs.optional(7)?.value?.dataType ?? DNNLMemoryDesc.tensorType(of: builder.desc(x.slot).dataType), op: opType)
-            try attributes.setOutputScales(Q.multipliers(source: sx, weights: sw, output: sy),
-                                           perDimension: sw.count == 1 ? nil : 1)
+            if activation.isEmpty {
+                try attributes.setOutputScales(Q.multipliers(source: sx, weights: sw, output: sy),
+                                               perDimension: sw.count == 1 ? nil : 1)
+            } else {
+                try attributes.setOutputScales(sw.map { sx * $0 }, perDimension: sw.count == 1 ? nil : 1)
+                try DNNLActivations.appendPostOps(activation + [.init(alg: dnnl_eltwise_linear, alpha: 1 / sy, beta: 0)],
+                                                  to: attributes)
+            }
             bias = inputs.optional(8)
             if let bias {
                 guard let value = bias.value, value.dataType == .int32, value.shape == [channels] else {

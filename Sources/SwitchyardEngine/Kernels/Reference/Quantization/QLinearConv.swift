@@ -3,6 +3,11 @@ import SwitchyardTensor
 /// QLinearConv (opset 10): Conv on uint8/int8 `x` and `w` after removing their zero points,
 /// plus an optional int32 bias, accumulated in int32 and requantized with `y_scale` and
 /// `y_zero_point`. `w`'s scale and zero point are per tensor or per output channel.
+///
+/// Engine extension: with the fused-activation attributes (`activation`, `activation_params`,
+/// see `FusedActivation`; `QDQFusion` writes `Swish` for a Conv → SiLU → QuantizeLinear), the
+/// activation is applied to the real value `acc · x_scale · w_scale` and the result quantized
+/// with `y_scale` and `y_zero_point`, as the QDQ graph computes it.
 enum QLinearConvKernel {
     static func run(_ context: OpContext) throws -> [Tensor] {
         let op = context.node.opType
@@ -28,6 +33,13 @@ enum QLinearConvKernel {
         let accumulators = IntegerConvolution.run(
             shape: shape, x: x.shifted(), w: w.shifted { $0 / perChannel }, bias: bias)
         let outputCount = shape.geometry.outputCount
+        let outputShape = [shape.batch, channels] + shape.geometry.outputSpatial
+        if let activation = try FusedActivation(node: context.node) {
+            let accumulatorScales = w.scales.map { Float(x.scales[0]) * Float($0) }
+            return [try Requantization.activated(
+                accumulators, shape: outputShape, accumulatorScales: accumulatorScales, activation: activation,
+                outputScale: Float(y.scales[0]), zeroPoint: y.zeroPoint(0), type: outputType) { ($0 / max(outputCount, 1)) % channels }]
+        }
         let multipliers = w.scales.map {
             Requantization.multiplier(x.scales[0], $0, y.scales[0], type: FloatPrecision.promoted(x.scaleType, w.scaleType))
         }

@@ -94,4 +94,22 @@ enum Requantization {
         }
         return Tensor(dataType: type, shape: shape, doubles: values)
     }
+
+    /// Requantizes `accumulators` through `activation`: `activation(acc · accumulatorScales[c])`
+    /// in float32 (the real value the QDQ graph's float Conv computes), divided by `outputScale`,
+    /// plus `zeroPoint`, rounded half to even and saturated to `type`.
+    static func activated(
+        _ accumulators: [Int32], shape: [Int], accumulatorScales: [Float], activation: FusedActivation, outputScale: Float,
+        zeroPoint: Int64, type: DataType, channelOf: (Int) -> Int
+    ) throws(KernelError) -> Tensor {
+        guard let range = QuantizedType.range(of: type) else {
+            throw .unsupported("QLinear output type \(type) is not supported")
+        }
+        let values = accumulators.enumerated().map { index, value in
+            let channel = accumulatorScales.count == 1 ? 0 : channelOf(index)
+            let real = activation(Float(value) * accumulatorScales[channel])
+            return QuantizedType.saturate(Double(real / outputScale) + Double(zeroPoint), to: range)
+        }
+        return Tensor(dataType: type, shape: shape, doubles: values)
+    }
 }
