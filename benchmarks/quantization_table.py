@@ -48,9 +48,6 @@ FLOAT_GATE_MAX_DROP = 0.1
 # the metric ~3 points); make-heldout.py's calibration-extra holds 256 views (127 detections), disjoint from
 # the validation split.
 CALIBRATION_SPLIT = {"yolo": "calibration-extra"}
-# det's 16 calibration pages are too few for the FP16/BF16 gate's 0.1-point decision (BENCHMARKS, "det's BF16
-# through the gate"): its fp16/bf16 gates run on make-heldout.py's det/calibration-extra (64 pages, own seed).
-FLOAT_GATE_SPLIT = {"det": "calibration-extra"}
 # On 16 views no single yolo layer recovers anything when kept alone; on 64 of calibration-extra the best recover
 # 7-14 points (BENCHMARKS, "Accuracy targets still missed").
 SENSITIVITY_SAMPLES = {"yolo": 64}
@@ -135,9 +132,6 @@ def variants_of(name, args, fp32, calibration):
         if metric in ("ctc-exact", "top1"):
             gate += ["--labels", gate_split / "labels.txt"]
         float_gate = gate[:gate.index("--max-drop")] + ["--max-drop", str(FLOAT_GATE_MAX_DROP)] + gate[gate.index("--max-drop") + 2:]
-        if name in FLOAT_GATE_SPLIT:
-            float_split = subset(calibration.parent / FLOAT_GATE_SPLIT[name], 16 if args.quick else None, args.work)
-            float_gate[float_gate.index("--validation") + 1] = float_split
         recipes = [("Switchyard fp16", "fp16", "fp16", []), ("Switchyard bf16", "bf16", "bf16", []),
                    (f"Switchyard fp16 gated (max-drop {FLOAT_GATE_MAX_DROP:g})", "fp16", "fp16-gated", float_gate),
                    (f"Switchyard bf16 gated (max-drop {FLOAT_GATE_MAX_DROP:g})", "bf16", "bf16-gated", float_gate),
