@@ -43,6 +43,9 @@ struct InspectCommand: ParsableCommand {
         var batchProfile: BatchProfileReport?
         /// Whether a batch runs as one piece per thread (`BatchSeparability`): "yes", or why not.
         var batchSplit: String?
+        /// Operators of the optimized graph the engine runs, a fused activation named after a
+        /// `+` (`QLinearConv+Swish`): which layers of a QDQ model run as int8 kernels.
+        var engineOperators: [String: Int]?
     }
 
     /// `BatchProfile` for printing.
@@ -84,12 +87,16 @@ struct InspectCommand: ParsableCommand {
     /// were given and some input has a free dimension, the cost is reported as unavailable.
     static func report(for model: Model, shapes: [String: [Int]]) throws -> Report {
         var report = Report(model: ModelSummary(model))
-        report.batchSplit = try? DedicatedThread.run {
-            switch try LoadedModel(model: model).batchSeparability {
+        let loaded = try? DedicatedThread.run { () throws -> (split: String, operators: [String: Int]) in
+            let loaded = try LoadedModel(model: model)
+            let split = switch loaded.batchSeparability {
             case .separable: "yes"
             case .notSeparable(let reason): "no: " + reason
             }
+            return (split, Self.engineOperators(loaded.graph))
         }
+        report.batchSplit = loaded?.split
+        report.engineOperators = loaded?.operators
         let resolved: [String: [Int]]
         switch Result(catching: { () throws(CLIError) in try InputShapes.resolve(model.graph.inputs, given: shapes) }) {
         case .success(let value): resolved = value
@@ -104,6 +111,19 @@ struct InspectCommand: ParsableCommand {
             report.costUnavailable = "the model did not run at these shapes: \(error)"
         }
         return report
+    }
+
+    /// Op counts of an optimized graph; a node with a fused `activation` counts as `OP+ACTIVATION`.
+    static func engineOperators(_ graph: Graph) -> [String: Int] {
+        var counts: [String: Int] = [:]
+        for node in graph.nodes {
+            if case .string(let activation)? = node.attributes["activation"] {
+                counts[node.opType + "+" + activation, default: 0] += 1
+            } else {
+                counts[node.opType, default: 0] += 1
+            }
+        }
+        return counts
     }
 
     static func text(_ report: Report, path: String) -> String {
@@ -135,6 +155,11 @@ struct InspectCommand: ParsableCommand {
                          + (cost.engineArenaBytes.map { " (engine arena for the optimized model: \(Formatting.bytes($0)))" } ?? ""))
         } else if let reason = report.costUnavailable {
             lines.append("FLOPs and memory: unavailable: \(reason)")
+        }
+        if let operators = report.engineOperators {
+            let counts = operators.sorted { ($1.value, $0.key) < ($0.value, $1.key) }
+            lines.append("engine runs (optimized graph, \(operators.values.reduce(0, +)) nodes):")
+            lines.append("  " + counts.map { "\($0.key) \($0.value)" }.joined(separator: ", "))
         }
         if let split = report.batchSplit {
             lines.append("batch split over threads (each item computed alone): \(split)")
