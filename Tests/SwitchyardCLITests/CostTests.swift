@@ -26,6 +26,22 @@ import Testing
         #expect(NodeFlops.count(Node(opType: "Relu", inputs: ["x"], outputs: ["y"]), shapes: [:]) == nil)
     }
 
+    /// `inspect`'s "engine runs" line: the optimized graph's operators, a fused activation named
+    /// after a `+` (a Conv followed by `x · Sigmoid(x)` becomes one FusedConv+Swish).
+    @Test func inspectCountsTheOptimizedGraphsOperatorsWithFusedActivations() throws {
+        var random = SplitMix64(seed: 12)
+        let graph = Graph(
+            nodes: [Node(name: "conv", opType: "Conv", inputs: ["x", "w"], outputs: ["c"], attributes: ["kernel_shape": .ints([1, 1])]),
+                    Node(name: "gate", opType: "Sigmoid", inputs: ["c"], outputs: ["g"]),
+                    Node(name: "silu", opType: "Mul", inputs: ["c", "g"], outputs: ["y"])],
+            inputs: [ValueInfo(name: "x", dataType: .float32, shape: [.fixed(1), .fixed(4), .fixed(5), .fixed(5)])],
+            outputs: [ValueInfo(name: "y")],
+            initializers: ["w": Tensor(shape: [6, 4, 1, 1], scalars: (0..<24).map { _ in Float.random(in: -0.5...0.5, using: &random) })])
+        let report = try InspectCommand.report(for: Model(opsetImports: ["": 13], graph: graph), shapes: [:])
+        #expect(report.engineOperators == ["FusedConv+Swish": 1])
+        #expect(InspectCommand.text(report, path: "m.onnx").contains("engine runs (optimized graph, 1 nodes):\n  FusedConv+Swish 1"))
+    }
+
     /// x → A → B → C with a skip from A to C: A stays alive until C reads it.
     @Test func peakActivationsFollowLiveness() {
         let graph = Graph(
