@@ -45,7 +45,7 @@ public final class DNNLRegionKernel: Sendable {
     /// time, of any type, never bound to a oneDNN buffer.
     private let parameterOnlyNames: Set<String>
     private let cache = Mutex(DNNLPlanCache())
-    private let arenas = DNNLArenaPool()
+    private let contexts = DNNLRunContextPool()
     /// Weights packed by any of this kernel's plans, reused by the others.
     let packedConstants: DNNLPackedConstants
     private static let logger = Logger(label: "switchyard.dnnl")
@@ -109,10 +109,11 @@ public final class DNNLRegionKernel: Sendable {
         switch plan {
         case .dnnl(let compiled):
             let bound = compiled.inputSlots.isEmpty ? [] : boundInputs(inputs)
-            let arena = arenas.take(atLeast: compiled.arenaBytes)
-            defer { arenas.recycle(arena) }
             do {
-                return try compiled.run(inputs: bound, arena: arena, engine: try DNNLEngine.shared(), profile: profile)
+                let engine = try DNNLEngine.shared()
+                let context = try contexts.take(arenaBytes: compiled.arenaBytes, engine: engine)
+                defer { contexts.recycle(context) }
+                return try compiled.run(inputs: bound, context: context, engine: engine, profile: profile)
             } catch {
                 throw error.kernelError
             }
