@@ -89,6 +89,9 @@ public final class DNNLRegionKernel: Sendable {
     /// primitives and their scratchpads (0 before the first run or after a fallback).
     public var arenaBytes: Int { cache.withLock { $0.latestArenaBytes } }
 
+    /// Run contexts (arena, stream, memory objects) kept for the next runs.
+    var idleRunContexts: Int { contexts.idleCount }
+
     /// Number of plans cached (one per input shape seen, up to `DNNLPlanCache.capacity`).
     public var cachedPlanCount: Int { cache.withLock { $0.count } }
 

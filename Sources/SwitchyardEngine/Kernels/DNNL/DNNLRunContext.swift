@@ -82,27 +82,37 @@ final class DNNLBoundMemory {
     deinit { dnnl_memory_destroy(handle) }
 }
 
-/// Keeps one idle run context between runs of a region's plans, so a run reuses the arena pages
-/// the previous run touched (large allocations come straight from the kernel, and a 640×640
-/// detector's arena is tens of MiB) and its memory objects. Runs that overlap each get a context
-/// of their own; only one is kept, the one with the largest arena.
+/// Keeps the idle run contexts between runs of a region's plans, so a run reuses the arena
+/// pages a previous run touched (large allocations come straight from the kernel, and a 640×640
+/// detector's arena is tens of MiB) and its memory objects. Runs that overlap (instances of one
+/// model on their own threads) each take a context; the pool holds as many as ran at once, up
+/// to `maxIdle`, dropping the smallest arena beyond that.
 final class DNNLRunContextPool: Sendable {
-    private let idle = Mutex<DNNLRunContext?>(nil)
+    private let idle = Mutex<[DNNLRunContext]>([])
+
+    /// Idle contexts kept at most.
+    static let maxIdle = 4
 
     /// A context whose arena holds at least `arenaBytes` bytes; give it back with `recycle`.
     func take(arenaBytes: Int, engine: DNNLEngine) throws(DNNLError) -> DNNLRunContext {
-        let kept = idle.withLock { kept in
-            defer { kept = nil }
-            return kept
+        let kept = idle.withLock { idle -> DNNLRunContext? in
+            guard let index = idle.lastIndex(where: { $0.arena.byteCount >= arenaBytes }) else { return nil }
+            return idle.remove(at: index)
         }
-        if let kept, kept.arena.byteCount >= arenaBytes { return kept }
+        if let kept { return kept }
         return try DNNLRunContext(arenaBytes: arenaBytes, engine: engine)
     }
 
-    /// Keeps `context` for the next run unless one with a larger arena is already kept.
+    /// Contexts waiting for a run.
+    var idleCount: Int { idle.withLock { $0.count } }
+
+    /// Keeps `context` for a later run.
     func recycle(_ context: DNNLRunContext) {
-        idle.withLock { kept in
-            if kept == nil || kept!.arena.byteCount < context.arena.byteCount { kept = context }
+        idle.withLock { idle in
+            idle.append(context)
+            if idle.count > Self.maxIdle, let smallest = idle.indices.min(by: { idle[$0].arena.byteCount < idle[$1].arena.byteCount }) {
+                idle.remove(at: smallest)
+            }
         }
     }
 }
