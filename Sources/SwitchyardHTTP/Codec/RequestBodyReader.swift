@@ -23,7 +23,7 @@ enum RequestBodyReader {
         } catch {
             throw .invalidArgument("could not read the request body: \(error)")
         }
-        let encoding = request.headers[.contentEncoding]?.trimmingCharacters(in: .whitespaces).lowercased() ?? ""
+        let encoding = request.headers[.contentEncoding].map { withoutOptionalWhitespace($0).lowercased() } ?? ""
         switch encoding {
         case "", "identity":
             return body
@@ -39,13 +39,22 @@ enum RequestBodyReader {
     /// The `Inference-Header-Content-Length` header (any case), nil when absent.
     static func inferenceHeaderLength(_ request: Request) throws(ServingError) -> Int? {
         guard let text = request.headers[inferenceHeaderContentLength] else { return nil }
-        guard let value = Int(text.trimmingCharacters(in: .whitespaces)), value >= 0 else {
+        guard let value = Int(withoutOptionalWhitespace(text)), value >= 0 else {
             throw .invalidArgument("Inference-Header-Content-Length must be a non-negative integer, got '\(text)'")
         }
         return value
     }
 
     static let inferenceHeaderContentLength = HTTPField.Name("Inference-Header-Content-Length")!
+
+    /// `value` without leading or trailing spaces and tabs (HTTP's optional whitespace). By hand:
+    /// Foundation's `trimmingCharacters(in:)` was a measurable share of a request's CPU on Linux.
+    private static func withoutOptionalWhitespace(_ value: String) -> Substring {
+        var trimmed = Substring(value)
+        while trimmed.first == " " || trimmed.first == "\t" { trimmed.removeFirst() }
+        while trimmed.last == " " || trimmed.last == "\t" { trimmed.removeLast() }
+        return trimmed
+    }
 
     private static func decompress(
         _ body: inout ByteBuffer, algorithm: CompressionAlgorithm, name: String, limit: Int

@@ -34,6 +34,10 @@ public final class RoutingInferenceService: InferenceService {
         var pipelines: [String: Entry] = [:]
         /// The files each pipeline was last built from, so a poll rebuilds only what changed.
         var sources: [String: PipelineSource] = [:]
+        /// Names whose directory was found to hold a model, not a pipeline: the request path skips
+        /// reading their config again (it cost a file read and a parse per request). Forgotten at
+        /// each poll and at a load or unload of the name, when a directory may have changed kind.
+        var knownModels: Set<String> = []
         var started = false
         var shuttingDown = false
     }
@@ -96,6 +100,7 @@ public final class RoutingInferenceService: InferenceService {
     /// stops those whose directory is gone. Models are the model service's to poll.
     public func poll() async {
         guard !state.withLock({ $0.shuttingDown }) else { return }
+        state.withLock { $0.knownModels.removeAll() }
         let present = pipelineNames()
         for name in present {
             let source = PipelineSource(directory: "\(repositoryPath)/\(name)")
@@ -176,9 +181,16 @@ public final class RoutingInferenceService: InferenceService {
 
     /// The entry of `name` when it is a pipeline of the repository (loaded or not), nil for models.
     private func entry(_ name: String) -> Entry? {
-        if let entry = state.withLock({ $0.pipelines[name] }) { return entry }
-        guard !name.isEmpty, !name.contains("/"), !name.hasPrefix("."),
-              ServedPipelineLoader.isPipelineDirectory("\(repositoryPath)/\(name)") else { return nil }
+        let (known, isModel) = state.withLock { ($0.pipelines[name], $0.knownModels.contains(name)) }
+        if let known { return known }
+        if isModel { return nil }
+        guard !name.isEmpty, !name.contains("/"), !name.hasPrefix(".") else { return nil }
+        guard ServedPipelineLoader.isPipelineDirectory("\(repositoryPath)/\(name)") else {
+            if FileManager.default.fileExists(atPath: "\(repositoryPath)/\(name)") {
+                state.withLock { _ = $0.knownModels.insert(name) }
+            }
+            return nil
+        }
         return .unavailable(reason: "pipeline '\(name)' is not loaded")
     }
 
@@ -276,6 +288,7 @@ public final class RoutingInferenceService: InferenceService {
     /// A pipeline: loads the models it calls (explicit mode), then rebuilds it from the
     /// repository. A model: the model service's load.
     public func loadModel(name: String) async throws(ServingError) {
+        state.withLock { _ = $0.knownModels.remove(name) }
         guard entry(name) != nil else { return try await models.loadModel(name: name) }
         if case .ready(let served)? = state.withLock({ $0.pipelines[name] }) {
             for member in served.members { try await models.loadModel(name: member.name) }
@@ -287,6 +300,7 @@ public final class RoutingInferenceService: InferenceService {
 
     /// A pipeline: finishes its requests in flight and stops it (its models stay loaded).
     public func unloadModel(name: String) async throws(ServingError) {
+        state.withLock { _ = $0.knownModels.remove(name) }
         guard let entry = entry(name) else { return try await models.unloadModel(name: name) }
         state.withLock { $0.pipelines[name] = .unavailable(reason: "pipeline '\(name)' was unloaded by request") }
         if case .ready(let served) = entry { await served.shutdown() }

@@ -91,6 +91,20 @@ struct BatchProfiler: Sendable {
         return zip(warmed, fastest).map { .init(batchSize: $0.size, millisecondsPerBatch: Double($1) / 1e6) }
     }
 
+    /// Runs one batch of one item (the model's own shape when it does not batch) on random
+    /// non-zero inputs and returns the nanoseconds it took: the first run compiles the session's
+    /// plan (oneDNN's JIT kernels, the arena), so a model that is not profiled warms up here
+    /// instead of on its first request (Triton's `model_warmup`, done for every model).
+    func warmUp(session: Session, configDims: [String: [Int64]], batching: Bool) throws(ProfileSkip) -> UInt64 {
+        var generator = SplitMix64(seed: 0x5EED)
+        let shapes = try Self.inputShapes(model: session.loadedModel, configDims: configDims, batchSize: 1, batching: batching)
+        var inputs: [String: Tensor] = [:]
+        for info in session.inputs {
+            inputs[info.name] = try Self.randomTensor(info, shape: shapes[info.name] ?? [], using: &generator)
+        }
+        return try run(session, inputs, size: 1)
+    }
+
     /// Nanoseconds one run took.
     private func run(_ session: Session, _ inputs: [String: Tensor], size: Int) throws(ProfileSkip) -> UInt64 {
         let start = MonotonicClock.now()
@@ -127,11 +141,12 @@ struct BatchProfiler: Sendable {
     }
 }
 
-/// What the profiling instance measured, handed to the loader waiting on another thread.
-final class ProfileOutcome: Sendable {
-    private let result = Mutex<Result<[BatchProfile.Measurement], ProfileSkip>?>(nil)
-    var value: Result<[BatchProfile.Measurement], ProfileSkip>? { result.withLock { $0 } }
-    func set(_ value: Result<[BatchProfile.Measurement], ProfileSkip>) { result.withLock { $0 = value } }
+/// What an instance's thread measured while setting up (the profile, the warm-up), handed to
+/// the loader waiting on another thread.
+final class InstanceOutcome<Value: Sendable>: Sendable {
+    private let result = Mutex<Value?>(nil)
+    var value: Value? { result.withLock { $0 } }
+    func set(_ value: Value) { result.withLock { $0 = value } }
 }
 
 /// Why a model was not profiled.

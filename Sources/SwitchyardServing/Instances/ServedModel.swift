@@ -18,6 +18,9 @@ public final class ServedModel: Sendable {
     public let model: LoadedModel
     /// What load-time profiling measured and chose.
     public let batchProfile: BatchProfile
+    /// How long instance 0's warm-up batch took, when it ran one (a profiled model warms up
+    /// while profiling; a model whose inputs cannot be made up, free dims or strings, skips it).
+    public let warmUpMilliseconds: Double?
     /// Weights plus the planned arenas of every instance at max batch, plus the shadow
     /// reference's weights and arena when the model is shadowed.
     public let memoryBytes: Int
@@ -78,18 +81,28 @@ public final class ServedModel: Sendable {
                                          logger: logger)
         }
 
-        // Instance 0 profiles on its own thread and session before serving.
+        // Instance 0 profiles on its own thread and session before serving; the other instances,
+        // and instance 0 of a model that is not profiled, run one warm-up batch.
         let profiler = BatchProfiler(modelName: name, maxBatchSize: formation.limit)
-        let measured = ProfileOutcome()
+        let measured = InstanceOutcome<Result<[BatchProfile.Measurement], ProfileSkip>>()
+        let warmUp = InstanceOutcome<Result<UInt64, ProfileSkip>>()
         let profiles = formation.merges && formation.limit > 1
+        let batching = policy.maxBatchSize > 0
         let workers = plan.instances.map(InstanceWorker.init(plan:))
         let exits = InstanceExits(running: workers.count)
         let startup = InstanceStartup()
         for worker in workers {
             let isProfiler = profiles && worker.plan.index == 0
+            let index = worker.plan.index
             worker.start(model: model, scheduler: scheduler, runner: runner, shadow: shadow, startup: startup, setUp: { session in
-                guard isProfiler else { return }
-                measured.set(Result { () throws(ProfileSkip) in try profiler.measure(session: session, configDims: configDims) })
+                if isProfiler {
+                    measured.set(Result { () throws(ProfileSkip) in try profiler.measure(session: session, configDims: configDims) })
+                    return
+                }
+                let outcome = Result { () throws(ProfileSkip) in
+                    try profiler.warmUp(session: session, configDims: configDims, batching: batching)
+                }
+                if index == 0 { warmUp.set(outcome) }
             }, exited: { exits.threadExited() })
         }
         if let failure = startup.wait(count: workers.count) {
@@ -114,6 +127,7 @@ public final class ServedModel: Sendable {
         self.outstanding = outstanding
         self.shadow = shadow
         batchProfile = profile
+        warmUpMilliseconds = (try? warmUp.value?.get()).map { Double($0) / 1e6 }
         memoryBytes = servedBytes + (shadow?.referenceBytes ?? 0)
         self.precision = PrecisionStatistics(serving: precision, variants: variants, weightBytes: UInt64(model.weightBytes),
                                              arenaBytes: UInt64(max(0, servedBytes - model.weightBytes)))
@@ -123,6 +137,11 @@ public final class ServedModel: Sendable {
             "batch_profile": "\(profile)", "memory_bytes": "\(memoryBytes)", "precision": "\(precision)",
             "weight_bytes": "\(model.weightBytes)", "arena_bytes": "\(servedBytes - model.weightBytes)",
         ]
+        if let warmUpMilliseconds {
+            metadata["warm_up_ms"] = "\(String(format: "%.1f", warmUpMilliseconds))"
+        } else if case .failure(let skip)? = warmUp.value {
+            metadata["warm_up"] = "skipped: \(skip.reason)"
+        }
         if !variants.isEmpty { metadata["variants"] = "\(self.precision.summary)" }
         if let shadow {
             metadata["shadow"] = "\(shadow.settings.reference) at rate \(shadow.settings.sampleRate), \(shadow.referenceBytes) bytes"

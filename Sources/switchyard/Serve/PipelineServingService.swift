@@ -13,9 +13,9 @@ struct PipelineServingService: Service {
 
     func run() async throws {
         // A shutdown before the models are ready cancels the start (it waits for them).
-        try? await cancelWhenGracefulShutdown { await service.start(only: startup) }
+        await cancelWhenGracefulShutdown { await service.start(only: startup) }
         if let pollIntervalSeconds {
-            try? await cancelWhenGracefulShutdown {
+            await cancelWhenGracefulShutdown {
                 while !Task.isCancelled {
                     try? await Task.sleep(for: .seconds(pollIntervalSeconds))
                     if !Task.isCancelled { await service.poll() }

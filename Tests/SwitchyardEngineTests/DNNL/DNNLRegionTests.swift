@@ -117,6 +117,31 @@ struct DNNLRegionTests {
         #expect(kernel.packedConstants.byteCount == packedBytes)
     }
 
+    @Test("runs that reuse a run context match the reference, with padded blocked layouts in a shared arena")
+    func reusedRunContexts() throws {
+        var generator = SeededGenerator(seed: 76)
+        // 6 channels: blocked layouts pad to 8, values share arena bytes, and runs of two shapes
+        // (two plans) alternate in one context, each rebinding the memory objects it kept.
+        let graph = Self.residualBlock(channels: 6, size: 10, seed: 77)
+        let node = DNNLRegionPartitioner.partition(graph, opsets: Self.opsets).nodes[0]
+        let kernel = try #require(DNNLKernels.makeKernel(for: node, opset: 1, constants: graph.initializers))
+        let reference = try Self.program(graph, dnnl: false)
+        for round in 0..<3 {
+            for size in [10, 6] {
+                let x = generator.tensor([1, 6, size, size], in: -2...2)
+                let outputs = try kernel.run(node.inputs.map { $0 == "x" ? x : graph.initializers[$0] })
+                let expected = try reference.run(inputs: [x])
+                for (name, output) in zip(node.outputs, outputs) {
+                    let index = try #require(graph.outputs.firstIndex { $0.name == name })
+                    #expect(DNNLHarness.maxError(output, expected[index]) <= 1e-4, "round \(round), size \(size), \(name)")
+                }
+            }
+        }
+        #expect(!kernel.implementationNames.isEmpty, "the region fell back to reference kernels")
+        // Sequential runs share one context.
+        #expect(kernel.idleRunContexts == 1)
+    }
+
     @Test("one kernel runs on several threads at once")
     func concurrentRuns() throws {
         var generator = SeededGenerator(seed: 75)
@@ -134,6 +159,8 @@ struct DNNLRegionTests {
         }
         let concurrent = results.withLock { $0 }
         #expect(concurrent.count == 16)
+        // Each run that overlapped another had a context of its own; the pool keeps a few.
+        #expect((1...DNNLRunContextPool.maxIdle).contains(kernel.idleRunContexts))
         for (index, outputs) in concurrent {
             for (a, b) in zip(outputs, serial[index % 4]) {
                 #expect(a.scalars(as: Float.self) == b.scalars(as: Float.self))

@@ -59,4 +59,21 @@ import Testing
         #expect(try await routing.statistics(name: "chain", version: nil).first?.success.count == before)
         await served.shutdown()
     }
+
+    /// The request path remembers which directories hold models (so it does not re-read their
+    /// config per request); a poll forgets that, so a directory that became a pipeline serves as one.
+    @Test func aModelDirectoryThatBecomesAPipelineServesAfterAPoll() async throws {
+        let repository = try Kit()
+        defer { repository.remove() }
+        let served = try await repository.serve()
+        let routing = served.routing
+        try repository.write("platform: \"onnxruntime_onnx\"\nmax_batch_size: 4\n", to: "config.pbtxt", of: "late")
+        let asModel = await servingError { _ = try await columns(routing, "late") }
+        #expect(asModel?.kind == .notFound)
+
+        try repository.write(Self.firstOnly, to: "config.pbtxt", of: "late")
+        await routing.poll()
+        #expect(try await columns(routing, "late") == 3)
+        await served.shutdown()
+    }
 }

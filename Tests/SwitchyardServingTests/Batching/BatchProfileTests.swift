@@ -46,6 +46,28 @@ extension BatchingSuites {
             await served.shutdown()
         }
 
+        /// A model that is not profiled runs one warm-up batch per instance at load (so its first
+        /// request does not compile the plan); the warm-up is not counted as an inference. A
+        /// model whose inputs cannot be made up skips it and still serves.
+        @Test func unprofiledModelsWarmUpAtLoad() async throws {
+            let model = try Kit.rowModel()
+            let config = Kit.config(for: model, name: "rows", maxBatchSize: 4, batching: nil, instances: 2)
+            let served = try await Kit.serve(model, config, threads: 2)
+            #expect(served.batchProfile.choice == .notBatching)
+            #expect((served.warmUpMilliseconds ?? 0) > 0)
+            #expect(served.statistics.inferenceCount == 0 && served.statistics.executionCount == 0)
+            await served.shutdown()
+
+            // Free dims the config does not fix: nothing to warm up with.
+            let slow = try Kit.slowModel(layers: 1)
+            let unwarmed = try await Kit.serve(slow, Kit.config(for: slow, name: "slow", maxBatchSize: 4, batching: nil))
+            #expect(unwarmed.warmUpMilliseconds == nil)
+            var generator = SplitMix64(seed: 43)
+            let response = try await unwarmed.infer(Kit.request("slow", Kit.slowInput(length: 2, &generator)))
+            #expect(response.outputs.first?.tensor.shape == [1, 2, Kit.slowWidth])
+            await unwarmed.shutdown()
+        }
+
         @Test func anExplicitPreferredSizeOverridesTheProfile() async throws {
             let model = try Kit.slowModel()
             let served = try await Kit.serve(model, Kit.config(for: model, name: "slow", maxBatchSize: 8,

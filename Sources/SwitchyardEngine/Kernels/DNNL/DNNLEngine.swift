@@ -21,8 +21,8 @@ final class DNNLEngine: @unchecked Sendable {
     static func shared() throws(DNNLError) -> DNNLEngine { try created.get() }
 }
 
-/// An in-order oneDNN execution stream. Streams are cheap on CPU and not meant to be shared
-/// between threads, so each run creates its own.
+/// An in-order oneDNN execution stream. Streams are not meant to be shared between threads:
+/// each `DNNLRunContext` has its own, used by one run at a time.
 final class DNNLStream {
     let handle: dnnl_stream_t
 

@@ -1,4 +1,5 @@
 import CDNNL
+import Synchronization
 import SwitchyardTensor
 
 /// One action of a compiled plan.
@@ -20,7 +21,7 @@ enum DNNLStep: Sendable {
 /// regions are shared by values that are never live at once (`ArenaPlacement`).
 ///
 /// Immutable and `Sendable`: several threads may run one plan at once; each run has its own
-/// arena, memory objects and stream.
+/// `DNNLRunContext` (arena, memory objects and stream).
 struct DNNLPlan: Sendable {
     let descs: [DNNLMemoryDesc]
     /// Prepacked constants (weights reordered to the layout their primitive chose), by slot.
@@ -49,32 +50,54 @@ struct DNNLPlan: Sendable {
     /// Rough single-thread work (see `DNNLPlanBuilder.work`).
     let work: Int
 
-    /// Runs the plan on `inputs` (shapes as planned) with its OpenMP team size. `arena` holds at
-    /// least `arenaBytes` bytes and belongs to this run alone.
+    /// Identifies the plan to the run contexts that keep its memory objects.
+    let id = DNNLPlan.nextID.add(1, ordering: .relaxed).newValue
+
+    private static let nextID = Atomic<Int>(0)
+
+    /// Runs the plan on `inputs` (shapes as planned) with its OpenMP team size, in `context`
+    /// (an arena of at least `arenaBytes` bytes, used by this run alone).
     /// With `profile`, each primitive's time is added to its node's `StepProfile` detail.
-    func run(inputs: [Tensor], arena: TensorStorage, engine: DNNLEngine, profile: StepProfile? = nil) throws(DNNLError) -> [Tensor] {
+    func run(inputs: [Tensor], context: DNNLRunContext, engine: DNNLEngine, profile: StepProfile? = nil) throws(DNNLError) -> [Tensor] {
+        let arena = context.arena
         precondition(arena.byteCount >= arenaBytes, "a oneDNN plan ran with a smaller arena than planned")
         omp_set_num_threads(Int32(threads))
+        let bindings = try context.bindings(of: self, engine: engine)
+        // Buffers of the slots that have their own (inputs, constants, outputs); the others are
+        // addresses in the arena or inside another slot's buffer.
         var buffers = [TensorStorage?](repeating: nil, count: descs.count)
+        var addresses = [UnsafeMutableRawPointer?](repeating: nil, count: descs.count)
         for (slot, storage) in constants { buffers[slot] = storage }
         for (slot, tensor) in zip(inputSlots, inputs) { buffers[slot] = tensor.storage }
         for (slot, offset) in arenaOffsets.enumerated() {
-            guard let offset else { continue }
-            buffers[slot] = TensorStorage(borrowing: arena.bytes + offset, byteCount: descs[slot].byteSize, owner: arena)
+            if let offset { addresses[slot] = arena.bytes + offset }
         }
-        let stream = try DNNLStream(engine: engine)
-        func buffer(_ slot: Int) -> TensorStorage {
-            if let existing = buffers[slot] { return existing }
-            let storage: TensorStorage
-            if let placement = placements[slot] {
-                let parent = buffer(placement.parent)
-                storage = TensorStorage(borrowing: parent.bytes + placement.byteOffset, byteCount: descs[slot].byteSize,
-                                        owner: parent)
+        func address(_ slot: Int) -> UnsafeMutableRawPointer {
+            if let known = addresses[slot] { return known }
+            let bytes: UnsafeMutableRawPointer
+            if let storage = buffers[slot] {
+                bytes = storage.bytes
+            } else if let placement = placements[slot] {
+                bytes = address(placement.parent) + placement.byteOffset
             } else {
                 // Only outputs get here (their buffers leave the plan), first written directly, through
                 // a view (slices a concat copies into) or through a part placed in them.
-                storage = TensorStorage(uninitializedByteCount: descs[slot].byteSize)
+                let storage = TensorStorage(uninitializedByteCount: descs[slot].byteSize)
+                buffers[slot] = storage
+                bytes = storage.bytes
             }
+            addresses[slot] = bytes
+            return bytes
+        }
+        var viewSources: [Int: Int] = [:]
+        /// A slot's buffer as storage that keeps its owner alive (for the outputs).
+        func buffer(_ slot: Int) -> TensorStorage {
+            if let storage = buffers[slot] { return storage }
+            if let source = viewSources[slot] { return buffer(source) }
+            let bytes = address(slot)
+            if let storage = buffers[slot] { return storage }
+            let owner: TensorStorage = placements[slot].map { buffer($0.parent) } ?? arena
+            let storage = TensorStorage(borrowing: bytes, byteCount: descs[slot].byteSize, owner: owner)
             buffers[slot] = storage
             return storage
         }
@@ -89,26 +112,21 @@ struct DNNLPlan: Sendable {
         for (index, step) in steps.enumerated() {
             switch step {
             case .view(let from, let to):
-                buffers[to] = buffer(from)
-            case .primitive(let primitive, let arguments, let scratchpad):
-                var memories: [(Int32, DNNLMemory)] = []
-                memories.reserveCapacity(arguments.count + 1)
-                for (argument, slot) in arguments {
-                    memories.append((argument, try DNNLMemory(desc: descs[slot], storage: buffer(slot), engine: engine)))
-                }
-                if let scratchpad {
-                    let storage = TensorStorage(borrowing: arena.bytes + scratchpadOffsets[index],
-                                                byteCount: scratchpad.byteSize, owner: arena)
-                    memories.append((DNNL_ARG_SCRATCHPAD, try DNNLMemory(desc: scratchpad, storage: storage, engine: engine)))
+                addresses[to] = address(from)
+                viewSources[to] = from
+            case .primitive(let primitive, _, _):
+                let binding = bindings[index]
+                for (memory, slot) in zip(binding.memories, binding.slots) { try memory.bind(address(slot)) }
+                if binding.memories.count > binding.slots.count {
+                    try binding.memories[binding.slots.count].bind(arena.bytes + scratchpadOffsets[index])
                 }
                 let started = profile == nil ? nil : ContinuousClock.now
-                try primitive.execute(on: stream, arguments: memories)
-                try stream.wait()
+                try primitive.execute(on: context.stream, arguments: binding.arguments)
+                try context.stream.wait()
                 record(index, since: started)
             case .swishInPlace(let slot):
                 let started = profile == nil ? nil : ContinuousClock.now
-                let storage = buffer(slot)
-                switchyard_silu_inplace_team(storage.bytes.assumingMemoryBound(to: Float.self), descs[slot].byteSize / 4,
+                switchyard_silu_inplace_team(address(slot).assumingMemoryBound(to: Float.self), descs[slot].byteSize / 4,
                                              Int32(threads))
                 record(index, since: started)
             }

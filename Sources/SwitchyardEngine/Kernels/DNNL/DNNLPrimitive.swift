@@ -151,8 +151,12 @@ final class DNNLPrimitive: @unchecked Sendable {
 
     /// Runs the primitive on `stream` with `arguments` (`DNNL_ARG_*` index → memory).
     func execute(on stream: DNNLStream, arguments: [(Int32, DNNLMemory)]) throws(DNNLError) {
-        let raw = arguments.map { dnnl_exec_arg_t(arg: $0.0, memory: $0.1.handle) }
-        try dnnlCheck(dnnl_primitive_execute(handle, stream.handle, Int32(raw.count), raw),
+        try execute(on: stream, arguments: arguments.map { dnnl_exec_arg_t(arg: $0.0, memory: $0.1.handle) })
+    }
+
+    /// Runs the primitive on `stream` with oneDNN's own argument list.
+    func execute(on stream: DNNLStream, arguments: [dnnl_exec_arg_t]) throws(DNNLError) {
+        try dnnlCheck(dnnl_primitive_execute(handle, stream.handle, Int32(arguments.count), arguments),
                       "dnnl_primitive_execute(\(descriptor.implementationName))")
     }
 }

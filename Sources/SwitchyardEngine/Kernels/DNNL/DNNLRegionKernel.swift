@@ -45,7 +45,7 @@ public final class DNNLRegionKernel: Sendable {
     /// time, of any type, never bound to a oneDNN buffer.
     private let parameterOnlyNames: Set<String>
     private let cache = Mutex(DNNLPlanCache())
-    private let arenas = DNNLArenaPool()
+    private let contexts = DNNLRunContextPool()
     /// Weights packed by any of this kernel's plans, reused by the others.
     let packedConstants: DNNLPackedConstants
     private static let logger = Logger(label: "switchyard.dnnl")
@@ -89,6 +89,9 @@ public final class DNNLRegionKernel: Sendable {
     /// primitives and their scratchpads (0 before the first run or after a fallback).
     public var arenaBytes: Int { cache.withLock { $0.latestArenaBytes } }
 
+    /// Run contexts (arena, stream, memory objects) kept for the next runs.
+    var idleRunContexts: Int { contexts.idleCount }
+
     /// Number of plans cached (one per input shape seen, up to `DNNLPlanCache.capacity`).
     public var cachedPlanCount: Int { cache.withLock { $0.count } }
 
@@ -109,10 +112,11 @@ public final class DNNLRegionKernel: Sendable {
         switch plan {
         case .dnnl(let compiled):
             let bound = compiled.inputSlots.isEmpty ? [] : boundInputs(inputs)
-            let arena = arenas.take(atLeast: compiled.arenaBytes)
-            defer { arenas.recycle(arena) }
             do {
-                return try compiled.run(inputs: bound, arena: arena, engine: try DNNLEngine.shared(), profile: profile)
+                let engine = try DNNLEngine.shared()
+                let context = try contexts.take(arenaBytes: compiled.arenaBytes, engine: engine)
+                defer { contexts.recycle(context) }
+                return try compiled.run(inputs: bound, context: context, engine: engine, profile: profile)
             } catch {
                 throw error.kernelError
             }

@@ -35,12 +35,9 @@ struct YOLODecodeProcessor: PipelineProcessor {
         if item["letterbox"] != nil {
             let transform = try item.letterbox("letterbox")
             let original = try item.image(image)
-            let width = Float(original.width), height = Float(original.height)
             detections = detections.map { detection in
                 var mapped = detection
-                let box = transform.toOriginal(detection.box)
-                mapped.box = Box(x1: min(max(box.x1, 0), width), y1: min(max(box.y1, 0), height),
-                                 x2: min(max(box.x2, 0), width), y2: min(max(box.y2, 0), height))
+                mapped.box = transform.toOriginal(detection.box, clippedToWidth: original.width, height: original.height)
                 return mapped
             }
         }
