@@ -27,3 +27,7 @@ int switchyard_lower_thread_priority(void) {
     // setpriority on a thread id changes that thread alone on Linux.
     return setpriority(PRIO_PROCESS, (id_t)syscall(SYS_gettid), 19) == 0 ? 0 : errno;
 }
+
+int switchyard_set_thread_name(const char *name) {
+    return pthread_setname_np(pthread_self(), name);
+}

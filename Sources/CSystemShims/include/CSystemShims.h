@@ -20,4 +20,8 @@ int switchyard_release_free_heap(void);
 /// that is refused, so it only gets CPU time other threads leave. Returns 0, or an errno value.
 int switchyard_lower_thread_priority(void);
 
+/// Names the calling thread for the kernel (`/proc/PID/task/TID/comm`, at most 15 bytes kept).
+/// Returns 0, or an errno value.
+int switchyard_set_thread_name(const char *name);
+
 #endif

@@ -9,7 +9,7 @@ struct ResponseStage: Sendable {
     let metrics: StageMetrics
 
     func start(exited: @escaping @Sendable () -> Void) {
-        WorkerThreads.start(name: "pipeline \(name)", count: 1, body: { _ in run() }, whenAllExited: exited)
+        WorkerThreads.start(stage: name, count: 1, body: { _ in run() }, whenAllExited: exited)
     }
 
     private func run() {

@@ -12,7 +12,7 @@ struct ProcessorStage: Sendable {
     let metrics: StageMetrics
 
     func start(exited: @escaping @Sendable () -> Void) {
-        WorkerThreads.start(name: "pipeline \(name)", count: workers, body: { _ in run() }, whenAllExited: {
+        WorkerThreads.start(stage: name, count: workers, body: { _ in run() }, whenAllExited: {
             router.finish()
             exited()
         })

@@ -20,7 +20,7 @@ struct SinkStage: Sendable {
     private static let batchItems = 32
 
     func start(exited: @escaping @Sendable () -> Void) {
-        WorkerThreads.start(name: "pipeline \(name)", count: 1, body: { _ in run() }, whenAllExited: exited)
+        WorkerThreads.start(stage: name, count: 1, body: { _ in run() }, whenAllExited: exited)
     }
 
     private func run() {

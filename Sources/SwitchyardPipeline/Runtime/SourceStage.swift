@@ -13,7 +13,7 @@ struct SourceStage: Sendable {
     let reportError: @Sendable (PipelineError) -> Void
 
     func start(exited: @escaping @Sendable () -> Void) {
-        WorkerThreads.start(name: "pipeline \(name)", count: 1, body: { _ in run() }, whenAllExited: {
+        WorkerThreads.start(stage: name, count: 1, body: { _ in run() }, whenAllExited: {
             router.finish()
             exited()
         })

@@ -26,7 +26,9 @@ final class InstanceWorker: Sendable {
     /// Answered requests of a shadowed model are offered to `shadow`.
     func start(model: LoadedModel, scheduler: BatchScheduler, runner: BatchRunner, shadow: ShadowEvaluator?,
                startup: InstanceStartup, setUp: @escaping @Sendable (Session) -> Void, exited: @escaping @Sendable () -> Void) {
+        let name = "\(scheduler.modelName) instance \(plan.index)"
         let thread = Thread { [self] in
+            ThreadName.set("\(scheduler.modelName)@\(plan.index)")
             defer { exited() }
             let session: Session
             do throws(ServingError) {
@@ -41,7 +43,7 @@ final class InstanceWorker: Sendable {
                 runner.run(batch, on: session, shadow: shadow)
             }
         }
-        thread.name = "\(scheduler.modelName) instance \(plan.index)"
+        thread.name = name
         // The engine's kernels recurse into subgraphs; give them the main thread's stack size.
         thread.stackSize = 8 << 20
         thread.start()
