@@ -115,7 +115,6 @@ public struct QDQFusion: GraphPass {
                                          facts: facts, names: &names) else { return nil }
             if let activation {
                 node.attributes.merge(activation.attributes) { _, new in new }
-                absorbed = "SiLU"
             }
             fused = node
         case "MatMul":
