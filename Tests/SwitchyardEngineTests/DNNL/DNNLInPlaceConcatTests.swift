@@ -18,8 +18,10 @@ struct DNNLInPlaceConcatTests {
         let pair = try DNNLDataMovementTests.compiled(graph, x: generator.tensor([2, 3, 10, 12]), threads: threads)
         #expect(single.error <= 1e-4)
         #expect(pair.error <= 1e-4)
-        // Two split parts and three concatenated parts: five reorders at batch 2, none at batch 1.
-        #expect(single.kernel.implementationNames.count == pair.kernel.implementationNames.count - 5,
+        // Two split parts and three concatenated parts copy at batch 2: five reorders with AVX2's
+        // layouts, four with AVX-512's (measured); none of them at batch 1.
+        let copies = pair.kernel.implementationNames.count - single.kernel.implementationNames.count
+        #expect(copies == 5 || copies == 4,
                 "batch 1: \(single.kernel.implementationNames), batch 2: \(pair.kernel.implementationNames)")
     }
 

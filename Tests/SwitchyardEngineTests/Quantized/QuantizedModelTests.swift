@@ -21,11 +21,14 @@ struct QuantizedModelTests {
         var name: String
         /// Largest accepted error, in steps of the output's quantization.
         var steps: Double
+        /// Whether the bound holds on a CPU with VNNI, where every int8 layer runs in int8 as ORT's do.
+        var matchesWithVNNI = false
         var testDescription: String { name }
     }
 
     static let cases: [Case] = [
-        Case(name: "cls.u8s8", steps: 1), Case(name: "cls.s8s8", steps: 1), Case(name: "cls.dynamic", steps: 1),
+        Case(name: "cls.u8s8", steps: 1, matchesWithVNNI: true), Case(name: "cls.s8s8", steps: 1, matchesWithVNNI: true),
+        Case(name: "cls.dynamic", steps: 1),
         Case(name: "rec.u8s8", steps: 1), Case(name: "rec.s8s8", steps: 1), Case(name: "rec.dynamic", steps: 1),
         Case(name: "det.u8s8", steps: 1), Case(name: "det.s8s8", steps: 1), Case(name: "det.dynamic", steps: 1),
         Case(name: "yolov8n-320.u8s8", steps: 1), Case(name: "yolov8n-320.s8s8", steps: 1),
@@ -59,11 +62,14 @@ struct QuantizedModelTests {
             let fused = loaded.graph.nodes.filter { $0.opType.hasPrefix("QLinear") }.count
             print("\(testCase.name) \(output.name): max |engine - ORT| = \(worst), output step \(step.map { "\($0)" } ?? "none"), \(fused) QLinear nodes")
             if let step {
-                // Open (issue 4): on this AVX2 machine ORT's full-range weights stay on the float
-                // path (see QDQFusion), and its outputs differ from ORT's int8 kernels by 25-50
-                // output steps on cls/rec (0.098 and 0.19 in softmax probability), 50-160 on det.
+                // Open (issue 4): on AVX2 without VNNI ORT's full-range weights stay on the float
+                // path (see QDQFusion), and outputs differ from ORT's int8 kernels by 25-50 output
+                // steps on cls/rec (0.098 and 0.19 in softmax probability), 50-160 on det. With
+                // VNNI cls matches within one step; rec (31 steps), det and YOLOv8n (8) do not yet.
                 withKnownIssue("whole QDQ models differ from ONNX Runtime by more than one output step") {
                     #expect(worst <= testCase.steps * step * 1.001, "\(output.name): \(worst) is more than \(testCase.steps) steps of \(step)")
+                } when: {
+                    !(DNNLInt8Support.hasVNNI && testCase.matchesWithVNNI)
                 }
             }
         }
