@@ -14,15 +14,21 @@ public struct LoadOptions: Sendable {
     public var fusedActivations: Set<String>
     /// Which quantized layers of a QDQ model run in int8 and which on the float path.
     public var quantizedExecution: QuantizedExecution
+    /// Whether convolutions and matmuls whose weights the model stores in BF16 compute in BF16
+    /// (oneDNN's native kernels) rather than in FP32 after their Casts. Default: where this CPU
+    /// has BF16 arithmetic (`DNNLBF16Support`).
+    public var bf16Compute: Bool
 
     public init(optimize: Bool = true, foldingByteLimit: Int = 64 << 20, planCacheCapacity: Int = 8,
                 fusedActivations: Set<String> = FusedActivation.fusedByDefault,
-                quantizedExecution: QuantizedExecution = .automatic) {
+                quantizedExecution: QuantizedExecution = .automatic,
+                bf16Compute: Bool = DNNLBF16Support.isAvailable) {
         self.optimize = optimize
         self.foldingByteLimit = foldingByteLimit
         self.planCacheCapacity = planCacheCapacity
         self.fusedActivations = fusedActivations
         self.quantizedExecution = quantizedExecution
+        self.bf16Compute = bf16Compute
     }
 }
 
@@ -49,7 +55,8 @@ public final class LoadedModel: Sendable {
         if options.optimize {
             (prepared, report) = Optimizer.standard(foldingByteLimit: options.foldingByteLimit,
                                                      fusedActivations: options.fusedActivations,
-                                                     quantizedExecution: options.quantizedExecution).optimize(model)
+                                                     quantizedExecution: options.quantizedExecution,
+                                                     bf16Compute: options.bf16Compute).optimize(model)
         } else {
             let count = model.graph.allNodes().count
             report = OptimizationReport(changes: [], rounds: 0, nodesBefore: count, nodesAfter: count)

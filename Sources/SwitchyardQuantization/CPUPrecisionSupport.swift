@@ -34,7 +34,7 @@ public struct CPUPrecisionSupport: Sendable {
             "FP16 is a storage format on this CPU (oneDNN ISA \(isa), no FP16 arithmetic): weights are converted to FP32 once at load and computed in FP32"
         case .bf16:
             nativeBF16
-                ? "BF16 storage; this CPU (oneDNN ISA \(isa)) has BF16 arithmetic, but the model computes in FP32 after its Casts"
+                ? "BF16 compute on this CPU (oneDNN ISA \(isa)): convolutions and matmuls whose weights are stored in BF16 run on oneDNN's BF16 kernels (FP32 results); every other op computes in FP32"
                 : "BF16 is a storage format on this CPU (oneDNN ISA \(isa), no avx512_bf16): weights are converted to FP32 once at load and computed in FP32"
         case .int8, .int8Dynamic:
             nativeVNNI

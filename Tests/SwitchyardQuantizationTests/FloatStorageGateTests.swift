@@ -92,7 +92,10 @@ import SwitchyardTensor
     /// Ranked by what keeping a layer alone in FP32 recovers, mmZ comes last (it makes the model
     /// worse) and every prefix short of all four layers fails; ranked by the larger of that and
     /// what converting it alone costs, the gate keeps exactly mmC and mmZ.
-    @Test func findsALayerWhoseErrorCancelsAnothers() throws {
+    /// The arithmetic above assumes FP32 compute over BF16-stored weights; on a CPU with BF16
+    /// arithmetic the engine also rounds `x` to BF16 in these layers, which moves every number.
+    @Test(.enabled(if: !DNNLBF16Support.isAvailable, "assumes BF16 storage with FP32 compute"))
+    func findsALayerWhoseErrorCancelsAnothers() throws {
         var random = SplitMix64(seed: 101)
         let validation = try TinyModels.sampleFolder((0..<24).map { _ in TinyModels.uniform([1, 8], &random) })
         let gate = AccuracyGateOptions(validationDirectory: validation, metric: .mae, maxDrop: 0.05, sensitivitySamples: 12)

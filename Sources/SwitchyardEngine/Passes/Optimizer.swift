@@ -17,14 +17,17 @@ public struct Optimizer: Sendable {
 
     /// The engine's passes, in the order they run within each round.
     /// `fusedActivations` are the activation names fusion may fold into `FusedConv`/`FusedMatMul`;
-    /// `quantizedExecution` chooses int8 or float for the quantized layers of QDQ models.
+    /// `quantizedExecution` chooses int8 or float for the quantized layers of QDQ models;
+    /// `bf16Compute` marks layers whose weights are stored in BF16 to compute in BF16.
     public static func standard(
         foldingByteLimit: Int = 64 << 20, fusedActivations: Set<String> = FusedActivation.fusedByDefault,
-        quantizedExecution: QuantizedExecution = .automatic
+        quantizedExecution: QuantizedExecution = .automatic, bf16Compute: Bool = false
     ) -> Optimizer {
-        Optimizer(passes: [
+        let bf16Marking: [any GraphPass] = bf16Compute ? [BF16ComputeMarking()] : []
+        return Optimizer(passes: [
             ConstantNodesToInitializers(),
             IdentityElimination(),
+        ] + bf16Marking + [
             // Before constant folding, which would dequantize the int8 weights to float.
             QDQFusion(execution: quantizedExecution),
             QuantizedLookupFusion(execution: quantizedExecution),

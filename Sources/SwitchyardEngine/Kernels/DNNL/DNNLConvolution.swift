@@ -14,6 +14,10 @@ struct DNNLConvolutionOperation: DNNLPostOpFusing {
     /// Whether source and destination use oneDNN's preferred (blocked) layouts or stay plain
     /// row-major; plain exists to measure what blocking buys.
     var plainActivations = false
+    /// The type the source and weights are computed in: `dnnl_bf16` for a layer whose weights are
+    /// stored in BF16 (`BF16ComputeMarking`), on a CPU with BF16 arithmetic. The destination,
+    /// bias and residual stay float32, so the layers around it are unchanged.
+    var computeType = dnnl_f32
 
     func lower(_ inputs: [DNNLOperand?], into builder: inout DNNLPlanBuilder) throws -> [(slot: Int, shape: [Int])] {
         let x = try inputs.required(0, opType), w = try inputs.required(1, opType)
@@ -31,17 +35,24 @@ struct DNNLConvolutionOperation: DNNLPostOpFusing {
         let weightDims = group == 1 ? w.shape
             : [group, geometry.outputChannels / group] + Array(w.shape.dropFirst())
 
-        let src = plainActivations ? try DNNLMemoryDesc.plain(x.shape) : try DNNLMemoryDesc.any(x.shape)
         let dst = plainActivations ? try DNNLMemoryDesc.plain(dstShape) : try DNNLMemoryDesc.any(dstShape)
-        let weights = try DNNLMemoryDesc.any(weightDims)
         let biasDesc = bias == nil ? nil : try DNNLMemoryDesc.plain([geometry.outputChannels])
-        func descriptor(_ postOps: [DNNLEltwiseFunction]) throws -> DNNLConvolutionDescriptor {
+        func descriptor(_ postOps: [DNNLEltwiseFunction], type: dnnl_data_type_t) throws -> DNNLConvolutionDescriptor {
+            let src = plainActivations ? try DNNLMemoryDesc.plain(x.shape, type: type) : try DNNLMemoryDesc.any(x.shape, type: type)
             let attributes = try DNNLAttributes()
             if sum != nil { try attributes.appendSum() }
             try DNNLActivations.appendPostOps(postOps, to: attributes)
-            return try DNNLConvolutionDescriptor(source: src, weights: weights, bias: biasDesc, destination: dst,
-                                                 window: resolved, attributes: attributes, engine: builder.engine,
-                                                 opType: opType)
+            return try DNNLConvolutionDescriptor(source: src, weights: .any(weightDims, type: type), bias: biasDesc,
+                                                 destination: dst, window: resolved, attributes: attributes,
+                                                 engine: builder.engine, opType: opType)
+        }
+        func descriptor(_ postOps: [DNNLEltwiseFunction]) throws -> DNNLConvolutionDescriptor {
+            // A BF16 layer oneDNN has no JIT kernel for (a window shape, a post-op) computes in float32.
+            if computeType != dnnl_f32, let reduced = try? descriptor(postOps, type: computeType),
+               !reduced.primitive.implementationName.hasPrefix("ref") {
+                return reduced
+            }
+            return try descriptor(postOps, type: dnnl_f32)
         }
         // A SiLU that ends the chain runs as its own pass over the result: oneDNN 2.6's swish
         // post-op costs about three times as much (YOLOv8n: 3 ms of its 30 ms of convolutions).

@@ -60,7 +60,9 @@ public enum DNNLKernels {
                 DNNLEltwiseOperation(opType: node.opType, chain: DNNLActivations.fakeQuantize($0))
             }
         case (ReferenceKernels.switchyardDomain, "FusedMatMul"):
-            operation = DNNLActivations.fused(node).map { DNNLMatMulOperation(opType: "FusedMatMul", activation: $0) }
+            operation = DNNLActivations.fused(node).map {
+                DNNLMatMulOperation(opType: "FusedMatMul", activation: $0, computeType: computeType(of: node))
+            }
         default:
             operation = nil
         }
@@ -77,7 +79,7 @@ public enum DNNLKernels {
             return DNNLDeconvolutionOperation(window: window, group: attributes.int("group") ?? 1,
                                               outputPadding: attributes.ints("output_padding"))
         case "MatMul":
-            return DNNLMatMulOperation(opType: "MatMul", activation: [])
+            return DNNLMatMulOperation(opType: "MatMul", activation: [], computeType: computeType(of: node))
         case "QLinearConv", "ConvInteger":
             guard DNNLInt8Support.isAvailable, let window = DNNLWindowAttributes(node) else { return nil }
             guard let activation = DNNLActivations.fused(node), activation.isEmpty || node.opType == "QLinearConv" else { return nil }
@@ -156,7 +158,13 @@ public enum DNNLKernels {
                                     activation: [DNNLEltwiseFunction]) -> (any DNNLOperation)? {
         guard let window = DNNLWindowAttributes(node) else { return nil }
         return DNNLConvolutionOperation(opType: node.opType, window: window, group: attributes.int("group") ?? 1,
-                                        activation: activation)
+                                        activation: activation,
+                                        computeType: computeType(of: node))
+    }
+
+    /// The type a convolution or matmul computes in: BF16 when `BF16ComputeMarking` marked it.
+    private static func computeType(of node: Node) -> dnnl_data_type_t {
+        BF16ComputeMarking.isMarked(node) ? dnnl_bf16 : dnnl_f32
     }
 }
 

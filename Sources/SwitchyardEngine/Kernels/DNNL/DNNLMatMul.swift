@@ -7,6 +7,10 @@ import SwitchyardGraph
 struct DNNLMatMulOperation: DNNLOperation {
     let opType: String
     let activation: [DNNLEltwiseFunction]
+    /// `dnnl_bf16` for a matmul whose constant weights are stored in BF16 (`BF16ComputeMarking`),
+    /// on a CPU with BF16 arithmetic: the left operand and the weights compute in BF16, the
+    /// result stays float32.
+    var computeType = dnnl_f32
 
     func lower(_ inputs: [DNNLOperand?], into builder: inout DNNLPlanBuilder) throws -> [(slot: Int, shape: [Int])] {
         let a = try inputs.required(0, opType), b = try inputs.required(1, opType), bias = inputs.optional(2)
@@ -37,11 +41,20 @@ struct DNNLMatMulOperation: DNNLOperation {
         }
         let attributes = try DNNLAttributes()
         try DNNLActivations.appendPostOps(activation, to: attributes)
-        let src = try builder.reshape(a.slot, to: leftPadded)
-        let weightsDesc = b.value != nil ? try DNNLMemoryDesc.any(rightPadded) : try DNNLMemoryDesc.plain(rightPadded)
-        let pd = try DNNLMatMulOperation.descriptor(
-            src: builder.desc(src), weights: weightsDesc, bias: biasDims.map { try .plain($0) },
-            dst: .plain(dstDims), attributes: attributes, engine: builder.engine, name: opType)
+        var src = try builder.reshape(a.slot, to: leftPadded)
+        func descriptor(type: dnnl_data_type_t) throws -> DNNLPrimitiveDescriptor {
+            let weightsDesc = b.value != nil ? try DNNLMemoryDesc.any(rightPadded, type: type) : try DNNLMemoryDesc.plain(rightPadded)
+            return try DNNLMatMulOperation.descriptor(
+                src: .plain(leftPadded, type: type), weights: weightsDesc, bias: biasDims.map { try .plain($0) },
+                dst: .plain(dstDims), attributes: attributes, engine: builder.engine, name: opType)
+        }
+        var pd = try descriptor(type: dnnl_f32)
+        // BF16 only with constant weights, and only where oneDNN has a JIT kernel for it.
+        if computeType != dnnl_f32, b.value != nil, let reduced = try? descriptor(type: computeType),
+           !reduced.implementationName.hasPrefix("ref") {
+            pd = reduced
+            src = try builder.reorder(src, to: .plain(leftPadded, type: computeType))
+        }
         var arguments: [(Int32, Int)] = [
             (DNNL_ARG_SRC, src),
             (DNNL_ARG_WEIGHTS, try packWeights(b, dims: rightPadded, pd: pd, builder: &builder)),
