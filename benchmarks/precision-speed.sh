@@ -1,13 +1,15 @@
 #!/usr/bin/env bash
-# INT8 vs FP32 speed on this CPU (issue 4): quantizes the four models with `switchyard quantize`
-# (default settings: the speed gate included) and benches FP32 and INT8 side by side with ONNX
-# Runtime on the same file. Usage: benchmarks/int8-speed.sh [SWITCHYARD_BINARY] [OUT_DIR]
+# Low precision vs FP32 speed on this CPU (issue 4): quantizes the four models with `switchyard
+# quantize --precision $PRECISION` (int8 by default; bf16, fp16; default settings: int8's speed
+# gate included) and benches FP32 and the quantized file side by side with ONNX Runtime on the same
+# file. Usage: [PRECISION=bf16] [MODELS="cls yolo"] benchmarks/precision-speed.sh [SWITCHYARD_BINARY] [OUT_DIR]
 # Needs models/ (scripts/fetch-models.sh) and .cache/heldout (scripts/make-heldout.py: its det split
 # holds the text pages the detector calibrates on).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 BIN=${1:-.build/release/switchyard}
-OUT=${2:-.cache/int8-speed}
+PRECISION=${PRECISION:-int8}
+OUT=${2:-.cache/precision-speed}
 SECONDS_PER_CONFIG=${SECONDS_PER_CONFIG:-4}
 mkdir -p "$OUT"
 
@@ -18,14 +20,16 @@ declare -A CALIBRATION=([cls]=.cache/heldout/cls/calibration [rec]=.cache/heldou
                         [det]=.cache/heldout/det/calibration [yolo]=.cache/heldout/yolo/calibration)
 
 for name in ${MODELS:-cls rec det yolo}; do
-    if [[ ! -f "$OUT/$name.int8.onnx" ]]; then
+    if [[ ! -f "$OUT/$name.$PRECISION.onnx" ]]; then
         echo "== quantize $name"
-        "$BIN" quantize "${MODEL[$name]}" --precision int8 --calibration "${CALIBRATION[$name]}" --threads 2 \
-            --output "$OUT/$name.int8.onnx" | tee "$OUT/$name.quantize.txt"
+        calibration=()
+        [[ $PRECISION == int8 ]] && calibration=(--calibration "${CALIBRATION[$name]}")
+        "$BIN" quantize "${MODEL[$name]}" --precision "$PRECISION" "${calibration[@]}" --threads 2 \
+            --output "$OUT/$name.$PRECISION.onnx" | tee "$OUT/$name.$PRECISION.quantize.txt"
     fi
-    for variant in fp32 int8; do
+    for variant in fp32 "$PRECISION"; do
         file=${MODEL[$name]}
-        [[ $variant == int8 ]] && file=$OUT/$name.int8.onnx
+        [[ $variant != fp32 ]] && file=$OUT/$name.$PRECISION.onnx
         echo "== bench $name $variant (load average: $(cut -d' ' -f1-3 /proc/loadavg))"
         "$BIN" bench "$file" --shape "${SHAPE[$name]}" --batch 1,8 --threads 1,2 --seconds "$SECONDS_PER_CONFIG" \
             --compare-onnxruntime ${EXTRA_BENCH_ARGS:-} | tee "$OUT/$name.$variant.bench.txt"
