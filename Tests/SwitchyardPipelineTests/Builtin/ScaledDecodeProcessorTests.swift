@@ -103,4 +103,22 @@ struct ScaledDecodeProcessorTests {
         let mean = Double(crop.pixels.reduce(0) { $0 + Int($1) }) / Double(crop.pixels.count)
         #expect(mean > 200, "the crop should be the bright rectangle, mean \(mean)")
     }
+
+    @Test("db-postprocess reports quads in original pixels and crops the scaled image")
+    func textRegionsInOriginalPixels() throws {
+        // The page as a 1/2 decode of a 400×240 original: the same quads, doubled, and the same crops.
+        let page = try Builtin.randomImage(width: 200, height: 120, seed: 31)
+        let map = RegionProcessorTests.probabilityMap(width: 200, height: 120, rectangles: [(20, 70, 120, 14), (30, 20, 150, 16)])
+        let plain = Builtin.item(["image": .image(page), "probability": .tensor(map)])
+        var scaled = plain
+        scaled["image_scale"] = .decodeScale(DecodeScale(numerator: 1, denominator: 2, originalWidth: 400, originalHeight: 240))
+        let processor = try Builtin.processor("db-postprocess")
+        let unscaledLines = try processor.process(plain), scaledLines = try processor.process(scaled)
+        #expect(unscaledLines.count == 2 && scaledLines.count == 2)
+        for (unscaled, scaled) in zip(unscaledLines, scaledLines) {
+            let expected = try unscaled.quad("quad").points.map { Point(x: $0.x * 2, y: $0.y * 2) }
+            #expect(try scaled.quad("quad").points == expected)
+            #expect(scaled.imageValue("crop") == unscaled.imageValue("crop"))
+        }
+    }
 }
