@@ -5,7 +5,8 @@ alone with the same resources, interleaved.
 
     .venv/bin/python benchmarks/pipeline_overlap.py [--switchyard .build/release/switchyard] [--threads 1,2] [--repeats 3]
 
-The pipeline: images → decode-image → letterbox 320 → normalize → YOLOv8n (model stage, two requests
+The pipeline: images → decode-image (`min_size: [320, 320]`: a DCT-scaled 1/4 decode, 960×540;
+`--decode full` decodes at 3840×2160 as before) → letterbox 320 → normalize → YOLOv8n (model stage, two requests
 in flight, so the next frame is already queued when a run ends) → yolo-decode → JSON Lines. Its stages alone:
 - pre: the same spec without the model and post-processing (images → decode → letterbox →
   normalize → JSON Lines), frames/s from its summary;
@@ -43,7 +44,7 @@ PRE_STAGES = """
   - name: decode
     type: processor
     processor: decode-image
-    inputs: [frames]
+    inputs: [frames]{decode_options}
   - name: letterbox
     type: processor
     processor: letterbox
@@ -105,11 +106,15 @@ def make_frames(count, folder):
         Image.fromarray(np.clip(pixels, 0, 255).astype(np.uint8)).save(folder / f"frame{index:04d}.jpg", quality=90)
 
 
-def write_specs():
+def write_specs(decode):
+    """The full and pre-only specs; `decode` is "scaled" (decode-image `min_size` = the letterbox's
+    size) or "full"."""
+    options = "\n    options: {min_size: [320, 320]}" if decode == "scaled" else ""
+    pre = PRE_STAGES.replace("{decode_options}", options)
     subprocess.run([sys.executable, "scripts/make-repository.py", "--only", "yolo", "--out", str(WORK / "repository")],
                    cwd=ROOT, check=True, capture_output=True)
-    (WORK / "full.yaml").write_text("name: overlap\nrepository: repository\nstages:" + PRE_STAGES + FULL_TAIL)
-    (WORK / "pre.yaml").write_text("name: overlap-pre\nstages:" + PRE_STAGES + PRE_TAIL)
+    (WORK / "full.yaml").write_text("name: overlap\nrepository: repository\nstages:" + pre + FULL_TAIL)
+    (WORK / "pre.yaml").write_text("name: overlap-pre\nstages:" + pre + PRE_TAIL)
 
 
 def run_bench(binary, threads):
@@ -129,10 +134,12 @@ def main():
     parser.add_argument("--threads", default="1,2")
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--frames", type=int, default=100)
+    parser.add_argument("--decode", choices=["scaled", "full"], default="scaled",
+                        help="decode-image at the letterbox's size (DCT scaling, default) or at full size")
     args = parser.parse_args()
 
     make_frames(args.frames, WORK / "frames")
-    write_specs()
+    write_specs(args.decode)
     runs = {}
     for repeat in range(args.repeats):
         for threads in (int(t) for t in args.threads.split(",")):

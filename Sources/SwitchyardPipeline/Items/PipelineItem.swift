@@ -97,6 +97,12 @@ extension PipelineItem {
         throw mismatch(name, expected: "a letterbox transform")
     }
 
+    /// The decode scale called `name`; see ``decodeScale(of:)`` for the one beside an image.
+    public func decodeScale(_ name: String) throws(PipelineError) -> DecodeScale {
+        if case .decodeScale(let scale) = try value(name) { return scale }
+        throw mismatch(name, expected: "a decode scale")
+    }
+
     public func number(_ name: String) throws(PipelineError) -> Double {
         if case .number(let number) = try value(name) { return number }
         throw mismatch(name, expected: "a number")

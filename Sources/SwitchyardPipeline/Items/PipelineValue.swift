@@ -24,6 +24,9 @@ public enum PipelineValue: Sendable {
     case quad(Quad)
     /// How a letterboxed image maps back to the original (to scale boxes back).
     case letterbox(LetterboxTransform)
+    /// How an image decoded at a reduced scale maps back to the encoded original (`decode-image`
+    /// with `min_size`), so positions found in it are reported in the original's pixels.
+    case decodeScale(DecodeScale)
     /// A number (a size, an index, a measurement).
     case number(Double)
     /// A free-form string (a file name, an identifier).
@@ -45,6 +48,7 @@ public enum PipelineValue: Sendable {
         case .box: "a box"
         case .quad: "a quad"
         case .letterbox: "a letterbox transform"
+        case .decodeScale: "a decode scale"
         case .number: "a number"
         case .string: "a string"
         case .error: "an error"

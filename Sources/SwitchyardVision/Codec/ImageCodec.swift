@@ -14,6 +14,19 @@ public enum ImageCodec {
         throw .undecodable("not a PNG or JPEG file (starts with \(head))")
     }
 
+    /// Decodes like ``decode(_:)``, but a JPEG at the smallest scale libjpeg-turbo's IDCT offers
+    /// (1/8, 1/4, 3/8, 1/2, …) that keeps it at least `minWidth`×`minHeight` (ceil-rounded sizes),
+    /// much cheaper than a full decode and a resize. PNGs, and JPEGs already smaller than that,
+    /// decode at full size. The returned scale maps positions in the image back to the original.
+    public static func decode(_ bytes: [UInt8], atLeast minWidth: Int, _ minHeight: Int) throws(VisionError) -> (image: Image, scale: DecodeScale) {
+        if bytes.starts(with: jpegSignature) { return try JPEGCodec.decode(bytes, atLeast: minWidth, minHeight) }
+        let image = try decode(bytes)
+        return (image, .unscaled(width: image.width, height: image.height))
+    }
+
+    /// The scales (`numerator`/`denominator`) libjpeg-turbo can decode JPEGs at, 1/8 to 2.
+    public static var jpegScalingFactors: [(numerator: Int, denominator: Int)] { JPEGCodec.scalingFactors }
+
     /// Decodes the file at `path`; errors name the path.
     public static func decode(contentsOf path: String) throws(VisionError) -> Image {
         guard let data = FileManager.default.contents(atPath: path) else {
@@ -29,6 +42,11 @@ public enum ImageCodec {
     /// Encodes `image` (gray or RGB) as an 8-bit PNG.
     public static func encodePNG(_ image: Image) throws(VisionError) -> [UInt8] {
         try PNGCodec.encode(image)
+    }
+
+    /// Encodes `image` (gray or RGB) as a baseline JPEG at `quality` (1…100; RGB with 4:2:0 chroma).
+    public static func encodeJPEG(_ image: Image, quality: Int = 90) throws(VisionError) -> [UInt8] {
+        try JPEGCodec.encode(image, quality: quality)
     }
 
     static let pngSignature: [UInt8] = [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A]

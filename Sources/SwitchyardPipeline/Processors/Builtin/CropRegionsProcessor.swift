@@ -3,7 +3,8 @@ import SwitchyardVision
 /// `crop-regions`: fans a frame out into one item per region of `input` (default "regions"):
 /// text regions (quads, cropped upright as PP-OCR does) or detections (boxes, with their label:
 /// the class index or its name from `labels`). Each item holds the crop in `output` (default
-/// "crop"); the whole image (`image`, default "image") and `input` are left out of it.
+/// "crop"); the whole image (`image`, default "image") and `input` are left out of it. Regions are
+/// in the original image's pixels, also when `decode-image` decoded it at a reduced scale.
 struct CropRegionsProcessor: PipelineProcessor {
     let input: String
     let image: String
@@ -20,14 +21,15 @@ struct CropRegionsProcessor: PipelineProcessor {
 
     func process(_ item: PipelineItem) throws(PipelineError) -> [PipelineItem] {
         let page = try item.image(image)
+        let scale = try item.decodeScale(of: image)
         let drop = [input, image]
         switch try item.value(input) {
         case .detections(let detections):
-            return RegionFanOut.detections(detections, of: item, image: page, crop: output, labels: labels, dropping: drop)
+            return RegionFanOut.detections(detections, of: item, image: page, scale: scale, crop: output, labels: labels, dropping: drop)
         case .textRegions(let regions):
-            return RegionFanOut.textRegions(regions, of: item, image: page, crop: output, dropping: drop)
+            return RegionFanOut.textRegions(regions, of: item, image: page, scale: scale, crop: output, dropping: drop)
         default:
-            return RegionFanOut.textRegions(try item.textRegions(input), of: item, image: page, crop: output, dropping: drop)
+            return RegionFanOut.textRegions(try item.textRegions(input), of: item, image: page, scale: scale, crop: output, dropping: drop)
         }
     }
 }

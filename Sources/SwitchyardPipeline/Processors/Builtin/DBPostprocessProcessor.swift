@@ -1,7 +1,8 @@
 import SwitchyardVision
 
 /// `db-postprocess`: the PP-OCR detector's probability map (`input`, default "probability",
-/// `[1, 1, H, W]`) → text regions in the original image's pixels (rapidocr's DBPostProcess with
+/// `[1, 1, H, W]`) → text regions in the original image's pixels (also when `decode-image`
+/// decoded it at a reduced scale; rapidocr's DBPostProcess with
 /// its defaults: `threshold` 0.3, `box_threshold` 0.5, `unclip_ratio` 1.6, `max_candidates`
 /// 1000, `dilate` true; then its filter_tag_det_res and reading order).
 ///
@@ -43,7 +44,8 @@ struct DBPostprocessProcessor: PipelineProcessor {
     func process(_ item: PipelineItem) throws(PipelineError) -> [PipelineItem] {
         let probability = try item.tensor(input)
         let page = try item.image(image)
-        let found: [TextRegion]
+        let scale = try item.decodeScale(of: image)
+        var found: [TextRegion]
         do throws(VisionError) {
             let batches = try postprocessor.regions(probability: probability, originalWidth: page.width, originalHeight: page.height)
             guard batches.count == 1 else {
@@ -53,11 +55,12 @@ struct DBPostprocessProcessor: PipelineProcessor {
         } catch {
             throw PipelineError(stage: stage, item: item, error)
         }
+        if let scale { found = found.map { TextRegion(quad: scale.toOriginal($0.quad), score: $0.score) } }
         guard fanOut else {
             var next = item
             next["regions"] = .textRegions(found)
             return [next]
         }
-        return RegionFanOut.textRegions(found, of: item, image: page, crop: crop, dropping: drop, recognitionBatch: recognitionBatch)
+        return RegionFanOut.textRegions(found, of: item, image: page, scale: scale, crop: crop, dropping: drop, recognitionBatch: recognitionBatch)
     }
 }

@@ -19,6 +19,8 @@ struct ResizeProcessor: PipelineProcessor {
     func process(_ item: PipelineItem) throws(PipelineError) -> [PipelineItem] {
         var next = item
         next[output] = .image(try item.image(input).resized(width: width, height: height))
+        // A decode scale under the output's name described the image this one replaces.
+        next[PipelineItem.decodeScaleName(of: output)] = nil
         return [next]
     }
 }

@@ -3,7 +3,9 @@ import SwitchyardVision
 /// `yolo-decode`: a YOLOv8 head output (`input`, default "output0", `[1, 4 + classes, anchors]`)
 /// → detections after class-aware NMS (`output`, default "detections"; `score_threshold` 0.25,
 /// `iou_threshold` 0.45, `max_detections` 300). When the item has a "letterbox" transform the
-/// boxes are mapped back to the original image (`image`, default "image") and clipped to it.
+/// boxes are mapped back to the image it was made from (`image`, default "image") and clipped to
+/// it; when that image was decoded at a reduced scale (`decode-image` `min_size`), on to the
+/// encoded original's pixels.
 struct YOLODecodeProcessor: PipelineProcessor {
     let stage: String
     let input: String
@@ -34,10 +36,17 @@ struct YOLODecodeProcessor: PipelineProcessor {
         }
         if item["letterbox"] != nil {
             let transform = try item.letterbox("letterbox")
-            let original = try item.image(image)
+            let source = try item.image(image)
             detections = detections.map { detection in
                 var mapped = detection
-                mapped.box = transform.toOriginal(detection.box, clippedToWidth: original.width, height: original.height)
+                mapped.box = transform.toOriginal(detection.box, clippedToWidth: source.width, height: source.height)
+                return mapped
+            }
+        }
+        if let scale = try item.decodeScale(of: image) {
+            detections = detections.map { detection in
+                var mapped = detection
+                mapped.box = scale.toOriginal(detection.box)
                 return mapped
             }
         }
