@@ -62,3 +62,19 @@ import Testing
         #expect(fastest.map(\.milliseconds) == [0.20, 0.10, 0.5])
     }
 }
+
+/// The speed gate's last step: a model still slower than its source after the rounds keeps every
+/// layer it still converts in FP32 (cls on an AVX-512 VNNI CPU: 1.07× after two rounds, with the
+/// difference in the quantize steps between the layers).
+@Suite struct SpeedGateLastStepTests {
+    @Test func aModelStillSlowerKeepsEveryRemainingLayer() {
+        let kept = SpeedGate.layersToKeepWhenStillSlower(ratio: 1.07, converted: ["a", "b", "c"], excluded: ["b"])
+        #expect(kept == ["a", "c"])
+    }
+
+    @Test func aModelWithinTheNoiseOrWithNothingLeftKeepsItsLayers() {
+        #expect(SpeedGate.layersToKeepWhenStillSlower(ratio: SpeedGate.slowerRatio, converted: ["a"], excluded: []) == nil)
+        #expect(SpeedGate.layersToKeepWhenStillSlower(ratio: 0.7, converted: ["a"], excluded: []) == nil)
+        #expect(SpeedGate.layersToKeepWhenStillSlower(ratio: 1.3, converted: ["a"], excluded: ["a"]) == nil)
+    }
+}

@@ -79,16 +79,38 @@ struct SpeedGate: Sendable {
             }
             checks.append(try SpeedCheck(source: source, converted: output, calibration: calibration, preprocess: options.preprocess).run())
         }
+        // Still slower with every losing layer kept: the cost is between the layers (their
+        // quantize steps), so no int8 layer pays here. The default output is never slower than
+        // its source: keep them all FP32 (`--skip-speed-gate` writes the int8 model anyway).
+        if let last = checks.last, let remaining = Self.layersToKeepWhenStillSlower(
+            ratio: last.ratio, converted: layerNames.intersection(report.converted.map(\.name)), excluded: Set(options.exclude)) {
+            let reason = String(format: "kept FP32 by the speed gate: with %ld layer(s) already kept, the model still ran %.2f× FP32's time, the difference between the layers (their quantize steps): int8 does not pay for this model on this CPU", kept.count, last.ratio)
+            for layer in remaining { reasons[layer] = reason }
+            kept += remaining
+            options.exclude += remaining
+            do {
+                report = try Quantizer.quantizeFile(at: source, to: output, options: options, calibrationDirectory: calibration)
+            } catch {
+                throw CLIError("speed gate: re-quantizing with every layer kept FP32 failed: \(error)")
+            }
+            checks.append(try SpeedCheck(source: source, converted: output, calibration: calibration, preprocess: options.preprocess).run())
+            report.notes.append(String(format: "speed gate: the model quantized stayed %.2f× the source's time, so every layer is kept FP32 and the output computes what the source does; --skip-speed-gate writes the int8 model anyway (for its size, or for another CPU)", last.ratio))
+        }
         for index in report.keptFP32.indices {
             if let reason = reasons[report.keptFP32[index].name] { report.keptFP32[index].detail = reason }
-        }
-        if report.converted.isEmpty && !kept.isEmpty {
-            report.notes.append("speed gate: every quantized layer ran slower than in FP32 on this CPU, so all are kept FP32 and the output computes what the source does: INT8 brings this model no speed here")
         }
         if let last = checks.last, last.ratio > Self.slowerRatio {
             report.notes.append(String(format: "speed gate: still %.2f× the source's time after %ld round(s); on this CPU the FP32 source is the faster model", last.ratio, round))
         }
         return Outcome(report: report, checks: checks, keptForSpeed: kept)
+    }
+
+    /// The quantized layers to keep FP32 as a last step when the model is still slower than its
+    /// source (`ratio` above `slowerRatio`) after the rounds: all that are still converted, or nil
+    /// when the model is not slower or nothing is left to keep.
+    static func layersToKeepWhenStillSlower(ratio: Double, converted: Set<String>, excluded: Set<String>) -> [String]? {
+        let remaining = converted.subtracting(excluded).sorted()
+        return ratio > slowerRatio && !remaining.isEmpty ? remaining : nil
     }
 
     /// Names of the source's nodes that quantization turns into layers (convolutions, matrix
