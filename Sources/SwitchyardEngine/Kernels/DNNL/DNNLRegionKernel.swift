@@ -200,7 +200,8 @@ public final class DNNLRegionKernel: Sendable {
                 continue
             }
             // Only the quantized operators take 8-bit or int32 data; the others compute float32.
-            let integerAllowed = members.allSatisfy(\.operation.takesIntegerData) && tensor.dataType != .float32
+            let integerAllowed = tensor.dataType != .float32
+                && members.filter { $0.node.inputs.contains(name) }.allSatisfy(\.operation.takesIntegerData)
             guard tensor.dataType == .float32 || integerAllowed, let type = DNNLMemoryDesc.dnnlType(of: tensor.dataType) else {
                 throw KernelError.unsupported("input '\(name)' is \(tensor.dataType), oneDNN path is float32 only")
             }

@@ -27,6 +27,12 @@ public enum DNNLRegionPartitioner {
     /// through oneDNN only inside regions.
     static let regionOnly: Set<String> = ["Concat", "Split", "Resize"]
 
+    /// Quantized operators, which join a region when their scales and zero points are
+    /// initializers (they are baked into the primitives): a chain of int8 convolutions and the
+    /// quantize steps around them then stays in oneDNN's layouts (`nhwc` u8 on VNNI) instead of
+    /// going to plain NCHW and back at every layer.
+    static let quantized: Set<String> = ["QLinearConv", "QuantizeLinear", "DequantizeLinear"]
+
     /// `graph` with each run of at least `minimumSize` layout-friendly nodes replaced by one
     /// region node. Subgraphs are partitioned too. `opsets` are the model's opset imports.
     public static func partition(_ graph: Graph, opsets: [String: Int], minimumSize: Int = 2) -> Graph {
@@ -35,9 +41,12 @@ public enum DNNLRegionPartitioner {
         let given = graph.nodes.map { partitionSubgraphs($0, opsets: opsets, minimumSize: minimumSize) }
         let givenFriendly = given.map { node in
             let opset = opsets[node.domain] ?? opsets[""] ?? 1
-            let candidate = layoutFriendly.contains(node.opType)
+            guard let operation = DNNLKernels.operation(for: node, opset: opset) else { return false }
+            return layoutFriendly.contains(node.opType)
                 || (regionOnly.contains(node.opType) && movesFloat32(node, in: graph))
-            return candidate && DNNLKernels.operation(for: node, opset: opset) != nil
+                || (quantized.contains(node.opType) && operation.parameterInputs.allSatisfy { index in
+                    index >= node.inputs.count || node.inputs[index].isEmpty || graph.initializers[node.inputs[index]] != nil
+                })
         }
         let givenReads = given.map(reads(of:))
         let order = RegionFriendlyOrder.order(given, friendly: givenFriendly, reads: givenReads)
