@@ -1,4 +1,5 @@
 import CDNNL
+import SwitchyardEngine
 
 /// What this CPU computes natively, from oneDNN's effective ISA (never assumed): FP16 and BF16
 /// are storage formats unless oneDNN can run them.
@@ -23,8 +24,8 @@ public struct CPUPrecisionSupport: Sendable {
             (dnnl_cpu_isa_sse41, "sse41"),
         ]
         self.isa = names.first { $0.0 == isa }?.1 ?? "isa 0x\(String(isa.rawValue, radix: 16))"
-        nativeBF16 = isa == dnnl_cpu_isa_avx512_core_bf16 || isa == dnnl_cpu_isa_avx512_core_amx
-        nativeVNNI = nativeBF16 || isa == dnnl_cpu_isa_avx512_core_vnni || isa == dnnl_cpu_isa_avx2_vnni
+        nativeBF16 = DNNLBF16Support.computesNatively(isa: isa)
+        nativeVNNI = DNNLInt8Support.hasVNNI(isa: isa)
     }
 
     /// How `precision` is computed here, for reports and `inspect`.

@@ -5,9 +5,10 @@ import CDNNL
 /// Without them oneDNN's BF16 kernels emulate the arithmetic and are slower than float32.
 public enum DNNLBF16Support {
     /// True when this CPU has BF16 arithmetic oneDNN uses.
-    public static let isAvailable: Bool = {
-        let isa = dnnl_get_effective_cpu_isa().rawValue
-        let bf16 = dnnl_cpu_isa_avx512_core_bf16.rawValue
-        return isa & bf16 == bf16
-    }()
+    public static let isAvailable = computesNatively(isa: dnnl_get_effective_cpu_isa())
+
+    /// Whether oneDNN's `isa` includes BF16 dot products (AVX-512 BF16; AMX builds on it).
+    public static func computesNatively(isa: dnnl_cpu_isa_t) -> Bool {
+        isa.rawValue & dnnl_cpu_isa_avx512_core_bf16.rawValue == dnnl_cpu_isa_avx512_core_bf16.rawValue
+    }
 }

@@ -15,11 +15,13 @@ public enum DNNLInt8Support {
     }()
 
     /// True when the CPU has VNNI int8 dot products (AVX-512 VNNI or AVX-VNNI).
-    public static let hasVNNI: Bool = {
-        let isa = dnnl_get_effective_cpu_isa().rawValue
-        return isa & dnnl_cpu_isa_avx512_core_vnni.rawValue == dnnl_cpu_isa_avx512_core_vnni.rawValue
-            || isa & dnnl_cpu_isa_avx2_vnni.rawValue == dnnl_cpu_isa_avx2_vnni.rawValue
-    }()
+    public static let hasVNNI = hasVNNI(isa: dnnl_get_effective_cpu_isa())
+
+    /// Whether oneDNN's `isa` includes VNNI int8 dot products.
+    public static func hasVNNI(isa: dnnl_cpu_isa_t) -> Bool {
+        isa.rawValue & dnnl_cpu_isa_avx512_core_vnni.rawValue == dnnl_cpu_isa_avx512_core_vnni.rawValue
+            || isa.rawValue & dnnl_cpu_isa_avx2_vnni.rawValue == dnnl_cpu_isa_avx2_vnni.rawValue
+    }
 
     /// One line for load reports: how int8 patterns compute on this CPU.
     public static var summary: String {
