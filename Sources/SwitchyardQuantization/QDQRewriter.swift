@@ -53,7 +53,8 @@ struct QDQRewriter {
                 if let cached = weightCache[target.weight] {
                     weight = cached
                 } else {
-                    weight = dequantizeWeight(target, graph: &graph, names: &names, emitted: &emitted)
+                    weight = dequantizeWeight(target, inputScale: inputScales[target.activation], graph: &graph,
+                                              names: &names, emitted: &emitted)
                     weightCache[target.weight] = weight
                 }
                 node.inputs[1] = weight.output
@@ -88,11 +89,18 @@ struct QDQRewriter {
     }
 
     /// Stores the target's weight as int8 with its scales and returns the DequantizeLinear output.
+    /// With the layer's `inputScale`, no scale is so small that the layer's bias overflows int32.
     private func dequantizeWeight(
-        _ target: QuantizationPlan.Target, graph: inout Graph, names: inout NameAllocator, emitted: inout [Node]
+        _ target: QuantizationPlan.Target, inputScale: Float?, graph: inout Graph, names: inout NameAllocator,
+        emitted: inout [Node]
     ) -> (output: String, scales: [Float]) {
         let weight = graph.initializers[target.weight]!
-        let quantized = WeightQuantization.quantize(weight, axis: perChannel ? target.channelAxis : nil, range: weightRange)
+        var minimumScales: [Float]?
+        if let bias = target.bias.flatMap({ graph.initializers[$0] }), let inputScale {
+            minimumScales = WeightQuantization.smallestScalesFitting(bias, inputScale: inputScale)
+        }
+        let quantized = WeightQuantization.quantize(weight, axis: perChannel ? target.channelAxis : nil, range: weightRange,
+                                                    minimumScales: minimumScales)
         let valuesName = names.fresh("\(target.weight)_quantized")
         let scaleName = names.fresh("\(target.weight)_scale"), zeroName = names.fresh("\(target.weight)_zero_point")
         graph.initializers[valuesName] = quantized.values
