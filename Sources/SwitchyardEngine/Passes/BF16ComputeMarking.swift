@@ -9,7 +9,8 @@ import SwitchyardTensor
 /// where they came from; the mark survives fusion into `FusedConv` / `FusedMatMul`, which copy
 /// their node's attributes. Layers the quantizer kept in FP32 (`--exclude`, the accuracy gate)
 /// have float weights and stay unmarked, so they keep computing in FP32. The optimizer runs
-/// this pass only where the CPU computes BF16 natively (`BF16Execution`).
+/// this pass when `LoadOptions.bf16Compute` is on (by default, where the CPU computes BF16
+/// natively).
 public struct BF16ComputeMarking: GraphPass {
     public let name = "bf16-compute-marking"
     /// The attribute that carries the mark, and its value.

@@ -41,12 +41,13 @@ public enum DNNLRegionPartitioner {
         let given = graph.nodes.map { partitionSubgraphs($0, opsets: opsets, minimumSize: minimumSize) }
         let givenFriendly = given.map { node in
             let opset = opsets[node.domain] ?? opsets[""] ?? 1
-            guard let operation = DNNLKernels.operation(for: node, opset: opset) else { return false }
-            return layoutFriendly.contains(node.opType)
+            let candidate = layoutFriendly.contains(node.opType)
                 || (regionOnly.contains(node.opType) && movesFloat32(node, in: graph))
-                || (quantized.contains(node.opType) && operation.parameterInputs.allSatisfy { index in
-                    index >= node.inputs.count || node.inputs[index].isEmpty || graph.initializers[node.inputs[index]] != nil
-                })
+                || quantized.contains(node.opType)
+            guard candidate, let operation = DNNLKernels.operation(for: node, opset: opset) else { return false }
+            return !quantized.contains(node.opType) || operation.parameterInputs.allSatisfy { index in
+                index >= node.inputs.count || node.inputs[index].isEmpty || graph.initializers[node.inputs[index]] != nil
+            }
         }
         let givenReads = given.map(reads(of:))
         let order = RegionFriendlyOrder.order(given, friendly: givenFriendly, reads: givenReads)
