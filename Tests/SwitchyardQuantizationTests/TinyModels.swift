@@ -65,9 +65,13 @@ enum TinyModels {
         return folder
     }
 
-    /// Largest |a − b| over two float tensors of the same shape.
+    /// Largest |a − b| over two float tensors of the same shape; a NaN on one side only is an
+    /// infinite difference (`reduce` with `max` would skip it).
     static func maxAbsDifference(_ a: Tensor, _ b: Tensor) -> Float {
-        zip(a.floats(), b.floats()).reduce(0) { max($0, abs($1.0 - $1.1)) }
+        zip(a.floats(), b.floats()).reduce(0) { largest, pair in
+            let difference = abs(pair.0 - pair.1)
+            return pair.0.isNaN && pair.1.isNaN ? largest : difference.isNaN ? .infinity : max(largest, difference)
+        }
     }
 
     static func maxAbs(_ a: Tensor) -> Float { a.floats().reduce(0) { max($0, abs($1)) } }

@@ -14,7 +14,7 @@ struct DNNLBF16Tests {
     /// about 2^-8 each; sums of a few hundred of them stay within a percent or two.
     private static func relativeError(_ actual: Tensor, _ expected: Tensor) -> Float {
         let largest = expected.floats().reduce(0) { max($0, abs($1)) }
-        return zip(actual.floats(), expected.floats()).reduce(0) { max($0, abs($1.0 - $1.1)) } / largest
+        return largestDifference(actual, expected) / largest
     }
 
     @Test("a marked Conv runs on a BF16 kernel", arguments: [

@@ -55,7 +55,7 @@ import SwitchyardTensor
         let actual = try Session(model: LoadedModel(model: model, options: LoadOptions(bf16Compute: true))).run(["x": x])["y"]!
         // BF16 keeps 8 significant bits: each product is off by up to 2^-8 of its size.
         let largest = expected.floats().reduce(0) { max($0, abs($1)) }
-        let error = zip(actual.floats(), expected.floats()).reduce(0) { max($0, abs($1.0 - $1.1)) }
+        let error = largestDifference(actual, expected)
         #expect(error / largest < 1e-2, "error \(error) against outputs up to \(largest)")
     }
 }

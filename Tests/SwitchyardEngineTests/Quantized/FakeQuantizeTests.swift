@@ -52,7 +52,7 @@ import SwitchyardTensor
         #expect(!kernel.implementationNames.isEmpty, "FakeQuantize fell back: \(kernel.fallbackReason ?? "")")
         let expected = try FakeQuantizeKernel.run(OpContext(node: node, opset: 1, inputs: [x]))[0]
         let pairs = Array(zip(actual.scalars(as: Float.self), expected.scalars(as: Float.self)))
-        let worst = pairs.reduce(Float(0)) { max($0, abs($1.0 - $1.1)) }
+        let worst = largestDifference(actual, expected)
         // 1/scale instead of a division moves at most a rounding tie, by one step.
         #expect(worst <= scale * 1.001, "max error \(worst), one step is \(scale)")
         #expect(pairs.filter { $0.0 != $0.1 }.count * 100 <= pairs.count, "more than 1% differ")
@@ -88,7 +88,7 @@ import SwitchyardTensor
         }
         let expected = try program.run(inputs: [x])[0]
         // Two quantizations in a row: a tie moved by the first can move the second by one step.
-        let worst = zip(actual.scalars(as: Float.self), expected.scalars(as: Float.self)).reduce(Float(0)) { max($0, abs($1.0 - $1.1)) }
+        let worst = largestDifference(actual, expected)
         #expect(worst <= (0.05 + 0.04) * 1.001, "max error \(worst)")
     }
 
@@ -126,7 +126,7 @@ import SwitchyardTensor
         }
         let expected = try program.run(inputs: [x])[0]
         let pairs = Array(zip(actual.scalars(as: Float.self), expected.scalars(as: Float.self)))
-        let worst = pairs.reduce(Float(0)) { max($0, abs($1.0 - $1.1)) }
+        let worst = largestDifference(actual, expected)
         // A tie moved by the first quantization can move the second output by a step or two.
         #expect(worst <= 0.03 * 2.001, "max error \(worst)")
         #expect(pairs.filter { $0.0 != $0.1 }.count * 50 <= pairs.count, "more than 2% differ")
@@ -172,7 +172,7 @@ import SwitchyardTensor
         let actual = try Session(model: loaded).run(["x": x])["y"]!
         let expected = try Session(model: LoadedModel(model: model, options: LoadOptions(optimize: false)),
                                    options: SessionOptions(referenceOnly: true)).run(["x": x])["y"]!
-        let worst = zip(actual.scalars(as: Float.self), expected.scalars(as: Float.self)).reduce(Float(0)) { max($0, abs($1.0 - $1.1)) }
+        let worst = largestDifference(actual, expected)
         #expect(worst <= 0.02 * 1.001, "max error \(worst), one output step is 0.02")
     }
 

@@ -110,8 +110,7 @@ struct QuantizedKernelTests {
         let dequantize = try Kit.run(.init(node: Node(name: "dq", opType: "DequantizeLinear", inputs: ["x", "s", "z"], outputs: ["y"]),
                                            inputs: [quantize.reference, scale, zero]))
         #expect(dequantize.fallback == nil, "fell back: \(dequantize.fallback ?? "")")
-        let worst = zip(dequantize.dnnl.scalars(as: Float.self), dequantize.reference.scalars(as: Float.self))
-            .reduce(Float(0)) { max($0, abs($1.0 - $1.1)) }
+        let worst = largestDifference(dequantize.dnnl, dequantize.reference)
         #expect(worst <= 1e-5)
     }
 

@@ -57,7 +57,7 @@ struct QuantizedModelTests {
             let actual = try #require(outputs[output.name])
             #expect(actual.shape == expected.shape, "\(output.name)")
             guard actual.shape == expected.shape else { continue }
-            let worst = zip(actual.doubles(), expected.doubles()).reduce(0.0) { max($0, abs($1.0 - $1.1)) }
+            let worst = Double(largestDifference(actual, expected))
             let step = Self.outputStep(output.name, in: original.graph)
             let fused = loaded.graph.nodes.filter { $0.opType.hasPrefix("QLinear") }.count
             print("\(testCase.name) \(output.name): max |engine - ORT| = \(worst), output step \(step.map { "\($0)" } ?? "none"), \(fused) QLinear nodes")

@@ -56,7 +56,7 @@ struct QuantizedRegionTests {
         let actual = try Session(model: LoadedModel(model: model, options: LoadOptions(optimize: false))).run(["x": x])["y"]!
         let reference = try Session(model: LoadedModel(model: model, options: LoadOptions(optimize: false)),
                                     options: SessionOptions(referenceOnly: true)).run(["x": x])["y"]!
-        let worst = zip(actual.floats(), reference.floats()).reduce(Float(0)) { max($0, abs($1.0 - $1.1)) }
+        let worst = largestDifference(actual, reference)
         // One step of y2 (0.08), through the Sigmoid's slope of at most 1/4.
         #expect(worst <= 0.02 * 1.001, "max error \(worst); one output step is 0.02 after the Sigmoid")
         #expect(Set(actual.floats()).count > 10)
