@@ -59,6 +59,8 @@ public enum DNNLKernels {
             operation = (try? FakeQuantization(node: node)).map {
                 DNNLEltwiseOperation(opType: node.opType, chain: DNNLActivations.fakeQuantize($0))
             }
+        case (ReferenceKernels.switchyardDomain, QuantizedLookupFusion.opType):
+            operation = DNNLQuantizedLookupOperation(node: node)
         case (ReferenceKernels.switchyardDomain, "FusedMatMul"):
             operation = DNNLActivations.fused(node).map {
                 DNNLMatMulOperation(opType: "FusedMatMul", activation: $0, computeType: computeType(of: node))

@@ -53,6 +53,25 @@ struct DNNLMemoryDesc: @unchecked Sendable {
     /// The element type.
     var dataType: dnnl_data_type_t { raw.data_type }
 
+    /// True when the layout pads a dimension (a blocked format over a channel count that is not
+    /// a multiple of the block): its buffer then holds elements outside the tensor.
+    var hasPadding: Bool {
+        withUnsafeBytes(of: raw.padded_dims) { buffer in
+            Array(buffer.bindMemory(to: Int64.self).prefix(Int(raw.ndims))).map(Int.init)
+        } != dims
+    }
+
+    /// The same layout with `type` elements, which must have the current elements' size.
+    func reinterpreted(as type: dnnl_data_type_t) throws(DNNLError) -> DNNLMemoryDesc {
+        var copy = raw
+        copy.data_type = type
+        let result = DNNLMemoryDesc(raw: copy)
+        guard result.byteSize == byteSize else {
+            throw DNNLError(call: "reinterpreting a \(dataType) layout as \(type)", status: dnnl_invalid_arguments.rawValue)
+        }
+        return result
+    }
+
     /// True when this is row-major over its dimensions.
     var isPlain: Bool {
         guard let plain = try? Self.plain(dims, type: dataType) else { return false }

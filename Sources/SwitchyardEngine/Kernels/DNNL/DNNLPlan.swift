@@ -12,6 +12,9 @@ enum DNNLStep: Sendable {
     /// SiLU (`x·sigmoid(x)`) in place on a float32 slot (`switchyard_silu_inplace_team`, split
     /// over the plan's OpenMP team), padding included (SiLU keeps zeros zero).
     case swishInPlace(slot: Int)
+    /// Byte table lookup (`switchyard_lookup8`, or `switchyard_lookup8_pairs` for two sources of
+    /// one layout) from 8-bit source slots into `destination`, element by element in any unpadded layout.
+    case lookup(sources: [Int], destination: Int, table: TensorStorage)
 }
 
 /// The oneDNN primitives, layouts and prepacked constants that compute a list of nodes for one
@@ -128,6 +131,18 @@ struct DNNLPlan: Sendable {
                 let started = profile == nil ? nil : ContinuousClock.now
                 switchyard_silu_inplace_team(address(slot).assumingMemoryBound(to: Float.self), descs[slot].byteSize / 4,
                                              Int32(threads))
+                record(index, since: started)
+            case .lookup(let sources, let destination, let table):
+                let started = profile == nil ? nil : ContinuousClock.now
+                let bytes = table.bytes.assumingMemoryBound(to: UInt8.self)
+                let output = address(destination).assumingMemoryBound(to: UInt8.self)
+                let a = address(sources[0]).assumingMemoryBound(to: UInt8.self)
+                if sources.count == 1 {
+                    switchyard_lookup8(a, output, descs[destination].byteSize, bytes)
+                } else {
+                    switchyard_lookup8_pairs(a, address(sources[1]).assumingMemoryBound(to: UInt8.self), output,
+                                             descs[destination].byteSize, bytes)
+                }
                 record(index, since: started)
             }
         }

@@ -110,6 +110,15 @@ struct DNNLPlanBuilder {
         work += descs[slot].byteSize / 4
     }
 
+    /// Maps 8-bit `sources` (one, or two of one layout) through `table` into `destination`
+    /// (see `DNNLStep.lookup`).
+    mutating func lookup(_ sources: [Int], into destination: Int, table: TensorStorage) {
+        steps.append(.lookup(sources: sources, destination: destination, table: table))
+        stepMembers.append(member)
+        written.insert(destination)
+        work += descs[destination].byteSize
+    }
+
     /// `slot`'s value, made plain, viewed with `shape` (same element count).
     mutating func reshape(_ slot: Int, to shape: [Int]) throws(DNNLError) -> Int {
         let plainSlot = try plain(slot)
@@ -204,6 +213,9 @@ struct DNNLPlanBuilder {
                 use(from, at: index)
             case .swishInPlace(let slot):
                 use(slot, at: index)
+            case .lookup(let sources, let destination, _):
+                for source in sources { use(source, at: index) }
+                use(destination, at: index)
             }
         }
         // Inputs, constants and outputs have buffers of their own; every other buffer is in the arena.

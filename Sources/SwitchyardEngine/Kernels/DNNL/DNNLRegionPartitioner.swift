@@ -31,7 +31,8 @@ public enum DNNLRegionPartitioner {
     /// initializers (they are baked into the primitives): a chain of int8 convolutions and the
     /// quantize steps around them then stays in oneDNN's layouts (`nhwc` u8 on VNNI) instead of
     /// going to plain NCHW and back at every layer.
-    static let quantized: Set<String> = ["QLinearConv", "QuantizeLinear", "DequantizeLinear"]
+    /// `QuantizedLookup` (the quantized elementwise work between them) joins for the same reason.
+    static let quantized: Set<String> = ["QLinearConv", "QuantizeLinear", "DequantizeLinear", QuantizedLookupFusion.opType]
 
     /// `graph` with each run of at least `minimumSize` layout-friendly nodes replaced by one
     /// region node. Subgraphs are partitioned too. `opsets` are the model's opset imports.
