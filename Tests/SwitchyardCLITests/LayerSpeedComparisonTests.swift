@@ -78,3 +78,18 @@ import Testing
         #expect(SpeedGate.layersToKeepWhenStillSlower(ratio: 1.3, converted: ["a"], excluded: ["a"]) == nil)
     }
 }
+
+/// A speed-gate round stands only when the whole model got faster: keeping a layer FP32 that
+/// is slower alone can slow the model (PP-OCR rec on VNNI: 0.54× the source's time before the
+/// round, 0.79× after it).
+@Suite struct SpeedGateRoundTests {
+    @Test func aRoundThatSpeedsTheModelUpStands() {
+        #expect(SpeedGate.roundStands(ratio: 0.5, bestRatio: 0.54))
+        #expect(SpeedGate.roundStands(ratio: 1.01, bestRatio: 1.12))
+    }
+
+    @Test func aRoundThatSlowsTheModelOrChangesNothingIsUndone() {
+        #expect(!SpeedGate.roundStands(ratio: 0.79, bestRatio: 0.54))
+        #expect(!SpeedGate.roundStands(ratio: 0.54, bestRatio: 0.54))
+    }
+}
