@@ -33,9 +33,20 @@ public final class StepProfile: Sendable {
     }
 
     /// Time summed per op type (a region's label includes its members), slowest first.
-    public var byOpType: [Entry] {
+    public var byOpType: [Entry] { Self.summedByOpType(bySlowest) }
+
+    /// `detail` summed per op type, slowest first: what a region's time is made of (its boundary
+    /// reorders under the op type "(region boundary)").
+    public var detailByOpType: [Entry] {
+        Self.summedByOpType(detail.map { $0.node == Self.boundary ? Entry(node: "", opType: Self.boundary, calls: $0.calls, seconds: $0.seconds) : $0 })
+    }
+
+    /// The node name a region's boundary reorders are recorded under.
+    public static let boundary = "(region boundary)"
+
+    private static func summedByOpType(_ entries: [Entry]) -> [Entry] {
         var merged: [String: Entry] = [:]
-        for entry in bySlowest {
+        for entry in entries {
             merged[entry.opType, default: Entry(node: "", opType: entry.opType, calls: 0, seconds: 0)].calls += entry.calls
             merged[entry.opType]!.seconds += entry.seconds
         }

@@ -24,12 +24,18 @@ import SwitchyardTensor
         let conv1 = try #require(names.firstIndex(of: "conv1"), "\(names)")
         let conv2 = try #require(names.firstIndex(of: "conv2"), "\(names)")
         #expect(conv1 < conv2)
-        let known = Set(graph.nodes.map(\.name)).union(["(region boundary)"])
+        let known = Set(graph.nodes.map(\.name)).union([StepProfile.boundary])
         #expect(names.allSatisfy(known.contains), "\(names)")
         #expect(detail.allSatisfy { $0.calls >= runs && $0.seconds > 0 })
         // Each primitive is timed inside its step's window, so the parts never exceed the whole.
         let whole = profile.bySlowest.reduce(0) { $0 + $1.seconds }
         #expect(detail.reduce(0) { $0 + $1.seconds } <= whole)
+
+        // Summed per op type: the same time, the boundary reorders under their own label.
+        let byType = profile.detailByOpType
+        #expect(Set(byType.map(\.opType)) == Set(detail.map { $0.node == StepProfile.boundary ? StepProfile.boundary : $0.opType }))
+        #expect(abs(byType.reduce(0) { $0 + $1.seconds } - detail.reduce(0) { $0 + $1.seconds }) < 1e-9)
+        #expect(zip(byType, byType.dropFirst()).allSatisfy { $0.seconds >= $1.seconds }, "slowest first")
     }
 
     @Test func aStepOutsideRegionsIsOneNodeOfTheDetail() throws {

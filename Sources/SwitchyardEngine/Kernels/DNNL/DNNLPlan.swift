@@ -108,7 +108,7 @@ struct DNNLPlan: Sendable {
         func record(_ index: Int, since started: ContinuousClock.Instant?) {
             guard let profile, let started else { return }
             let member = stepMembers[index]
-            profile.recordDetail(node: member.node.isEmpty ? "(region boundary)" : member.node, opType: member.opType,
+            profile.recordDetail(node: member.node.isEmpty ? StepProfile.boundary : member.node, opType: member.opType,
                                  seconds: StepProfile.seconds(since: started))
         }
 
