@@ -61,15 +61,12 @@ struct DNNLMemoryDesc: @unchecked Sendable {
         } != dims
     }
 
-    /// The same layout with `type` elements, which must have the current elements' size.
-    func reinterpreted(as type: dnnl_data_type_t) throws(DNNLError) -> DNNLMemoryDesc {
+    /// The same layout with `type` elements: oneDNN counts strides and block sizes in elements,
+    /// so a `nhwc` u8 tensor and its `nhwc` f32 dequantized value share one descriptor but for the type.
+    func withDataType(_ type: dnnl_data_type_t) -> DNNLMemoryDesc {
         var copy = raw
         copy.data_type = type
-        let result = DNNLMemoryDesc(raw: copy)
-        guard result.byteSize == byteSize else {
-            throw DNNLError(call: "reinterpreting a \(dataType) layout as \(type)", status: dnnl_invalid_arguments.rawValue)
-        }
-        return result
+        return DNNLMemoryDesc(raw: copy)
     }
 
     /// True when this is row-major over its dimensions.

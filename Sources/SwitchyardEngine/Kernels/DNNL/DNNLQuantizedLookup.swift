@@ -31,7 +31,7 @@ struct DNNLQuantizedLookupOperation: DNNLOperation {
             guard second.shape == first.shape else {
                 throw KernelError.invalidArgument("\(op): inputs must have one shape, got \(first.shape) and \(second.shape)")
             }
-            let layout = try builder.desc(sources[0]).reinterpreted(as: builder.desc(second.slot).dataType)
+            let layout = builder.desc(sources[0]).withDataType(builder.desc(second.slot).dataType)
             sources.append(try builder.reorder(second.slot, to: layout))
         }
         let types = sources.map { builder.desc($0).dataType }
@@ -39,7 +39,7 @@ struct DNNLQuantizedLookupOperation: DNNLOperation {
             throw KernelError.unsupported("\(op): inputs must be uint8 or int8")
         }
         let outputType: dnnl_data_type_t = table.dataType == .int8 ? dnnl_s8 : dnnl_u8
-        let output = builder.slot(try builder.desc(sources[0]).reinterpreted(as: outputType))
+        let output = builder.slot(builder.desc(sources[0]).withDataType(outputType))
         builder.lookup(sources, into: output, table: Self.byRawBytes(table, signed: types.map { $0 == dnnl_s8 }))
         return [(output, first.shape)]
     }
