@@ -24,15 +24,29 @@ static inline void switchyard_lookup8_vbmi(const uint8_t *a, uint8_t *out, size_
 }
 #endif
 
+/// The portable loop, what CPUs without VBMI run (and what tests compare the vector path with).
+static inline void switchyard_lookup8_scalar(const uint8_t *a, uint8_t *out, size_t count, const uint8_t *table) {
+    for (size_t i = 0; i < count; i++) out[i] = table[a[i]];
+}
+
+/// True when `switchyard_lookup8` takes the AVX-512 VBMI path on this CPU.
+static inline int switchyard_lookup8_is_vectorized(void) {
+#if defined(__x86_64__)
+    return __builtin_cpu_supports("avx512vbmi");
+#else
+    return 0;
+#endif
+}
+
 /// `out[i] = table[a[i]]` for `count` bytes; `out` may be `a`.
 static inline void switchyard_lookup8(const uint8_t *a, uint8_t *out, size_t count, const uint8_t *table) {
 #if defined(__x86_64__)
-    if (__builtin_cpu_supports("avx512vbmi")) {
+    if (switchyard_lookup8_is_vectorized()) {
         switchyard_lookup8_vbmi(a, out, count, table);
         return;
     }
 #endif
-    for (size_t i = 0; i < count; i++) out[i] = table[a[i]];
+    switchyard_lookup8_scalar(a, out, count, table);
 }
 
 /// `out[i] = table[a[i] << 8 | b[i]]` for `count` bytes; `out` may be `a` or `b`.

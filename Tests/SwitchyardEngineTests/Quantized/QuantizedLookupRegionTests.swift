@@ -1,6 +1,7 @@
 import Testing
 import SwitchyardGraph
 import SwitchyardTensor
+import CDNNL
 @testable import SwitchyardEngine
 
 /// `QuantizedLookup` inside a oneDNN region reads the 8-bit output of an int8 convolution in the
@@ -98,5 +99,27 @@ struct QuantizedLookupRegionTests {
         let expected = try Self.referenceLookup(pair, [convolved["a"]!, convolved["b"]!])
         #expect(Self.mismatches(actual["sum"]!, expected) == 0)
         #expect(actual["y"]!.shape == [2, Self.outputs, Self.side, Self.side])
+    }
+}
+
+/// The byte-table loop: the AVX-512 VBMI path (where the CPU has it) gives what the portable
+/// loop gives, for lengths around its 64-byte steps and in place.
+@Suite struct ByteLookupTests {
+    @Test(arguments: [1, 63, 64, 65, 200, 4099])
+    func theVectorPathMatchesThePortableLoop(count: Int) {
+        var generator = SeededGenerator(seed: 970 + UInt64(count))
+        let table = (0..<256).map { _ in UInt8.random(in: 0...255, using: &generator) }
+        let input = (0..<count).map { _ in UInt8.random(in: 0...255, using: &generator) }
+        var portable = [UInt8](repeating: 0, count: count)
+        var dispatched = [UInt8](repeating: 0, count: count + 1)  // one byte past the end must stay
+        dispatched[count] = 0xA5
+        switchyard_lookup8_scalar(input, &portable, count, table)
+        dispatched.withUnsafeMutableBufferPointer { switchyard_lookup8(input, $0.baseAddress!, count, table) }
+        #expect(Array(dispatched.prefix(count)) == portable)
+        #expect(dispatched[count] == 0xA5)
+        #expect(portable == input.map { table[Int($0)] })
+        var inPlace = input
+        inPlace.withUnsafeMutableBufferPointer { switchyard_lookup8($0.baseAddress!, $0.baseAddress!, count, table) }
+        #expect(inPlace == portable)
     }
 }
