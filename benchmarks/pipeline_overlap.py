@@ -5,8 +5,9 @@ alone with the same resources, interleaved.
 
     .venv/bin/python benchmarks/pipeline_overlap.py [--switchyard .build/release/switchyard] [--threads 1,2] [--repeats 3]
 
-The pipeline: images → decode-image (`min_size: [320, 320]`: a DCT-scaled 1/4 decode, 960×540;
-`--decode full` decodes at 3840×2160 as before) → letterbox 320 → normalize → YOLOv8n (model stage, two requests
+The pipeline: images → decode-image (`fit_size: [320, 320]`: a DCT-scaled 1/8 decode, 480×270, enough for
+the letterbox's 320×180; `--decode cover` uses `min_size: [320, 320]`, 1/4 and 960×540; `--decode full` decodes at
+3840×2160) → letterbox 320 → normalize → YOLOv8n (model stage, two requests
 in flight, so the next frame is already queued when a run ends) → yolo-decode → JSON Lines. Its stages alone:
 - pre: the same spec without the model and post-processing (images → decode → letterbox →
   normalize → JSON Lines), frames/s from its summary;
@@ -107,9 +108,9 @@ def make_frames(count, folder):
 
 
 def write_specs(decode):
-    """The full and pre-only specs; `decode` is "scaled" (decode-image `min_size` = the letterbox's
-    size) or "full"."""
-    options = "\n    options: {min_size: [320, 320]}" if decode == "scaled" else ""
+    """The full and pre-only specs; `decode` is "fit" (decode-image `fit_size` = the letterbox's size),
+    "cover" (`min_size`, both sides at least that size) or "full"."""
+    options = {"fit": "\n    options: {fit_size: [320, 320]}", "cover": "\n    options: {min_size: [320, 320]}"}.get(decode, "")
     pre = PRE_STAGES.replace("{decode_options}", options)
     subprocess.run([sys.executable, "scripts/make-repository.py", "--only", "yolo", "--out", str(WORK / "repository")],
                    cwd=ROOT, check=True, capture_output=True)
@@ -134,8 +135,8 @@ def main():
     parser.add_argument("--threads", default="1,2")
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--frames", type=int, default=100)
-    parser.add_argument("--decode", choices=["scaled", "full"], default="scaled",
-                        help="decode-image at the letterbox's size (DCT scaling, default) or at full size")
+    parser.add_argument("--decode", choices=["fit", "cover", "full"], default="fit",
+                        help="decode-image with fit_size (what the letterbox uses; default), min_size (both sides) or at full size")
     args = parser.parse_args()
 
     make_frames(args.frames, WORK / "frames")

@@ -83,6 +83,21 @@ import SwitchyardVision
         #expect((tiny.numerator, tiny.denominator) == (1, 4))
     }
 
+    @Test("a letterbox target needs only the limiting side at the box's size")
+    func fitTargets() {
+        let box = DecodeTarget.fit(width: 320, height: 320)
+        #expect(box.minimumSize(ofImage: 3840, 2160) == (320, 180))
+        #expect(box.minimumSize(ofImage: 2160, 3840) == (180, 320))
+        #expect(box.minimumSize(ofImage: 1001, 601) == (320, 193))  // 601 · 320 / 1001 = 192.1, rounded up
+        #expect(box.minimumSize(ofImage: 200, 100) == (200, 100))   // smaller than the box: never upscaled
+        #expect(DecodeTarget.fit(width: 640, height: 320).minimumSize(ofImage: 1280, 720) == (569, 320))
+        #expect(DecodeTarget.cover(width: 320, height: 320).minimumSize(ofImage: 3840, 2160) == (320, 320))
+        let factors = ImageCodec.jpegScalingFactors
+        let uhd = box.minimumSize(ofImage: 3840, 2160)
+        let scale = DecodeScale.smallest(decoding: 3840, 2160, atLeast: uhd.width, uhd.height, among: factors)
+        #expect((scale.numerator, scale.denominator) == (1, 8))
+    }
+
     @Test("for any size, no smaller scale would do and the chosen one does")
     func smallestOverManySizes() {
         let factors = ImageCodec.jpegScalingFactors.filter { $0.numerator <= $0.denominator }

@@ -19,7 +19,13 @@ public enum ImageCodec {
     /// much cheaper than a full decode and a resize. PNGs, and JPEGs already smaller than that,
     /// decode at full size. The returned scale maps positions in the image back to the original.
     public static func decode(_ bytes: [UInt8], atLeast minWidth: Int, _ minHeight: Int) throws(VisionError) -> (image: Image, scale: DecodeScale) {
-        if bytes.starts(with: jpegSignature) { return try JPEGCodec.decode(bytes, atLeast: minWidth, minHeight) }
+        try decode(bytes, for: .cover(width: minWidth, height: minHeight))
+    }
+
+    /// Decodes like ``decode(_:atLeast:_:)``, at the smallest scale that still serves `target`
+    /// (`.fit` keeps only a letterbox's limiting side at the box's size).
+    public static func decode(_ bytes: [UInt8], for target: DecodeTarget) throws(VisionError) -> (image: Image, scale: DecodeScale) {
+        if bytes.starts(with: jpegSignature) { return try JPEGCodec.decode(bytes, for: target) }
         let image = try decode(bytes)
         return (image, .unscaled(width: image.width, height: image.height))
     }

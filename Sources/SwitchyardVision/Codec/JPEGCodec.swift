@@ -7,12 +7,12 @@ enum JPEGCodec {
         try decode(bytes) { width, height in .unscaled(width: width, height: height) }.image
     }
 
-    /// Decodes at the smallest of libjpeg-turbo's scales (1/8, 1/4, 3/8, 1/2, …) that keeps the
-    /// image at least `minWidth`×`minHeight`: the scaling happens in the IDCT, so a 1/8 decode
-    /// skips most of the work of a full one.
-    static func decode(_ bytes: [UInt8], atLeast minWidth: Int, _ minHeight: Int) throws(VisionError) -> (image: Image, scale: DecodeScale) {
+    /// Decodes at the smallest of libjpeg-turbo's scales (1/8, 1/4, 3/8, 1/2, …) that still serves
+    /// `target`: the scaling happens in the IDCT, so a 1/8 decode skips most of the work of a full one.
+    static func decode(_ bytes: [UInt8], for target: DecodeTarget) throws(VisionError) -> (image: Image, scale: DecodeScale) {
         try decode(bytes) { width, height in
-            DecodeScale.smallest(decoding: width, height, atLeast: minWidth, minHeight, among: scalingFactors)
+            let minimum = target.minimumSize(ofImage: width, height)
+            return DecodeScale.smallest(decoding: width, height, atLeast: minimum.width, minimum.height, among: scalingFactors)
         }
     }
 

@@ -64,6 +64,23 @@ struct ScaledDecodeProcessorTests {
         #expect(pngItem.imageValue("image")?.width == 640 && pngScale?.isUnscaled == true)
     }
 
+    /// The 1001×601 frame in a 320×320 letterbox uses 320×193: `fit_size` decodes at 3/8
+    /// (376×226), where `min_size` needs 5/8. Boxes still land in original pixels.
+    @Test("fit_size keeps only the letterbox's limiting side")
+    func fitSizeDecodesSmaller() throws {
+        let bytes = try Self.frame()
+        let fitted = try Builtin.processor("decode-image", ["fit_size": .list([.int(320), .int(320)])])
+            .process(Builtin.item(["bytes": .bytes(bytes)]))[0]
+        let image = try #require(fitted.imageValue("image"))
+        #expect(image.width == 376 && image.height == 226)
+        #expect(try fitted.decodeScale(of: "image") == DecodeScale(numerator: 3, denominator: 8, originalWidth: 1001, originalHeight: 601))
+        let full = try Self.letterboxed([:]), scaled = try Self.letterboxed(["fit_size": .list([.int(320), .int(320)])])
+        let head = Box(x1: 37.5, y1: 80, x2: 290, y2: 231.25)
+        #expect(Self.maxDistance(try Self.detect(head, in: full), try Self.detect(head, in: scaled)) <= 2)
+        #expect(Builtin.optionError("decode-image", ["fit_size": .list([.int(320), .int(320)]),
+                                                     "min_size": .list([.int(320), .int(320)])])?.message.contains("one of them") == true)
+    }
+
     @Test("min_size must be two whole pixel counts")
     func rejectsBadSizes() {
         for bad: OptionValue in [.list([.int(320)]), .list([.int(0), .int(10)]), .list([.double(1.5), .int(2)]), .string("320")] {

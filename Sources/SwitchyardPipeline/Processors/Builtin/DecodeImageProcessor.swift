@@ -9,29 +9,36 @@ import SwitchyardVision
 /// next stage's size so nothing it would see is lost. The scale goes beside the image (under
 /// `output` + "_scale", e.g. "image_scale") and `yolo-decode`, `db-postprocess` and `crop-regions`
 /// use it to report positions in the original image's pixels. PNGs, and JPEGs already smaller,
-/// decode at full size. Without `min_size` every image decodes at full size.
+/// decode at full size. `fit_size: [W, H]` instead keeps only what a W×H letterbox uses: its
+/// limiting side at the box's size (a 4K 16:9 frame for a 320×320 letterbox then decodes at 1/8,
+/// 480×270, where `min_size` needs 1/4). Without either, every image decodes at full size.
 struct DecodeImageProcessor: PipelineProcessor {
     let stage: String
     let input: String
     let output: String
     let keepBytes: Bool
-    /// The smallest decoded size asked for, or nil to decode at full size.
-    let minSize: (width: Int, height: Int)?
+    /// What a scaled decode must keep, or nil to decode at full size.
+    let target: DecodeTarget?
 
     init(options: ProcessorOptions) throws(PipelineError) {
-        try options.rejectUnknown(allowed: ["input", "output", "keep_bytes", "min_size"])
+        try options.rejectUnknown(allowed: ["input", "output", "keep_bytes", "min_size", "fit_size"])
         stage = options.stage
         input = try options.inputName("bytes")
         output = try options.outputName("image")
         keepBytes = try options.bool("keep_bytes", default: false)
-        if options.contains("min_size") {
-            let size = try options.floats("min_size")
+        func size(_ key: String) throws(PipelineError) -> (width: Int, height: Int)? {
+            guard options.contains(key) else { return nil }
+            let size = try options.floats(key)
             guard size.count == 2, size.allSatisfy({ $0 >= 1 && $0 == $0.rounded() && $0 <= 1_000_000 }) else {
-                throw options.error("min_size", "must be [width, height] in whole pixels ≥ 1, e.g. [320, 320] for a 320×320 letterbox; got \(size)")
+                throw options.error(key, "must be [width, height] in whole pixels ≥ 1, e.g. [320, 320] for a 320×320 letterbox; got \(size)")
             }
-            minSize = (Int(size[0]), Int(size[1]))
-        } else {
-            minSize = nil
+            return (Int(size[0]), Int(size[1]))
+        }
+        switch (try size("min_size"), try size("fit_size")) {
+        case (let cover?, nil): target = .cover(width: cover.width, height: cover.height)
+        case (nil, let fit?): target = .fit(width: fit.width, height: fit.height)
+        case (nil, nil): target = nil
+        case (_?, _?): throw options.error("fit_size", "takes the place of min_size: give one of them")
         }
     }
 
@@ -39,8 +46,8 @@ struct DecodeImageProcessor: PipelineProcessor {
         let bytes = try item.bytes(input)
         var next = item
         do throws(VisionError) {
-            if let minSize {
-                let (image, scale) = try ImageCodec.decode(bytes, atLeast: minSize.width, minSize.height)
+            if let target {
+                let (image, scale) = try ImageCodec.decode(bytes, for: target)
                 next[output] = .image(image)
                 next[PipelineItem.decodeScaleName(of: output)] = .decodeScale(scale)
             } else {
