@@ -53,12 +53,11 @@ struct DNNLMemoryDesc: @unchecked Sendable {
     /// The element type.
     var dataType: dnnl_data_type_t { raw.data_type }
 
-    /// True when the layout pads a dimension (a blocked format over a channel count that is not
-    /// a multiple of the block): its buffer then holds elements outside the tensor.
-    var hasPadding: Bool {
-        withUnsafeBytes(of: raw.padded_dims) { buffer in
-            Array(buffer.bindMemory(to: Int64.self).prefix(Int(raw.ndims))).map(Int.init)
-        } != dims
+    /// True when the buffer holds exactly the tensor's elements: no padded block (a blocked format
+    /// over a channel count that is not a multiple of the block) and no gaps (a view of part of a
+    /// larger buffer, such as one input of an in-place concat).
+    var isDense: Bool {
+        byteSize == dims.reduce(1, *) * dnnl_data_type_size(dataType)
     }
 
     /// The same layout with `type` elements: oneDNN counts strides and block sizes in elements,

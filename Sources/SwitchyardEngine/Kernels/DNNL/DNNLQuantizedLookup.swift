@@ -6,8 +6,9 @@ import SwitchyardTensor
 /// read in whatever layout the 8-bit input arrives in (`nhwc` u8 between VNNI convolutions), so
 /// a chain of int8 convolutions and the quantized elementwise work between them (PP-OCR's
 /// HardSwish, residual Adds) stays in one region instead of leaving oneDNN's layouts at every
-/// layer. Blocked layouts with padded channels are made plain first: the table may map the
-/// padding's zeros to other values, and oneDNN expects padding to stay zero.
+/// layer. An input that is not dense is made plain first: a blocked layout's padding would be
+/// mapped away from zero (oneDNN expects it to stay zero), and a view into a larger buffer (an
+/// in-place concat's part) has gaps that the loop over its bytes must not run through.
 struct DNNLQuantizedLookupOperation: DNNLOperation {
     /// The chain's output for every input value, indexed as `QuantizedLookupKernel` documents.
     let table: Tensor
@@ -25,7 +26,7 @@ struct DNNLQuantizedLookupOperation: DNNLOperation {
     func lower(_ inputs: [DNNLOperand?], into builder: inout DNNLPlanBuilder) throws -> [(slot: Int, shape: [Int])] {
         let op = QuantizedLookupFusion.opType
         let first = try inputs.required(0, op)
-        var sources = [builder.desc(first.slot).hasPadding ? try builder.plain(first.slot) : first.slot]
+        var sources = [builder.desc(first.slot).isDense ? first.slot : try builder.plain(first.slot)]
         if inputCount == 2 {
             let second = try inputs.required(1, op)
             guard second.shape == first.shape else {
