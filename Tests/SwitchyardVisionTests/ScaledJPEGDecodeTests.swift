@@ -1,7 +1,7 @@
 import Testing
 import SwitchyardVision
 
-/// `ImageCodec.decode(_:atLeast:_:)`: JPEGs decoded at a reduced scale in libjpeg-turbo's IDCT.
+/// `ImageCodec.decode(_:for:)`: JPEGs decoded at a reduced scale in libjpeg-turbo's IDCT.
 @Suite struct ScaledJPEGDecodeTests {
     /// A smooth RGB test picture (gradients, a disc, a bar): what a camera frame looks like to a
     /// JPEG coder, unlike noise, whose scaled decode is no box average of its full decode.
@@ -46,7 +46,7 @@ import SwitchyardVision
         let jpeg = try ImageCodec.encodeJPEG(try Self.picture(width: 517, height: 389), quality: 95)
         let full = try ImageCodec.decode(jpeg)
         let minWidth = (517 + factor - 1) / factor, minHeight = (389 + factor - 1) / factor
-        let (scaled, scale) = try ImageCodec.decode(jpeg, atLeast: minWidth, minHeight)
+        let (scaled, scale) = try ImageCodec.decode(jpeg, for: .cover(width: minWidth, height: minHeight))
         #expect(scale.numerator * factor == scale.denominator, "asked for 1/\(factor), got \(scale.numerator)/\(scale.denominator)")
         let reference = try Self.boxDownscaled(full, by: factor)
         #expect(scaled.width == reference.width && scaled.height == reference.height)
@@ -121,12 +121,12 @@ import SwitchyardVision
     @Test("the decoded size is libjpeg-turbo's rounded-up size; PNGs and small JPEGs decode at full size")
     func decodedSizes() throws {
         let jpeg = try ImageCodec.encodeJPEG(try Self.picture(width: 1001, height: 601), quality: 85)
-        let (image, scale) = try ImageCodec.decode(jpeg, atLeast: 126, 76)
+        let (image, scale) = try ImageCodec.decode(jpeg, for: .cover(width: 126, height: 76))
         #expect(image.width == 126 && image.height == 76 && scale.originalWidth == 1001 && scale.originalHeight == 601)
-        let (full, unscaled) = try ImageCodec.decode(jpeg, atLeast: 2000, 10)
+        let (full, unscaled) = try ImageCodec.decode(jpeg, for: .cover(width: 2000, height: 10))
         #expect(full.width == 1001 && full.height == 601 && unscaled.isUnscaled)
         let png = try ImageCodec.encodePNG(try Self.picture(width: 640, height: 480))
-        let (pngImage, pngScale) = try ImageCodec.decode(png, atLeast: 80, 60)
+        let (pngImage, pngScale) = try ImageCodec.decode(png, for: .cover(width: 80, height: 60))
         #expect(pngImage.width == 640 && pngImage.height == 480 && pngScale == .unscaled(width: 640, height: 480))
     }
 

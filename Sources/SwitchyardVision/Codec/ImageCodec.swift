@@ -15,15 +15,10 @@ public enum ImageCodec {
     }
 
     /// Decodes like ``decode(_:)``, but a JPEG at the smallest scale libjpeg-turbo's IDCT offers
-    /// (1/8, 1/4, 3/8, 1/2, …) that keeps it at least `minWidth`×`minHeight` (ceil-rounded sizes),
-    /// much cheaper than a full decode and a resize. PNGs, and JPEGs already smaller than that,
-    /// decode at full size. The returned scale maps positions in the image back to the original.
-    public static func decode(_ bytes: [UInt8], atLeast minWidth: Int, _ minHeight: Int) throws(VisionError) -> (image: Image, scale: DecodeScale) {
-        try decode(bytes, for: .cover(width: minWidth, height: minHeight))
-    }
-
-    /// Decodes like ``decode(_:atLeast:_:)``, at the smallest scale that still serves `target`
-    /// (`.fit` keeps only a letterbox's limiting side at the box's size).
+    /// (1/8, 1/4, 3/8, 1/2, …) that still serves `target` (ceil-rounded sizes): `.cover` keeps both
+    /// sides at least the size, `.fit` only a letterbox's limiting side. Much cheaper than a full
+    /// decode and a resize. PNGs, and JPEGs already smaller than that, decode at full size. The
+    /// returned scale maps positions in the image back to the original.
     public static func decode(_ bytes: [UInt8], for target: DecodeTarget) throws(VisionError) -> (image: Image, scale: DecodeScale) {
         if bytes.starts(with: jpegSignature) { return try JPEGCodec.decode(bytes, for: target) }
         let image = try decode(bytes)
