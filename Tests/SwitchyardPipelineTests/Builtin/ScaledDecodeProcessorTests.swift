@@ -19,10 +19,23 @@ struct ScaledDecodeProcessorTests {
         return try ImageCodec.encodeJPEG(try Image(width: 1001, height: 601, channels: 3, pixels: pixels), quality: 92)
     }
 
+    /// `bytes` (default: the frame) through decode-image with `options`.
+    static func decoded(_ options: [String: OptionValue], bytes: [UInt8]? = nil) throws -> PipelineItem {
+        try Builtin.processor("decode-image", options).process(Builtin.item(["bytes": .bytes(try bytes ?? frame())]))[0]
+    }
+
     /// The frame through decode-image (with `options`) and a 320×320 letterbox.
     static func letterboxed(_ options: [String: OptionValue]) throws -> PipelineItem {
-        let decoded = try Builtin.processor("decode-image", options).process(Builtin.item(["bytes": .bytes(try frame())]))
-        return try Builtin.processor("letterbox", ["width": .int(320), "height": .int(320)]).process(decoded[0])[0]
+        try Builtin.processor("letterbox", ["width": .int(320), "height": .int(320)]).process(try decoded(options))[0]
+    }
+
+    /// The image decode-image made and the scale beside it, expected to be `numerator`/8 of the frame.
+    static func expectScale(_ item: PipelineItem, eighths numerator: Int, width: Int, height: Int,
+                            sourceLocation: SourceLocation = #_sourceLocation) throws {
+        let image = try #require(item.imageValue("image"), sourceLocation: sourceLocation)
+        #expect(image.width == width && image.height == height, sourceLocation: sourceLocation)
+        #expect(try item.decodeScale(of: "image") == DecodeScale(numerator: numerator, denominator: 8, originalWidth: 1001, originalHeight: 601),
+                sourceLocation: sourceLocation)
     }
 
     /// yolo-decode on a one-anchor YOLOv8 head holding `box` (letterboxed pixels) at score 0.9.
@@ -48,18 +61,12 @@ struct ScaledDecodeProcessorTests {
 
     @Test("min_size picks the smallest scale that keeps the size and stores it beside the image")
     func decodesScaled() throws {
-        let bytes = try Self.frame()
-        let scaled = try Builtin.processor("decode-image", ["min_size": .list([.int(320), .int(320)])])
-            .process(Builtin.item(["bytes": .bytes(bytes)]))[0]
         // 1/2 would be 501×301, too short; 5/8 is ceil(625.6)×ceil(375.6).
-        let image = try #require(scaled.imageValue("image"))
-        #expect(image.width == 626 && image.height == 376)
-        #expect(try scaled.decodeScale(of: "image") == DecodeScale(numerator: 5, denominator: 8, originalWidth: 1001, originalHeight: 601))
-        let full = try Builtin.processor("decode-image").process(Builtin.item(["bytes": .bytes(bytes)]))[0]
+        try Self.expectScale(try Self.decoded(["min_size": .list([.int(320), .int(320)])]), eighths: 5, width: 626, height: 376)
+        let full = try Self.decoded([:])
         #expect(full.imageValue("image")?.width == 1001 && full["image_scale"] == nil)
         let png = try ImageCodec.encodePNG(try Builtin.randomImage(width: 640, height: 480, seed: 5))
-        let pngItem = try Builtin.processor("decode-image", ["min_size": .list([.int(64), .int(64)])])
-            .process(Builtin.item(["bytes": .bytes(png)]))[0]
+        let pngItem = try Self.decoded(["min_size": .list([.int(64), .int(64)])], bytes: png)
         let pngScale = try pngItem.decodeScale(of: "image")
         #expect(pngItem.imageValue("image")?.width == 640 && pngScale?.isUnscaled == true)
     }
@@ -68,12 +75,7 @@ struct ScaledDecodeProcessorTests {
     /// (376×226), where `min_size` needs 5/8. Boxes still land in original pixels.
     @Test("fit_size keeps only the letterbox's limiting side")
     func fitSizeDecodesSmaller() throws {
-        let bytes = try Self.frame()
-        let fitted = try Builtin.processor("decode-image", ["fit_size": .list([.int(320), .int(320)])])
-            .process(Builtin.item(["bytes": .bytes(bytes)]))[0]
-        let image = try #require(fitted.imageValue("image"))
-        #expect(image.width == 376 && image.height == 226)
-        #expect(try fitted.decodeScale(of: "image") == DecodeScale(numerator: 3, denominator: 8, originalWidth: 1001, originalHeight: 601))
+        try Self.expectScale(try Self.decoded(["fit_size": .list([.int(320), .int(320)])]), eighths: 3, width: 376, height: 226)
         let full = try Self.letterboxed([:]), scaled = try Self.letterboxed(["fit_size": .list([.int(320), .int(320)])])
         let head = Box(x1: 37.5, y1: 80, x2: 290, y2: 231.25)
         #expect(Self.maxDistance(try Self.detect(head, in: full), try Self.detect(head, in: scaled)) <= 2)
