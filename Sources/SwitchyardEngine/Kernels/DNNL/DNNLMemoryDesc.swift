@@ -94,25 +94,33 @@ extension DNNLMemoryDesc: Equatable {
 }
 
 extension DNNLMemoryDesc {
-    /// The channel-blocked activation layouts oneDNN picks on this CPU (`nCw8c`, `nChw8c`, …).
+    /// The activation layouts oneDNN picks on this CPU: channel-blocked (`nCw8c`, `nChw8c`, …),
+    /// and channels-last (`nwc`, `nhwc`, `ndhwc`) for int8.
     private static let channelBlockedTags: [dnnl_format_tag_t] = [
         dnnl_aBc8b, dnnl_aBcd8b, dnnl_aBcde8b, dnnl_aBc16b, dnnl_aBcd16b, dnnl_aBcde16b,
     ]
+    private static let channelsLastTags: [dnnl_format_tag_t] = [dnnl_acb, dnnl_acdb, dnnl_acdeb]
 
-    private static func tagged(_ shape: [Int], _ tag: dnnl_format_tag_t) -> DNNLMemoryDesc? {
+    private static func tagged(_ shape: [Int], _ tag: dnnl_format_tag_t, _ type: dnnl_data_type_t) -> DNNLMemoryDesc? {
         var raw = dnnl_memory_desc_t()
-        guard dnnl_memory_desc_init_by_tag(&raw, Int32(shape.count), shape.map(Int64.init), dnnl_f32, tag) == dnnl_success
+        guard dnnl_memory_desc_init_by_tag(&raw, Int32(shape.count), shape.map(Int64.init), type, tag) == dnnl_success
         else { return nil }
         return DNNLMemoryDesc(raw: raw)
     }
 
-    /// A dense descriptor of `shape` in this descriptor's layout, when that layout is plain
-    /// row-major or one of oneDNN's channel-blocked activation formats; nil otherwise.
+    /// A dense descriptor of `shape` in this descriptor's layout and data type, when that layout
+    /// is plain row-major or one of oneDNN's activation formats; nil otherwise.
+    ///
+    /// Int8 convolutions read and write `nhwc`: parts of a split or a concatenation keep it, so a
+    /// chain of them never goes through plain NCHW. A float `nhwc` value (AVX-512's brgconv)
+    /// gets nil, and its parts plain row-major, where a batch-1 part is a contiguous piece that a
+    /// producer writes in place (`DNNLPlanBuilder.placeInSlices`).
     func sameLayout(dims shape: [Int]) -> DNNLMemoryDesc? {
         if isPlain { return try? .plain(shape, type: dataType) }
         guard shape.count == dims.count else { return nil }
-        for tag in Self.channelBlockedTags {
-            if let mine = Self.tagged(dims, tag), mine == self { return Self.tagged(shape, tag) }
+        let eightBit = dataType == dnnl_u8 || dataType == dnnl_s8
+        for tag in Self.channelBlockedTags + (eightBit ? Self.channelsLastTags : []) {
+            if let mine = Self.tagged(dims, tag, dataType), mine == self { return Self.tagged(shape, tag, dataType) }
         }
         return nil
     }
