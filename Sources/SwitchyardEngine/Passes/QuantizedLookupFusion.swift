@@ -62,9 +62,16 @@ extension QuantizedLookupFusion {
     /// Operators whose 8-bit outputs are computed in int8 (no float value exists to fuse into).
     static let integerProducers: Set<String> = ["QLinearConv", "QLinearMatMul", opType]
 
+    /// True when an int8 operator computes `value`, directly or through data movement that
+    /// `QuantizedMovementFusion` made run on bytes.
     static func isIntegerProduct(_ value: String, graph: Graph, usage: GraphUsage) -> Bool {
         guard let producer = usage.producer[value] else { return false }
-        return integerProducers.contains(graph.nodes[producer].opType)
+        let node = graph.nodes[producer]
+        if QuantizedMovementFusion.movement.contains(node.opType), QDQFusion.isONNX(node) {
+            let data = node.opType == "Concat" ? node.inputs : Array(node.inputs.prefix(1))
+            return !data.isEmpty && data.allSatisfy { isIntegerProduct($0, graph: graph, usage: usage) }
+        }
+        return integerProducers.contains(node.opType)
     }
 }
 
@@ -76,7 +83,7 @@ private struct Region {
     var rootTypes: [String: DataType] = [:]
 
     /// The region ending at node `end`, or nil when its input is not an elementwise function of
-    /// at most two 8-bit tensors of one shape.
+    /// at most two 8-bit tensors.
     init?(ending end: Int, graph: Graph, usage: GraphUsage, facts: [String: ValueFact]) {
         var members = Set<Int>()
         var rootSet = Set<String>()
@@ -135,11 +142,9 @@ private struct Region {
         roots = rootSet.sorted()
         // The output takes the roots' shape: scalar constants of rank 1 must not raise a rank-0 root.
         guard !roots.isEmpty, roots.allSatisfy({ (facts[$0]?.shape?.count ?? 0) >= 1 }) else { return nil }
-        // Two roots are read element by element together: they must have one known shape.
-        if roots.count == 2 {
-            guard let first = facts[roots[0]]?.shape, let second = facts[roots[1]]?.shape, first == second,
-                  !first.contains(.unknown) else { return nil }
-        }
+        // Two roots broadcast together as every elementwise operator between them does (the
+        // lookup kernels broadcast too), so their shapes need not be known to be equal: YOLOv8's
+        // residual Adds join convolution outputs whose spatial sizes follow from a free input size.
         nodes = members.sorted()
         rootTypes = types
     }

@@ -30,7 +30,7 @@ struct DNNLQuantizedLookupOperation: DNNLOperation {
         if inputCount == 2 {
             let second = try inputs.required(1, op)
             guard second.shape == first.shape else {
-                throw KernelError.invalidArgument("\(op): inputs must have one shape, got \(first.shape) and \(second.shape)")
+                throw KernelError.unsupported("\(op): inputs \(first.shape) and \(second.shape) broadcast (the reference kernel does that)")
             }
             let layout = builder.desc(sources[0]).withDataType(builder.desc(second.slot).dataType)
             sources.append(try builder.reorder(second.slot, to: layout))
