@@ -30,8 +30,9 @@ public struct Optimizer: Sendable {
         ] + bf16Marking + [
             // Before constant folding, which would dequantize the int8 weights to float.
             QDQFusion(execution: quantizedExecution),
+            QuantizedMovementFusion(execution: quantizedExecution),
             QuantizedLookupFusion(execution: quantizedExecution),
-            // After the two above, which take the pairs they compute in int8.
+            // After the three above, which take the pairs they compute in int8.
             FakeQuantizeFusion(),
             ConstantFolding(),
             ShapeFolding(),

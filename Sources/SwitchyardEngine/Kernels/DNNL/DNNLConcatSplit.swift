@@ -10,6 +10,8 @@ import SwitchyardTensor
 /// row-major otherwise.
 struct DNNLConcatOperation: DNNLOperation {
     let axis: Int
+    /// Copies of 8-bit data keep its type (`QuantizedMovementFusion`).
+    var takesIntegerData: Bool { true }
 
     func lower(_ inputs: [DNNLOperand?], into builder: inout DNNLPlanBuilder) throws -> [(slot: Int, shape: [Int])] {
         let sources = try inputs.indices.map { index throws(KernelError) in try inputs.required(index, "Concat") }
@@ -29,7 +31,7 @@ struct DNNLConcatOperation: DNNLOperation {
         }
         var layouts: [DNNLMemoryDesc] = []
         if let same = builder.desc(first.slot).sameLayout(dims: shape) { layouts.append(same) }
-        let plain = try DNNLMemoryDesc.plain(shape)
+        let plain = try DNNLMemoryDesc.plain(shape, type: builder.desc(first.slot).dataType)
         if !layouts.contains(plain) { layouts.append(plain) }
         if let destination = layouts.first, let written = try? Self.copiedIntoSlices(sources, axis: axis, shape: shape,
                                                                                   destination: destination, into: &builder) {
@@ -106,6 +108,8 @@ struct DNNLSplitOperation: DNNLOperation {
     let outputCount: Int
 
     var parameterInputs: Set<Int> { [1] }
+    /// Parts of 8-bit data keep its type (`QuantizedMovementFusion`).
+    var takesIntegerData: Bool { true }
 
     func lower(_ inputs: [DNNLOperand?], into builder: inout DNNLPlanBuilder) throws -> [(slot: Int, shape: [Int])] {
         let x = try inputs.required(0, "Split")

@@ -9,8 +9,9 @@ protocol DNNLOperation: Sendable {
     /// bounds). The plan cache is keyed by their contents.
     var parameterInputs: Set<Int> { get }
 
-    /// True for the quantized operators, whose data inputs are uint8/int8/int32 tensors; every
-    /// other operation takes float32 only.
+    /// True for the quantized operators, whose data inputs are uint8/int8/int32 tensors, and for
+    /// data movement that also moves 8-bit values (Concat, Split, nearest Resize, max pooling);
+    /// every other operation takes float32 only.
     var takesIntegerData: Bool { get }
 
     /// Adds this node's primitives to `builder`; `inputs` align with the node's inputs (`nil`

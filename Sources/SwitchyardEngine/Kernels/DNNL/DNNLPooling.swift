@@ -17,6 +17,12 @@ struct DNNLPoolingOperation: DNNLOperation {
     let window: DNNLWindowAttributes?
     let ceilMode: Bool
 
+    /// Max pooling also moves 8-bit data (`QuantizedMovementFusion`); an average is float only.
+    var takesIntegerData: Bool {
+        if case .max = kind { return true }
+        return false
+    }
+
     func lower(_ inputs: [DNNLOperand?], into builder: inout DNNLPlanBuilder) throws -> [(slot: Int, shape: [Int])] {
         let x = try inputs.required(0, opType)
         guard (3...5).contains(x.shape.count) else {
@@ -42,7 +48,8 @@ struct DNNLPoolingOperation: DNNLOperation {
         }
         let dstShape = Array(x.shape.prefix(2)) + resolved.outputs
         let src = builder.desc(x.slot)
-        let dst = try DNNLMemoryDesc.any(dstShape)
+        // A maximum of 8-bit values is one of them: the destination keeps their type.
+        let dst = try DNNLMemoryDesc.any(dstShape, type: takesIntegerData ? src.dataType : dnnl_f32)
         var op = dnnl_pooling_v2_desc_t()
         let status = withUnsafePointer(to: src.raw) { srcRaw in
             withUnsafePointer(to: dst.raw) { dstRaw in

@@ -23,8 +23,9 @@ public enum DNNLRegionPartitioner {
     ]
 
     /// Data-movement operators that join a region only when every tensor they move is known to
-    /// be float32 (they also move integer shape values, which oneDNN does not compute), and run
-    /// through oneDNN only inside regions.
+    /// be float32, or uint8/int8 (quantized data, `QuantizedMovementFusion`): they also move
+    /// integer shape values, which oneDNN does not compute. They run through oneDNN only inside
+    /// regions.
     static let regionOnly: Set<String> = ["Concat", "Split", "Resize"]
 
     /// Quantized operators, which join a region when their scales and zero points are
@@ -43,7 +44,7 @@ public enum DNNLRegionPartitioner {
         let givenFriendly = given.map { node in
             let opset = opsets[node.domain] ?? opsets[""] ?? 1
             let candidate = layoutFriendly.contains(node.opType)
-                || (regionOnly.contains(node.opType) && movesFloat32(node, in: graph))
+                || (regionOnly.contains(node.opType) && movesOneDNNData(node, in: graph))
                 || quantized.contains(node.opType)
             guard candidate, let operation = DNNLKernels.operation(for: node, opset: opset) else { return false }
             return !quantized.contains(node.opType) || operation.parameterInputs.allSatisfy { index in
@@ -120,15 +121,17 @@ public enum DNNLRegionPartitioner {
     }
 
     /// True when `node`'s data input (the first, or every input of a Concat) and its outputs
-    /// are declared or inferred float32 tensors.
-    private static func movesFloat32(_ node: Node, in graph: Graph) -> Bool {
-        func isFloat32(_ name: String) -> Bool {
-            if let tensor = graph.initializers[name] { return tensor.dataType == .float32 }
-            let info = graph.valueInfo[name] ?? graph.inputs.first { $0.name == name }
-            return info?.dataType == .float32
+    /// are declared or inferred tensors of one type among float32, uint8 and int8.
+    private static func movesOneDNNData(_ node: Node, in graph: Graph) -> Bool {
+        func type(_ name: String) -> DataType? {
+            if let tensor = graph.initializers[name] { return tensor.dataType }
+            return (graph.valueInfo[name] ?? graph.inputs.first { $0.name == name })?.dataType
         }
         let moved = node.opType == "Concat" ? node.inputs : Array(node.inputs.prefix(1))
-        return !moved.isEmpty && (moved + node.outputs).allSatisfy { !$0.isEmpty && isFloat32($0) }
+        guard !moved.isEmpty, let first = moved.first.flatMap(type), [.float32, .uint8, .int8].contains(first) else {
+            return false
+        }
+        return (moved + node.outputs).allSatisfy { !$0.isEmpty && type($0) == first }
     }
 
     /// Every name `node` reads, including those its subgraphs read from enclosing scopes.

@@ -9,6 +9,8 @@ import SwitchyardTensor
 struct DNNLResizeOperation: DNNLOperation {
     /// Inputs roi (unused in these modes), scales and sizes.
     var parameterInputs: Set<Int> { [1, 2, 3] }
+    /// Nearest-neighbour sampling copies values: 8-bit data keeps its type.
+    var takesIntegerData: Bool { true }
 
     func lower(_ inputs: [DNNLOperand?], into builder: inout DNNLPlanBuilder) throws -> [(slot: Int, shape: [Int])] {
         let x = try inputs.required(0, "Resize")
@@ -17,7 +19,7 @@ struct DNNLResizeOperation: DNNLOperation {
         }
         let shape = try outputShape(inputs, input: x.shape)
         let src = builder.desc(x.slot)
-        let dst = try DNNLMemoryDesc.any(shape)
+        let dst = try DNNLMemoryDesc.any(shape, type: src.dataType)
         var op = dnnl_resampling_desc_t()
         let status = withUnsafePointer(to: src.raw) { srcRaw in
             withUnsafePointer(to: dst.raw) { dstRaw in
