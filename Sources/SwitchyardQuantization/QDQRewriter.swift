@@ -13,6 +13,8 @@ struct QDQRewriter {
     let activationType: ActivationType
     let perChannel: Bool
     let weightRange: WeightRange
+    /// Values quantized besides the plan's activations (`SharedScales`), with ranges in `ranges`.
+    var extraActivations: [String] = []
 
     func rewrite(_ model: Model, report: inout QuantizationReport) -> Model {
         var model = model
@@ -38,7 +40,7 @@ struct QDQRewriter {
             dequantized[name] = output
         }
 
-        let activations = plan.activations
+        let activations = plan.activations + extraActivations.filter { !Set(plan.activations).contains($0) }
         let activationSet = Set(activations)
         let defined = graph.nodes.reduce(into: Set<String>()) { $0.formUnion($1.outputs) }
         for name in activations where !defined.contains(name) { quantizeActivation(name) }

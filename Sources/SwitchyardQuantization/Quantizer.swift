@@ -111,12 +111,21 @@ public enum Quantizer {
         for node in target.graph.nodes where ["ConvTranspose", "LSTM", "GRU", "RNN", "Einsum"].contains(node.opType) {
             report.keptFP32.append(.init(name: node.displayName, opType: node.opType, detail: "no INT8 QDQ form in this quantizer"))
         }
-        let ranges = try Calibrator(model: target, tensors: plan.activations, method: options.method,
+        let observed = plan.activations + MovementQuantization(graph: target.graph, quantized: plan.activations).calibrated
+        let ranges = try Calibrator(model: target, tensors: observed, method: options.method,
                                     percentile: options.percentile, threads: options.threads).ranges(from: inputs)
-        report.notes.append("calibrated \(plan.activations.count) activations on \(calibration.count) samples (\(options.method.rawValue)\(options.method == .percentile ? " \(options.percentile)%" : ""))")
+        report.notes.append("calibrated \(observed.count) activations on \(calibration.count) samples (\(options.method.rawValue)\(options.method == .percentile ? " \(options.percentile)%" : ""))")
         func build(keeping kept: Set<Int>, report: inout QuantizationReport) -> Model {
-            QDQRewriter(plan: plan.keeping(kept), ranges: ranges, activationType: options.activations, perChannel: perChannel,
-                        weightRange: options.weightRange).rewrite(target, report: &report)
+            let keptPlan = plan.keeping(kept)
+            let movement = MovementQuantization(graph: target.graph, quantized: keptPlan.activations,
+                                                observable: Set(ranges.keys))
+            if movement.movementNodes > 0 {
+                report.notes.append("\(movement.movementNodes) Concat/Split/pooling/reshaping nodes between int8 layers are quantized too, so their data moves as int8")
+            }
+            let rewriter = QDQRewriter(plan: keptPlan, ranges: movement.sharing(ranges), activationType: options.activations,
+                                       perChannel: perChannel, weightRange: options.weightRange,
+                                       extraActivations: movement.extraActivations)
+            return rewriter.rewrite(target, report: &report)
         }
         var kept = Set<Int>()
         if let gate = options.gate {
@@ -134,11 +143,28 @@ public enum Quantizer {
             }
         }
         let result = build(keeping: kept, report: &report)
-        let floatOps = result.graph.nodes.filter { !["QuantizeLinear", "DequantizeLinear", "Conv", "MatMul", "Gemm"].contains($0.opType) }
-        if !floatOps.isEmpty {
-            report.notes.append("\(floatOps.count) other nodes (elementwise, pooling, shape…) compute in FP32 on dequantized values")
-        }
+        if let note = floatWorkNote(result.graph) { report.notes.append(note) }
         return result
+    }
+
+    /// How many other nodes compute on dequantized values, and how many of those sit between
+    /// quantize steps (all their results quantized), which the engine runs as byte tables or moves.
+    private static func floatWorkNote(_ graph: Graph) -> String? {
+        let dequantized = Set(graph.nodes.filter { $0.opType == "DequantizeLinear" }.flatMap(\.outputs))
+        var readers: [String: [Node]] = [:]
+        for node in graph.nodes { for input in node.inputs { readers[input, default: []].append(node) } }
+        let graphOutputs = Set(graph.outputs.map(\.name))
+        let floatWork = graph.nodes.filter { node in
+            !["QuantizeLinear", "DequantizeLinear", "Conv", "MatMul", "Gemm"].contains(node.opType)
+                && node.inputs.contains(where: dequantized.contains)
+        }
+        guard !floatWork.isEmpty else { return nil }
+        let between = floatWork.filter { node in
+            node.outputs.allSatisfy { output in
+                !graphOutputs.contains(output) && (readers[output] ?? []).allSatisfy { $0.opType == "QuantizeLinear" }
+            }
+        }
+        return "\(floatWork.count) other nodes read dequantized values; \(between.count) of them sit between quantize steps (the engine runs those on int8 data as tables or byte moves), the rest compute in FP32"
     }
 
     private static func checkWritable(_ output: String) throws(QuantizationError) {
