@@ -46,6 +46,9 @@ struct BenchCommand: ParsableCommand {
     @Flag(help: "After each configuration, print (to stderr) Switchyard's time per op type and its slowest nodes.")
     var profile = false
 
+    @Option(name: .customLong("profile-rows"), help: "Rows in each table --profile prints.")
+    var profileRows = 15
+
     @Option(help: "Quantized (QDQ) layers: automatic (int8 where it is faster on this CPU), integer or float.")
     var int8: QuantizedExecution = .automatic
 
@@ -63,6 +66,7 @@ struct BenchCommand: ParsableCommand {
         if let iterations, iterations < 1 { throw ValidationError("--iterations must be at least 1, got \(iterations)") }
         if let seconds, !(seconds > 0) { throw ValidationError("--seconds must be positive, got \(seconds)") }
         if warmup < 0 { throw ValidationError("--warmup cannot be negative, got \(warmup)") }
+        if profileRows < 1 { throw ValidationError("--profile-rows must be at least 1, got \(profileRows)") }
     }
 
     /// How each configuration's measurement ends.
@@ -77,7 +81,7 @@ struct BenchCommand: ParsableCommand {
             model: loaded, modelPath: model, givenShapes: try shapes.byName(),
             batches: try InputShapes.batchSizes(requested: batch, for: loaded.graph.inputs),
             threads: threads, warmup: warmup, stop: stopRule, compareWithONNXRuntime: compareONNXRuntime, seed: seed,
-            profile: profile, quantizedExecution: int8, cooldownSeconds: cooldownMs / 1000
+            profile: profile, profileRows: profileRows, quantizedExecution: int8, cooldownSeconds: cooldownMs / 1000
         )
         let quiet = json
         let report = try DedicatedThread.run {

@@ -42,6 +42,8 @@ struct BenchRunner: Sendable {
     var seed: UInt64 = 1
     /// Report where Switchyard's time goes (per op type and slowest nodes) after each configuration.
     var profile = false
+    /// Rows in each table of that report.
+    var profileRows = 15
     /// How the engine runs a QDQ model's quantized layers.
     var quantizedExecution: QuantizedExecution = .automatic
     /// Pause between blocks: longer than ORT's and OpenMP's spin-wait after a run.
@@ -112,7 +114,7 @@ struct BenchRunner: Sendable {
                     }
                 } while stop.wantsMore(samples: ours.count, elapsed: Self.seconds(clock.now - start))
                 results.append(Self.result(batch: batch, threads: threadCount, shapes: inputs.shapes, ours: ours, theirs: theirs))
-                if let stepProfile { progress(StepProfileReport.text(stepProfile, runs: ours.count)) }
+                if let stepProfile { progress(StepProfileReport.text(stepProfile, runs: ours.count, rows: profileRows)) }
             }
         }
         results.sort { ($0.batch, $0.threads) < ($1.batch, $1.threads) }
