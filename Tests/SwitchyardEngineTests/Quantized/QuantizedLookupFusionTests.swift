@@ -67,6 +67,24 @@ struct QuantizedLookupFusionTests {
                              lookups: 1)
     }
 
+    /// Two tensors that broadcast (a per-row offset added to a matrix): the pair table reads
+    /// them as Add broadcasts them.
+    @Test func pairTableBroadcastsAsTheAddDoes() throws {
+        var generator = Kit.Generator(seed: 603)
+        let graph = Graph(nodes: [
+            Self.dq("a", "ad", "sa", "za"), Self.dq("b", "bd", "sb", "zb"),
+            Node(name: "add", opType: "Add", inputs: ["ad", "bd"], outputs: ["s"]),
+            Self.q("s", "sq", "sy", "zy"), Self.dq("sq", "y", "sy", "zy"),
+        ], inputs: [ValueInfo(name: "a", dataType: .int8, shape: [.fixed(2), .fixed(3), .fixed(7)]),
+                    ValueInfo(name: "b", dataType: .int8, shape: [.fixed(3), .fixed(1)])],
+        outputs: [ValueInfo(name: "y")], initializers: [
+            "sa": Tensor(scalar: Float(0.02)), "za": Kit.scalar(.int8, 5), "sb": Tensor(scalar: Float(0.07)),
+            "zb": Kit.scalar(.int8, -3), "sy": Tensor(scalar: Float(0.08)), "zy": Kit.scalar(.int8, 0),
+        ])
+        try Self.expectExact(graph, inputs: ["a": Kit.data(.int8, [2, 3, 7], &generator), "b": Kit.data(.int8, [3, 1], &generator)],
+                             lookups: 1)
+    }
+
     /// A per-channel constant is not elementwise over one value: nothing is fused.
     @Test func perChannelConstantStaysFloat() throws {
         var generator = Kit.Generator(seed: 602)
