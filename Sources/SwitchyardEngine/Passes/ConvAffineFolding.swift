@@ -69,8 +69,9 @@ public struct ConvAffineFolding: GraphPass {
         return "folded \(next.opType) '\(next.displayName)' into Conv '\(conv.displayName)'"
     }
 
-    /// y = scale[c] * x + shift[c] for the node reading `input`, when it is such a map.
-    private func affineMap(of node: Node, reading input: String, channels: Int, rank: Int, graph: Graph) -> (scale: [Float], shift: [Float])? {
+    /// y = scale[c] * x + shift[c] for the node reading `input`, when it is such a map
+    /// (`ConvTransposeAsConvolution` folds the same maps).
+    func affineMap(of node: Node, reading input: String, channels: Int, rank: Int, graph: Graph) -> (scale: [Float], shift: [Float])? {
         guard node.domain.isEmpty || node.domain == "ai.onnx", node.outputs.count >= 1, !node.outputs[0].isEmpty else { return nil }
         let ones = [Float](repeating: 1, count: channels)
         let zeros = [Float](repeating: 0, count: channels)

@@ -37,6 +37,7 @@ public struct Optimizer: Sendable {
             ConstantFolding(),
             ShapeFolding(),
             LayerNormFusion(),
+            ConvTransposeAsConvolution(),
             ConvAffineFolding(),
             ConvFusion(activations: fusedActivations),
             MatMulFusion(activations: fusedActivations),

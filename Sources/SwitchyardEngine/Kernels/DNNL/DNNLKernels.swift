@@ -134,6 +134,13 @@ public enum DNNLKernels {
             default:
                 return nil
             }
+        case "DepthToSpace":
+            guard let block = attributes.int("blocksize") else { return nil }
+            switch attributes.string("mode") ?? "DCR" {
+            case "DCR": return DNNLDepthToSpaceOperation(blockSize: block, columnRowDepth: false)
+            case "CRD": return DNNLDepthToSpaceOperation(blockSize: block, columnRowDepth: true)
+            default: return nil
+            }
         case "Softmax", "LogSoftmax":
             let axis = attributes.int("axis") ?? (opset >= 13 ? -1 : 1)
             return DNNLSoftmaxOperation(opType: node.opType, axis: axis, flattens: opset < 13)

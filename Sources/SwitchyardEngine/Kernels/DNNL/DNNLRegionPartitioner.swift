@@ -19,7 +19,7 @@ public enum DNNLRegionPartitioner {
         "Conv", "FusedConv", "ConvTranspose", "MaxPool", "AveragePool", "GlobalMaxPool", "GlobalAveragePool",
         "BatchNormalization", "Add", "Sub", "Mul", "Div", "Max", "Min", "Relu", "LeakyRelu", "Sigmoid", "Tanh",
         "Elu", "Selu", "Exp", "Sqrt", "Abs", "Neg", "Reciprocal", "Round", "HardSwish",
-        "HardSigmoid", "Gelu", "Clip", FakeQuantizeFusion.opType,
+        "HardSigmoid", "Gelu", "Clip", "DepthToSpace", FakeQuantizeFusion.opType,
     ]
 
     /// Data-movement operators that join a region only when every tensor they move is known to
