@@ -34,6 +34,7 @@ public struct QuantizedMovementFusion: GraphPass {
     /// or every input of a Concat.
     public static let movement: Set<String> = [
         "Concat", "Split", "MaxPool", "Resize", "Reshape", "Transpose", "Flatten", "Squeeze", "Unsqueeze", "Slice",
+        "DepthToSpace", "SpaceToDepth",
     ]
 
     public func run(on graph: inout Graph, scope: PassScope) -> [String] {

@@ -12,6 +12,9 @@ struct DNNLDepthToSpaceOperation: DNNLOperation {
     /// CRD: channel `d · b² + i · b + j`; DCR: channel `(i · b + j) · depth + d`.
     let columnRowDepth: Bool
 
+    /// A reorder moves 8-bit data as well (`QuantizedMovementFusion`).
+    var takesIntegerData: Bool { true }
+
     func lower(_ inputs: [DNNLOperand?], into builder: inout DNNLPlanBuilder) throws -> [(slot: Int, shape: [Int])] {
         let x = try inputs.required(0, "DepthToSpace")
         let b = blockSize
