@@ -13,6 +13,14 @@ public enum QuantizedExecution: String, Sendable, CaseIterable {
     /// Every quantized layer runs in float: weights dequantized once at load time, each
     /// activation's QuantizeLinear → DequantizeLinear as a FakeQuantize post-op.
     case float
+
+    /// True when the passes that compute a QDQ model's 8-bit values in integers (tables, byte
+    /// moves) have work in `graph`: oneDNN has int8 kernels here, this mode allows integers and
+    /// the graph quantizes something.
+    func rewritesQuantizedValues(in graph: Graph) -> Bool {
+        DNNLInt8Support.isAvailable && self != .float
+            && graph.nodes.contains { $0.opType == "QuantizeLinear" && QDQFusion.isONNX($0) }
+    }
 }
 
 /// Which quantized layers run as oneDNN int8 primitives under `QuantizedExecution.automatic`.

@@ -32,8 +32,7 @@ public struct QuantizedLookupFusion: GraphPass {
     }
 
     public func run(on graph: inout Graph, scope: PassScope) -> [String] {
-        guard DNNLInt8Support.isAvailable, execution != .float,
-              graph.nodes.contains(where: { $0.opType == "QuantizeLinear" && QDQFusion.isONNX($0) }) else { return [] }
+        guard execution.rewritesQuantizedValues(in: graph) else { return [] }
         let facts = scope.facts(of: graph)
         let usage = GraphUsage(graph)
         var changes: [String] = []

@@ -38,8 +38,7 @@ public struct QuantizedMovementFusion: GraphPass {
     ]
 
     public func run(on graph: inout Graph, scope: PassScope) -> [String] {
-        guard DNNLInt8Support.isAvailable, execution != .float,
-              graph.nodes.contains(where: { $0.opType == "QuantizeLinear" && QDQFusion.isONNX($0) }) else { return [] }
+        guard execution.rewritesQuantizedValues(in: graph) else { return [] }
         let facts = scope.facts(of: graph)
         var names = NameAllocator(graph)
         var changes: [String] = []

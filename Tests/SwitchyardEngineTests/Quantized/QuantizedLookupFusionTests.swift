@@ -50,19 +50,24 @@ struct QuantizedLookupFusionTests {
         try Self.expectExact(graph, inputs: ["x": Kit.data(type, [2, 4, 5, 5], &generator)], lookups: 1)
     }
 
-    /// A residual Add of two quantized tensors: a 65 536-entry table over both.
-    @Test func addOfTwoQuantizedTensorsBecomesPairTable() throws {
-        var generator = Kit.Generator(seed: 601)
-        let graph = Graph(nodes: [
+    /// DQ(a), DQ(b) → Add → Q → DQ → y, for `a` and `b` of `type` and the given shapes.
+    static func quantizedAdd(_ type: DataType, _ aShape: [Int], _ bShape: [Int], zeroPoints: [Int64]) -> Graph {
+        Graph(nodes: [
             Self.dq("a", "ad", "sa", "za"), Self.dq("b", "bd", "sb", "zb"),
             Node(name: "add", opType: "Add", inputs: ["ad", "bd"], outputs: ["s"]),
             Self.q("s", "sq", "sy", "zy"), Self.dq("sq", "y", "sy", "zy"),
-        ], inputs: [ValueInfo(name: "a", dataType: .uint8, shape: [.fixed(3), .fixed(7)]),
-                    ValueInfo(name: "b", dataType: .uint8, shape: [.fixed(3), .fixed(7)])],
+        ], inputs: [ValueInfo(name: "a", dataType: type, shape: aShape.map(Dimension.fixed)),
+                    ValueInfo(name: "b", dataType: type, shape: bShape.map(Dimension.fixed))],
         outputs: [ValueInfo(name: "y")], initializers: [
-            "sa": Tensor(scalar: Float(0.02)), "za": Kit.scalar(.uint8, 128), "sb": Tensor(scalar: Float(0.07)),
-            "zb": Kit.scalar(.uint8, 3), "sy": Tensor(scalar: Float(0.08)), "zy": Kit.scalar(.uint8, 60),
+            "sa": Tensor(scalar: Float(0.02)), "za": Kit.scalar(type, zeroPoints[0]), "sb": Tensor(scalar: Float(0.07)),
+            "zb": Kit.scalar(type, zeroPoints[1]), "sy": Tensor(scalar: Float(0.08)), "zy": Kit.scalar(type, zeroPoints[2]),
         ])
+    }
+
+    /// A residual Add of two quantized tensors: a 65 536-entry table over both.
+    @Test func addOfTwoQuantizedTensorsBecomesPairTable() throws {
+        var generator = Kit.Generator(seed: 601)
+        let graph = Self.quantizedAdd(.uint8, [3, 7], [3, 7], zeroPoints: [128, 3, 60])
         try Self.expectExact(graph, inputs: ["a": Kit.data(.uint8, [3, 7], &generator), "b": Kit.data(.uint8, [3, 7], &generator)],
                              lookups: 1)
     }
@@ -71,16 +76,7 @@ struct QuantizedLookupFusionTests {
     /// them as Add broadcasts them.
     @Test func pairTableBroadcastsAsTheAddDoes() throws {
         var generator = Kit.Generator(seed: 603)
-        let graph = Graph(nodes: [
-            Self.dq("a", "ad", "sa", "za"), Self.dq("b", "bd", "sb", "zb"),
-            Node(name: "add", opType: "Add", inputs: ["ad", "bd"], outputs: ["s"]),
-            Self.q("s", "sq", "sy", "zy"), Self.dq("sq", "y", "sy", "zy"),
-        ], inputs: [ValueInfo(name: "a", dataType: .int8, shape: [.fixed(2), .fixed(3), .fixed(7)]),
-                    ValueInfo(name: "b", dataType: .int8, shape: [.fixed(3), .fixed(1)])],
-        outputs: [ValueInfo(name: "y")], initializers: [
-            "sa": Tensor(scalar: Float(0.02)), "za": Kit.scalar(.int8, 5), "sb": Tensor(scalar: Float(0.07)),
-            "zb": Kit.scalar(.int8, -3), "sy": Tensor(scalar: Float(0.08)), "zy": Kit.scalar(.int8, 0),
-        ])
+        let graph = Self.quantizedAdd(.int8, [2, 3, 7], [3, 1], zeroPoints: [5, -3, 0])
         try Self.expectExact(graph, inputs: ["a": Kit.data(.int8, [2, 3, 7], &generator), "b": Kit.data(.int8, [3, 1], &generator)],
                              lookups: 1)
     }
