@@ -12,11 +12,12 @@ import SwitchyardGraph
 /// quantized at its output as well, so the block has no float member left; the engine computes it
 /// as a byte table (`QuantizedLookupFusion`).
 ///
-/// Ranges: nodes that select values (MaxPool, Resize, reshaping) share their input's scale, so
-/// their bytes move unchanged. Split parts, Concat results and Adds keep their own calibrated
-/// ranges: a part often spans far less than the whole (YOLOv8n's bottleneck inputs: 2.8× less),
-/// and a shared range would cost that precision where the next convolution reads it. The engine
-/// requantizes those with a 256-entry table as it moves them.
+/// Ranges (`sharing`): nodes that select values (MaxPool, Resize, reshaping) share their input's
+/// scale, so their bytes move unchanged. Split parts, Concat results and Adds keep their own
+/// calibrated ranges: a part often spans far less than the whole (YOLOv8n's bottleneck inputs:
+/// 2.8× less), and a shared range would cost that precision where the next convolution reads it;
+/// the engine requantizes them with a 256-entry table as it moves them. A value only a Concat
+/// reads takes the Concat's range instead, so it is rounded once.
 struct MovementQuantization {
     /// Values quantized beyond the plan's activations, in graph order.
     private(set) var extraActivations: [String] = []
@@ -92,7 +93,7 @@ struct MovementQuantization {
         }
     }
 
-    /// Split parts, Concat results and Adds span ranges of their own; the other movement
+    /// Split parts and Concat results span ranges of their own (as Adds do); the other movement
     /// operators select values of their input.
     static func keepsOwnRange(_ opType: String) -> Bool { opType == "Split" || opType == "Concat" }
 

@@ -13,7 +13,7 @@ struct QDQRewriter {
     let activationType: ActivationType
     let perChannel: Bool
     let weightRange: WeightRange
-    /// Values quantized besides the plan's activations (`SharedScales`), with ranges in `ranges`.
+    /// Values quantized besides the plan's activations (`MovementQuantization`), with ranges in `ranges`.
     var extraActivations: [String] = []
 
     func rewrite(_ model: Model, report: inout QuantizationReport) -> Model {
@@ -40,7 +40,8 @@ struct QDQRewriter {
             dequantized[name] = output
         }
 
-        let activations = plan.activations + extraActivations.filter { !Set(plan.activations).contains($0) }
+        let planned = Set(plan.activations)
+        let activations = plan.activations + extraActivations.filter { !planned.contains($0) }
         let activationSet = Set(activations)
         let defined = graph.nodes.reduce(into: Set<String>()) { $0.formUnion($1.outputs) }
         for name in activations where !defined.contains(name) { quantizeActivation(name) }
