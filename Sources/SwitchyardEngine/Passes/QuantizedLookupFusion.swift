@@ -63,6 +63,31 @@ extension QuantizedLookupFusion {
 
     /// True when an int8 operator computes `value`, directly or through data movement that
     /// `QuantizedMovementFusion` made run on bytes.
+    /// The output of `nodes` (in order, elementwise, one output each, the last one 8-bit) for
+    /// every combination of the 8-bit `roots`' values, computed by their reference kernels: a
+    /// lookup table of 256 entries for one root, 65 536 for two (indexed as `QuantizedLookupKernel`
+    /// reads it); nil when a kernel fails.
+    static func table(of nodes: [Node], roots: [(name: String, type: DataType)], graph: Graph, scope: PassScope) -> Tensor? {
+        guard let last = nodes.last else { return nil }
+        var values: [String: Tensor] = graph.initializers
+        let count = 1 << (8 * roots.count)
+        for (position, root) in roots.enumerated() {
+            let low: Int64 = root.type == .int8 ? -128 : 0
+            let shift = 8 * (roots.count - 1 - position)
+            values[root.name] = Tensor(dataType: root.type, shape: [count],
+                                       int64s: (0..<count).map { low + Int64(($0 >> shift) & 0xFF) })
+        }
+        for node in nodes {
+            guard let kernel = ReferenceKernels.kernel(opType: node.opType, domain: node.domain),
+                  let outputs = try? kernel(OpContext(node: node, opset: scope.opset(of: node),
+                                                      inputs: node.inputs.map { $0.isEmpty ? nil : values[$0] })),
+                  let output = outputs.first, output.count == count else { return nil }
+            values[node.outputs[0]] = output
+        }
+        guard let result = values[last.outputs[0]], result.dataType == .uint8 || result.dataType == .int8 else { return nil }
+        return result
+    }
+
     static func isIntegerProduct(_ value: String, graph: Graph, usage: GraphUsage) -> Bool {
         guard let producer = usage.producer[value] else { return false }
         let node = graph.nodes[producer]
@@ -151,24 +176,8 @@ private struct Region {
     /// The region's output for every combination of root values, computed by the reference
     /// kernels; nil when a kernel fails.
     func table(graph: Graph, scope: PassScope) -> Tensor? {
-        var values: [String: Tensor] = graph.initializers
-        let count = 1 << (8 * roots.count)
-        for (position, root) in roots.enumerated() {
-            guard let type = rootTypes[root] else { return nil }
-            let low: Int64 = type == .int8 ? -128 : 0
-            let shift = 8 * (roots.count - 1 - position)
-            values[root] = Tensor(dataType: type, shape: [count], int64s: (0..<count).map { low + Int64(($0 >> shift) & 0xFF) })
-        }
-        for index in nodes {
-            let node = graph.nodes[index]
-            guard let kernel = ReferenceKernels.kernel(opType: node.opType, domain: node.domain),
-                  let outputs = try? kernel(OpContext(node: node, opset: scope.opset(of: node),
-                                                      inputs: node.inputs.map { $0.isEmpty ? nil : values[$0] })),
-                  let output = outputs.first, output.count == count else { return nil }
-            values[node.outputs[0]] = output
-        }
-        guard let result = values[graph.nodes[nodes.last!].outputs[0]],
-              result.dataType == .uint8 || result.dataType == .int8 else { return nil }
-        return result
+        let typed = roots.compactMap { root in rootTypes[root].map { (name: root, type: $0) } }
+        guard typed.count == roots.count else { return nil }
+        return QuantizedLookupFusion.table(of: nodes.map { graph.nodes[$0] }, roots: typed, graph: graph, scope: scope)
     }
 }

@@ -149,16 +149,11 @@ public struct QuantizedMovementFusion: GraphPass {
     /// kernels of the two nodes, so the table rounds exactly as they do.
     static func requantizationTable(from dequantize: Node, to quantize: Node, type: DataType, graph: Graph,
                                     scope: PassScope) -> Tensor? {
-        let low: Int64 = type == .int8 ? -128 : 0
-        let codes = Tensor(dataType: type, shape: [256], int64s: (0..<256).map { low + Int64($0) })
-        func run(_ node: Node, _ data: Tensor) -> Tensor? {
-            guard let kernel = ReferenceKernels.kernel(opType: node.opType, domain: node.domain) else { return nil }
-            let inputs = [data] + node.inputs.dropFirst().map { $0.isEmpty ? nil : graph.initializers[$0] }
-            return try? kernel(OpContext(node: node, opset: scope.opset(of: node), inputs: inputs)).first
-        }
-        guard let values = run(dequantize, codes), let table = run(quantize, values), table.dataType == type,
-              table.count == 256 else { return nil }
-        return table
+        var requantize = quantize
+        requantize.inputs[0] = dequantize.outputs[0]
+        let table = QuantizedLookupFusion.table(of: [dequantize, requantize], roots: [(dequantize.inputs[0], type)],
+                                                graph: graph, scope: scope)
+        return table?.dataType == type ? table : nil
     }
 
     /// False for the modes of these operators that compute new values: a Resize that is not
