@@ -38,12 +38,29 @@ struct DNNLQuantizeLinearOperation: DNNLOperation {
             try attributes.setRuntimeZeroPoint(argument)
             arguments.append((dnnlZeroPointArgument(argument), try Q.int32Constant(zeroPoint, builder: &builder)))
         }
+        // A dense layout (`nhwc` between int8 convolutions, a blocked one without padding) is kept:
+        // the detour through plain NCHW costs two more passes than the (de)quantization itself.
+        // Padding is left to the plain path, where it would not stay zero.
+        let given = builder.desc(x.slot)
+        if given.isDense && !given.isPlain {
+            do {
+                return [(try convert(x.slot, to: given.withDataType(target), attributes, arguments, &builder), x.shape)]
+            } catch {
+                // No kernel converts this layout with these parameters: go through plain.
+            }
+        }
         let source = try builder.plain(x.slot)
-        let dims = builder.desc(source).dims
-        let output = builder.slot(try .plain(dims, type: target))
-        let reorder = try DNNLPrimitiveDescriptor(reorderFrom: builder.desc(source), to: builder.desc(output),
-                                                  engine: builder.engine, attributes: attributes)
-        try builder.add(reorder, arguments: [(DNNL_ARG_FROM, source), (DNNL_ARG_TO, output)] + arguments)
+        let output = try convert(source, to: .plain(builder.desc(source).dims, type: target), attributes, arguments, &builder)
         return [(output, x.shape)]
+    }
+
+    /// A reorder of `source` into a new slot laid out as `desc`, scaled and shifted by `attributes`.
+    private func convert(_ source: Int, to desc: DNNLMemoryDesc, _ attributes: DNNLAttributes, _ arguments: [(Int32, Int)],
+                         _ builder: inout DNNLPlanBuilder) throws -> Int {
+        let reorder = try DNNLPrimitiveDescriptor(reorderFrom: builder.desc(source), to: desc, engine: builder.engine,
+                                                  attributes: attributes)
+        let output = builder.slot(desc)
+        try builder.add(reorder, arguments: [(DNNL_ARG_FROM, source), (DNNL_ARG_TO, output)] + arguments)
+        return output
     }
 }
