@@ -31,8 +31,10 @@ public struct Optimizer: Sendable {
             // Before constant folding, which would dequantize the int8 weights to float.
             QDQFusion(execution: quantizedExecution),
             QuantizedMovementFusion(execution: quantizedExecution),
+            QuantizeHoisting(execution: quantizedExecution),
             QuantizedLookupFusion(execution: quantizedExecution),
-            // After the three above, which take the pairs they compute in int8.
+            QuantizedElementwiseFusion(execution: quantizedExecution),
+            // After the five above, which take the pairs they compute in int8.
             FakeQuantizeFusion(),
             ConstantFolding(),
             ShapeFolding(),
@@ -63,9 +65,12 @@ public struct Optimizer: Sendable {
     func optimize(_ graph: inout Graph, scope: PassScope, report: inout OptimizationReport) {
         for round in 1...max(maxRounds, 1) {
             var changed = false
-            if graph.nodes.contains(where: { !$0.subgraphs.isEmpty }) {
+            let owners = graph.nodes.indices.filter {
+                !graph.nodes[$0].subgraphs.isEmpty && !QuantizedElementwiseFusion.isFused(graph.nodes[$0])
+            }
+            if !owners.isEmpty {
                 let visible = scope.outerFacts.merging(scope.facts(of: graph).mapValues(\.withoutValue)) { $1 }
-                for index in graph.nodes.indices where !graph.nodes[index].subgraphs.isEmpty {
+                for index in owners {
                     let owner = graph.nodes[index].displayName
                     var subgraphNumber = 0
                     graph.nodes[index].transformSubgraphs { subgraph in

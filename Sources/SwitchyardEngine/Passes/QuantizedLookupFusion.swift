@@ -59,7 +59,7 @@ public struct QuantizedLookupFusion: GraphPass {
 
 extension QuantizedLookupFusion {
     /// Operators whose 8-bit outputs are computed in int8 (no float value exists to fuse into).
-    static let integerProducers: Set<String> = ["QLinearConv", "QLinearMatMul", opType]
+    static let integerProducers: Set<String> = ["QLinearConv", "QLinearMatMul", opType, QuantizedElementwiseFusion.opType]
 
     /// True when an int8 operator computes `value`, directly or through data movement that
     /// `QuantizedMovementFusion` made run on bytes.
@@ -169,6 +169,14 @@ private struct Region {
         // Two roots broadcast together as every elementwise operator between them does (the
         // lookup kernels broadcast too), so their shapes need not be known to be equal: YOLOv8's
         // residual Adds join convolution outputs whose spatial sizes follow from a free input size.
+        // A root of one value per channel against a full-size one (a squeeze-excitation scale) is
+        // `QuantizedElementwiseFusion`'s: it reads the channel's value once per block instead of
+        // gathering every element from a 65,536-entry table.
+        if roots.count == 2, let first = facts[roots[0]]?.shape, let second = facts[roots[1]]?.shape {
+            let rank = max(first.count, second.count)
+            let perChannel = [first, second].map { QuantizedElementwiseFusion.isPerChannel($0, rank: rank) }
+            if perChannel[0] != perChannel[1] { return nil }
+        }
         nodes = members.sorted()
         rootTypes = types
     }

@@ -11,7 +11,7 @@ extension BatchSeparability {
         "LeakyRelu", "Less", "LessOrEqual", "Log", "Max", "Mean", "Min", "Mish", "Mod", "Mul", "Neg", "Not", "Or",
         "Pow", "PRelu", "Reciprocal", "Relu", "Round", "Selu", "Shrink", "Sigmoid", "Sign", "Sin", "Sinh", "Softplus",
         "Softsign", "Sqrt", "Sub", "Sum", "Tan", "Tanh", "ThresholdedRelu", "Where", "Xor",
-        FakeQuantizeFusion.opType, QuantizedLookupFusion.opType,
+        FakeQuantizeFusion.opType, QuantizedLookupFusion.opType, QuantizedElementwiseFusion.opType,
     ]
 
     /// Operators on NCHW-style data with the batch first, whose other inputs are weights
@@ -34,8 +34,9 @@ extension BatchSeparability {
         guard node.domain.isEmpty || node.domain == ReferenceKernels.switchyardDomain || node.domain == "ai.onnx" else {
             return "is from domain '\(node.domain)', which the batch rules do not cover"
         }
-        if !node.subgraphs.isEmpty { return "runs subgraphs over batch data" }
         let type = node.opType
+        // A QuantizedElementwise body is elementwise operators, like the node.
+        if !node.subgraphs.isEmpty && type != QuantizedElementwiseFusion.opType { return "runs subgraphs over batch data" }
         if elementwise.contains(type) {
             for index in operands.roles.indices {
                 if let reason = operands.broadcastData(index) { return reason }

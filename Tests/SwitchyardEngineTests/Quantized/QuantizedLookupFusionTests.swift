@@ -72,13 +72,22 @@ struct QuantizedLookupFusionTests {
                              lookups: 1)
     }
 
-    /// Two tensors that broadcast (a per-row offset added to a matrix): the pair table reads
+    /// Two tensors that broadcast (a per-column offset added to a matrix): the pair table reads
     /// them as Add broadcasts them.
     @Test func pairTableBroadcastsAsTheAddDoes() throws {
         var generator = Kit.Generator(seed: 603)
+        let graph = Self.quantizedAdd(.int8, [2, 3, 7], [7], zeroPoints: [5, -3, 0])
+        try Self.expectExact(graph, inputs: ["a": Kit.data(.int8, [2, 3, 7], &generator), "b": Kit.data(.int8, [7], &generator)],
+                             lookups: 1)
+    }
+
+    /// One value per channel against a full tensor is `QuantizedElementwiseFusion`'s (it reads the
+    /// channel values as floats, no 65,536-entry gather).
+    @Test func perChannelPairIsLeftToTheElementwisePass() throws {
+        var generator = Kit.Generator(seed: 604)
         let graph = Self.quantizedAdd(.int8, [2, 3, 7], [3, 1], zeroPoints: [5, -3, 0])
         try Self.expectExact(graph, inputs: ["a": Kit.data(.int8, [2, 3, 7], &generator), "b": Kit.data(.int8, [3, 1], &generator)],
-                             lookups: 1)
+                             lookups: 0)
     }
 
     /// A per-channel constant is not elementwise over one value: nothing is fused.

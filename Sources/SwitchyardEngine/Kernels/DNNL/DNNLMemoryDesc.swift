@@ -123,6 +123,15 @@ extension DNNLMemoryDesc {
         return nil
     }
 
+    /// True for channels-last (`nwc`, `nhwc`, `ndhwc`), false for plain row-major, nil for
+    /// any other layout.
+    var isChannelsLast: Bool? {
+        if isPlain { return false }
+        let tag: [Int: dnnl_format_tag_t] = [3: dnnl_acb, 4: dnnl_acdb, 5: dnnl_acdeb]
+        guard let channelsLast = tag[dims.count], let mine = Self.tagged(dims, channelsLast, dataType) else { return nil }
+        return mine == self ? true : nil
+    }
+
     /// The part of this memory of size `shape` starting at `offsets` (a view: same buffer,
     /// same strides); nil when the layout cannot express it (an offset inside a block).
     func submemory(dims shape: [Int], offsets: [Int]) -> DNNLMemoryDesc? {

@@ -15,6 +15,8 @@ enum DNNLStep: Sendable {
     /// Byte table lookup (`switchyard_lookup8`, or `switchyard_lookup8_pairs` for two sources of
     /// one layout) from 8-bit source slots into `destination`, element by element in any unpadded layout.
     case lookup(sources: [Int], destination: Int, table: TensorStorage)
+    /// A compiled QuantizedElementwise body over 8-bit and per-channel float slots.
+    case quantizedElementwise(DNNLQuantizedElementwiseStep)
 }
 
 /// The oneDNN primitives, layouts and prepacked constants that compute a list of nodes for one
@@ -143,6 +145,10 @@ struct DNNLPlan: Sendable {
                     switchyard_lookup8_pairs(a, address(sources[1]).assumingMemoryBound(to: UInt8.self), output,
                                              descs[destination].byteSize, bytes)
                 }
+                record(index, since: started)
+            case .quantizedElementwise(let step):
+                let started = profile == nil ? nil : ContinuousClock.now
+                step.run(threads: threads, address: address)
                 record(index, since: started)
             }
         }

@@ -119,6 +119,14 @@ struct DNNLPlanBuilder {
         work += descs[destination].byteSize
     }
 
+    /// Runs a compiled QuantizedElementwise (see `DNNLStep.quantizedElementwise`).
+    mutating func quantizedElementwise(_ step: DNNLQuantizedElementwiseStep) {
+        steps.append(.quantizedElementwise(step))
+        stepMembers.append(member)
+        written.insert(step.destination)
+        work += descs[step.destination].byteSize * step.program.steps.count
+    }
+
     /// `slot`'s value, made plain, viewed with `shape` (same element count).
     mutating func reshape(_ slot: Int, to shape: [Int]) throws(DNNLError) -> Int {
         let plainSlot = try plain(slot)
@@ -216,6 +224,9 @@ struct DNNLPlanBuilder {
             case .lookup(let sources, let destination, _):
                 for source in sources { use(source, at: index) }
                 use(destination, at: index)
+            case .quantizedElementwise(let step):
+                for source in step.sources { use(source, at: index) }
+                use(step.destination, at: index)
             }
         }
         // Inputs, constants and outputs have buffers of their own; every other buffer is in the arena.

@@ -32,8 +32,11 @@ public enum DNNLRegionPartitioner {
     /// initializers (they are baked into the primitives): a chain of int8 convolutions and the
     /// quantize steps around them then stays in oneDNN's layouts (`nhwc` u8 on VNNI) instead of
     /// going to plain NCHW and back at every layer.
-    /// `QuantizedLookup` (the quantized elementwise work between them) joins for the same reason.
-    static let quantized: Set<String> = ["QLinearConv", "QuantizeLinear", "DequantizeLinear", QuantizedLookupFusion.opType]
+    /// `QuantizedLookup` and `QuantizedElementwise` (the quantized elementwise work between them)
+    /// join for the same reason.
+    static let quantized: Set<String> = [
+        "QLinearConv", "QuantizeLinear", "DequantizeLinear", QuantizedLookupFusion.opType, QuantizedElementwiseFusion.opType,
+    ]
 
     /// `graph` with each run of at least `minimumSize` layout-friendly nodes replaced by one
     /// region node. Subgraphs are partitioned too. `opsets` are the model's opset imports.
@@ -149,6 +152,7 @@ public enum DNNLRegionPartitioner {
     }
 
     private static func partitionSubgraphs(_ node: Node, opsets: [String: Int], minimumSize: Int) -> Node {
+        if QuantizedElementwiseFusion.isFused(node) { return node }
         var node = node
         for (name, attribute) in node.attributes {
             switch attribute {

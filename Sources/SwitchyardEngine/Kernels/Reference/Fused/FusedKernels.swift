@@ -8,6 +8,8 @@ extension ReferenceKernels {
         "FusedMatMul": FusedReferenceKernels.fusedMatMul,
         "QuantizedLookup": { try QuantizedLookupKernel.run($0) },
         FakeQuantizeFusion.opType: { try FakeQuantizeKernel.run($0) },
+        // The region's own nodes are its reference.
+        QuantizedElementwiseFusion.opType: { context in try context.runSubgraph("body", inputs: context.inputs) },
         // A oneDNN region whose kernel could not be built runs its nodes one by one.
         DNNLRegionPartitioner.opType: { context in try context.runSubgraph("body", inputs: context.inputs) },
     ]
