@@ -24,9 +24,9 @@ public struct QuantizedElementwiseFusion: GraphPass {
     public let name = "quantized-elementwise"
     public static let opType = "QuantizedElementwise"
 
-    /// The float operators a region may compute: one float32 operation each (HardSigmoid two),
-    /// which the region kernel computes in the same order.
-    static let computed: Set<String> = ["Add", "Sub", "Mul", "Div", "Relu", "HardSigmoid"]
+    /// The float operators a region may compute (Add, Sub, Mul, Div, Relu, HardSigmoid): one float32
+    /// operation each (HardSigmoid two), which the region kernel computes in the same order.
+    static let computed = Set(DNNLQuantizedElementwiseOperation.opcodes.keys)
 
     /// Most 8-bit inputs, and most float inputs, of one region.
     static let inputLimit = 8

@@ -114,12 +114,14 @@ struct DNNLQuantizedElementwiseOperation: DNNLOperation {
         return (scale.scalars(as: Float.self)[0], Float(zeroPoint.int64s()[0]), zeroPoint.dataType == .int8)
     }
 
+    /// The C kernel's step for each float operator it computes (`QuantizedElementwiseFusion.computed`).
+    static let opcodes: [String: switchyard_qe_opcode] = [
+        "Add": SWITCHYARD_QE_ADD, "Sub": SWITCHYARD_QE_SUB, "Mul": SWITCHYARD_QE_MUL, "Div": SWITCHYARD_QE_DIV,
+        "Relu": SWITCHYARD_QE_RELU, "HardSigmoid": SWITCHYARD_QE_HARD_SIGMOID,
+    ]
+
     /// The program step computing `node` into register `out`.
     private static func step(_ node: Node, registers: [String: Int32], out: Int32) -> switchyard_qe_step? {
-        let opcodes: [String: switchyard_qe_opcode] = [
-            "Add": SWITCHYARD_QE_ADD, "Sub": SWITCHYARD_QE_SUB, "Mul": SWITCHYARD_QE_MUL, "Div": SWITCHYARD_QE_DIV,
-            "Relu": SWITCHYARD_QE_RELU, "HardSigmoid": SWITCHYARD_QE_HARD_SIGMOID,
-        ]
         guard let opcode = opcodes[node.opType], let a = node.inputs.first.flatMap({ registers[$0] }) else { return nil }
         var b: Int32 = 0, p0: Float = 0, p1: Float = 0
         switch node.opType {
