@@ -13,7 +13,8 @@ enum DNNLStep: Sendable {
     /// over the plan's OpenMP team), padding included (SiLU keeps zeros zero).
     case swishInPlace(slot: Int)
     /// Byte table lookup (`switchyard_lookup8`, or `switchyard_lookup8_pairs` for two sources of
-    /// one layout) from 8-bit source slots into `destination`, element by element in any unpadded layout.
+    /// one layout) from 8-bit source slots into `destination`, element by element in any unpadded
+    /// layout, split over the plan's OpenMP team.
     case lookup(sources: [Int], destination: Int, table: TensorStorage)
     /// A compiled QuantizedElementwise body over 8-bit and per-channel float slots.
     case quantizedElementwise(DNNLQuantizedElementwiseStep)
@@ -139,12 +140,8 @@ struct DNNLPlan: Sendable {
                 let bytes = table.bytes.assumingMemoryBound(to: UInt8.self)
                 let output = address(destination).assumingMemoryBound(to: UInt8.self)
                 let a = address(sources[0]).assumingMemoryBound(to: UInt8.self)
-                if sources.count == 1 {
-                    switchyard_lookup8(a, output, descs[destination].byteSize, bytes)
-                } else {
-                    switchyard_lookup8_pairs(a, address(sources[1]).assumingMemoryBound(to: UInt8.self), output,
-                                             descs[destination].byteSize, bytes)
-                }
+                let b = sources.count == 1 ? nil : UnsafePointer(address(sources[1]).assumingMemoryBound(to: UInt8.self))
+                switchyard_lookup8_team(a, b, output, descs[destination].byteSize, bytes, Int32(threads))
                 record(index, since: started)
             case .quantizedElementwise(let step):
                 let started = profile == nil ? nil : ContinuousClock.now
