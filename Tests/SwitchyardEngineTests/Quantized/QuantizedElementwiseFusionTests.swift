@@ -10,14 +10,6 @@ import SwitchyardTensor
 struct QuantizedElementwiseFusionTests {
     typealias Kit = QuantizedKernelTestKit
 
-    static func dq(_ input: String, _ output: String, _ scale: String, _ zero: String) -> Node {
-        QuantizedLookupFusionTests.dq(input, output, scale, zero)
-    }
-
-    static func q(_ input: String, _ output: String, _ scale: String, _ zero: String) -> Node {
-        QuantizedLookupFusionTests.q(input, output, scale, zero)
-    }
-
     /// A feature-pyramid level as PP-OCR det computes it:
     /// `y = DQ(c) + DQ(c) · hardsigmoid(s) + Resize(DQ(p))`, quantized, where `c` and `p` are int8
     /// convolutions of `x` (`p` at stride 2, upsampled back to `c`'s size) and `s` is a float input
@@ -42,15 +34,15 @@ struct QuantizedElementwiseFusionTests {
             convolutions.append(node)
         }
         let graph = Graph(nodes: convolutions + [
-            Self.dq("c", "c_d", "y_scale_c", "y_zp_c"),
-            Self.dq("p", "p_d", "y_scale_p", "y_zp_p"),
+            Kit.dq("c", "c_d", "y_scale_c", "y_zp_c"),
+            Kit.dq("p", "p_d", "y_scale_p", "y_zp_p"),
             Node(name: "up", opType: "Resize", inputs: ["p_d", "", "", "sizes"], outputs: ["p_up"],
                  attributes: ["mode": .string("nearest")]),
             Node(name: "gate", opType: "HardSigmoid", inputs: ["s"], outputs: ["g"], attributes: ["alpha": .float(0.2)]),
             Node(name: "scale", opType: "Mul", inputs: ["c_d", "g"], outputs: ["scaled"]),
             Node(name: "residual", opType: "Add", inputs: ["c_d", "scaled"], outputs: ["excited"]),
             Node(name: "sum", opType: "Add", inputs: ["excited", "p_up"], outputs: ["level"]),
-            Self.q("level", "level_q", "sy", "zy"), Self.dq("level_q", "y", "sy", "zy"),
+            Kit.q("level", "level_q", "sy", "zy"), Kit.dq("level_q", "y", "sy", "zy"),
         ], inputs: [
             ValueInfo(name: "x", dataType: type, shape: [.fixed(2), .fixed(8), .fixed(9), .fixed(9)]),
             ValueInfo(name: "s", dataType: .float32, shape: [.fixed(2), .fixed(channels), .fixed(1), .fixed(1)]),
@@ -108,13 +100,13 @@ struct QuantizedElementwiseFusionTests {
     @Test func plainLayoutWithConstants() throws {
         var generator = Kit.Generator(seed: 711)
         let graph = Graph(nodes: [
-            Self.dq("x", "xd", "sx", "zx"), Self.dq("w", "wd", "sw", "zw"),
+            Kit.dq("x", "xd", "sx", "zx"), Kit.dq("w", "wd", "sw", "zw"),
             Node(name: "mul", opType: "Mul", inputs: ["xd", "bias"], outputs: ["m"]),
             Node(name: "add", opType: "Add", inputs: ["m", "wd"], outputs: ["a"]),
             Node(name: "sub", opType: "Sub", inputs: ["a", "half"], outputs: ["b"]),
             Node(name: "div", opType: "Div", inputs: ["b", "xd"], outputs: ["c"]),
             Node(name: "relu", opType: "Relu", inputs: ["c"], outputs: ["r"]),
-            Self.q("r", "rq", "sy", "zy"), Self.dq("rq", "y", "sy", "zy"),
+            Kit.q("r", "rq", "sy", "zy"), Kit.dq("rq", "y", "sy", "zy"),
         ], inputs: [
             ValueInfo(name: "x", dataType: .uint8, shape: [.fixed(3), .fixed(5), .fixed(7), .fixed(11)]),
             ValueInfo(name: "w", dataType: .uint8, shape: [.fixed(3), .fixed(5), .fixed(7), .fixed(11)]),
@@ -138,7 +130,7 @@ struct QuantizedElementwiseFusionTests {
         var generator = Kit.Generator(seed: 714)
         let shape: [SwitchyardGraph.Dimension] = [.fixed(2), .fixed(4), .fixed(3), .fixed(5)]
         let graph = Graph(nodes: [
-            Self.dq("a", "ad", "sa", "za"), Self.dq("b", "bd", "sb", "zb"),
+            Kit.dq("a", "ad", "sa", "za"), Kit.dq("b", "bd", "sb", "zb"),
             Node(name: "gate_a", opType: "Mul", inputs: ["ad", "ga"], outputs: ["ea"]),
             Node(name: "sum_a", opType: "Add", inputs: ["ad", "ea"], outputs: ["fa"]),
             Node(name: "gate_b", opType: "Mul", inputs: ["bd", "gb"], outputs: ["fb"]),
@@ -147,7 +139,7 @@ struct QuantizedElementwiseFusionTests {
             Node(name: "up_b", opType: "Resize", inputs: ["fb", "", "scales"], outputs: ["ub"],
                  attributes: ["mode": .string("nearest")]),
             Node(name: "join", opType: "Concat", inputs: ["ua", "ub"], outputs: ["joined"], attributes: ["axis": .int(1)]),
-            Self.q("joined", "joined_q", "sy", "zy"), Self.dq("joined_q", "y", "sy", "zy"),
+            Kit.q("joined", "joined_q", "sy", "zy"), Kit.dq("joined_q", "y", "sy", "zy"),
         ], inputs: [
             ValueInfo(name: "a", dataType: .uint8, shape: shape), ValueInfo(name: "b", dataType: .uint8, shape: shape),
             ValueInfo(name: "ga", dataType: .float32, shape: [.fixed(2), .fixed(4), .fixed(1), .fixed(1)]),
@@ -172,9 +164,9 @@ struct QuantizedElementwiseFusionTests {
     @Test func floatNeighbourhoodStaysFloat() throws {
         var generator = Kit.Generator(seed: 712)
         let graph = Graph(nodes: [
-            Self.dq("x", "xd", "sx", "zx"),
+            Kit.dq("x", "xd", "sx", "zx"),
             Node(name: "mul", opType: "Mul", inputs: ["xd", "s"], outputs: ["m"]),
-            Self.q("m", "mq", "sx", "zx"), Self.dq("mq", "y", "sx", "zx"),
+            Kit.q("m", "mq", "sx", "zx"), Kit.dq("mq", "y", "sx", "zx"),
         ], inputs: [
             ValueInfo(name: "x", dataType: .uint8, shape: [.fixed(1), .fixed(4), .fixed(3), .fixed(3)]),
             ValueInfo(name: "s", dataType: .float32, shape: [.fixed(1), .fixed(4), .fixed(1), .fixed(1)]),

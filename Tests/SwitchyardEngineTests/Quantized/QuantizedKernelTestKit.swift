@@ -39,6 +39,16 @@ enum QuantizedKernelTestKit {
 
     static func scalar(_ type: DataType, _ value: Int64) -> Tensor { Tensor(dataType: type, shape: [], int64s: [value]) }
 
+    /// A DequantizeLinear node named after its output.
+    static func dq(_ input: String, _ output: String, _ scale: String, _ zero: String) -> Node {
+        Node(name: "dq_\(output)", opType: "DequantizeLinear", inputs: [input, scale, zero], outputs: [output])
+    }
+
+    /// A QuantizeLinear node named after its output.
+    static func q(_ input: String, _ output: String, _ scale: String, _ zero: String) -> Node {
+        Node(name: "q_\(output)", opType: "QuantizeLinear", inputs: [input, scale, zero], outputs: [output])
+    }
+
     /// QLinearConv on x `[2, c, 9, 9]` with `m` filters (per-channel int8 weights, int32 bias),
     /// `group` groups, pads 1 and `stride`; output type `yType`.
     static func qlinearConv(x xType: DataType, y yType: DataType, channels c: Int, filters m: Int, group: Int, stride: Int,

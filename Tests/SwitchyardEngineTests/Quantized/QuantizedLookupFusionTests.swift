@@ -9,14 +9,6 @@ import SwitchyardTensor
 struct QuantizedLookupFusionTests {
     typealias Kit = QuantizedKernelTestKit
 
-    static func dq(_ input: String, _ output: String, _ scale: String, _ zero: String) -> Node {
-        Node(name: "dq_\(output)", opType: "DequantizeLinear", inputs: [input, scale, zero], outputs: [output])
-    }
-
-    static func q(_ input: String, _ output: String, _ scale: String, _ zero: String) -> Node {
-        Node(name: "q_\(output)", opType: "QuantizeLinear", inputs: [input, scale, zero], outputs: [output])
-    }
-
     /// Runs `graph` optimized (default kernels) and unoptimized on the reference kernels;
     /// expects `lookups` QuantizedLookup nodes and identical outputs.
     static func expectExact(_ graph: Graph, inputs: [String: Tensor], lookups: Int) throws {
@@ -36,11 +28,11 @@ struct QuantizedLookupFusionTests {
     func siluChainBecomesOneTable(type: DataType) throws {
         var generator = Kit.Generator(seed: 600)
         let graph = Graph(nodes: [
-            Self.dq("x", "xd", "sx", "zx"),
+            Kit.dq("x", "xd", "sx", "zx"),
             Node(name: "sig", opType: "Sigmoid", inputs: ["xd"], outputs: ["s"]),
-            Self.q("s", "sq", "ss", "zs"), Self.dq("sq", "sd", "ss", "zs"),
+            Kit.q("s", "sq", "ss", "zs"), Kit.dq("sq", "sd", "ss", "zs"),
             Node(name: "mul", opType: "Mul", inputs: ["xd", "sd"], outputs: ["m"]),
-            Self.q("m", "mq", "sm", "zm"), Self.dq("mq", "y", "sm", "zm"),
+            Kit.q("m", "mq", "sm", "zm"), Kit.dq("mq", "y", "sm", "zm"),
         ], inputs: [ValueInfo(name: "x", dataType: type, shape: [.fixed(2), .fixed(4), .fixed(5), .fixed(5)])],
         outputs: [ValueInfo(name: "y")], initializers: [
             "sx": Tensor(scalar: Float(0.05)), "zx": Kit.scalar(type, type == .uint8 ? 100 : -20),
@@ -53,9 +45,9 @@ struct QuantizedLookupFusionTests {
     /// DQ(a), DQ(b) → Add → Q → DQ → y, for `a` and `b` of `type` and the given shapes.
     static func quantizedAdd(_ type: DataType, _ aShape: [Int], _ bShape: [Int], zeroPoints: [Int64]) -> Graph {
         Graph(nodes: [
-            Self.dq("a", "ad", "sa", "za"), Self.dq("b", "bd", "sb", "zb"),
+            Kit.dq("a", "ad", "sa", "za"), Kit.dq("b", "bd", "sb", "zb"),
             Node(name: "add", opType: "Add", inputs: ["ad", "bd"], outputs: ["s"]),
-            Self.q("s", "sq", "sy", "zy"), Self.dq("sq", "y", "sy", "zy"),
+            Kit.q("s", "sq", "sy", "zy"), Kit.dq("sq", "y", "sy", "zy"),
         ], inputs: [ValueInfo(name: "a", dataType: type, shape: aShape.map(Dimension.fixed)),
                     ValueInfo(name: "b", dataType: type, shape: bShape.map(Dimension.fixed))],
         outputs: [ValueInfo(name: "y")], initializers: [
@@ -94,10 +86,10 @@ struct QuantizedLookupFusionTests {
     @Test func perChannelConstantStaysFloat() throws {
         var generator = Kit.Generator(seed: 602)
         let graph = Graph(nodes: [
-            Self.dq("x", "xd", "sx", "zx"),
+            Kit.dq("x", "xd", "sx", "zx"),
             Node(name: "mul", opType: "Mul", inputs: ["xd", "c"], outputs: ["m"]),
             Node(name: "relu", opType: "Relu", inputs: ["m"], outputs: ["r"]),
-            Self.q("r", "rq", "sx", "zx"), Self.dq("rq", "y", "sx", "zx"),
+            Kit.q("r", "rq", "sx", "zx"), Kit.dq("rq", "y", "sx", "zx"),
         ], inputs: [ValueInfo(name: "x", dataType: .uint8, shape: [.fixed(1), .fixed(3), .fixed(4)])],
         outputs: [ValueInfo(name: "y")], initializers: [
             "sx": Tensor(scalar: Float(0.1)), "zx": Kit.scalar(.uint8, 20),

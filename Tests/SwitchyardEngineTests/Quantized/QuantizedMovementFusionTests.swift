@@ -9,14 +9,6 @@ import SwitchyardTensor
 struct QuantizedMovementFusionTests {
     typealias Kit = QuantizedKernelTestKit
 
-    static func dq(_ input: String, _ output: String, _ scale: String, _ zero: String) -> Node {
-        QuantizedLookupFusionTests.dq(input, output, scale, zero)
-    }
-
-    static func q(_ input: String, _ output: String, _ scale: String, _ zero: String) -> Node {
-        QuantizedLookupFusionTests.q(input, output, scale, zero)
-    }
-
     /// Runs `graph` optimized under `execution` (default kernels: oneDNN regions) and
     /// unoptimized on the reference kernels; returns the optimized graph after checking that
     /// the outputs are identical.
@@ -49,17 +41,17 @@ struct QuantizedMovementFusionTests {
         convolution.outputs = ["conv"]
         let graph = Graph(nodes: [
             convolution,
-            Self.dq("conv", "conv_d", "y_scale", "y_zp"),
+            Kit.dq("conv", "conv_d", "y_scale", "y_zp"),
             Node(name: "split", opType: "Split", inputs: ["conv_d"], outputs: ["part_a", "part_b"], attributes: ["axis": .int(1)]),
-            Self.q("part_a", "a_q", "sa", "za"), Self.q("part_b", "b_q", "sb", "zb"),
-            Self.dq("b_q", "b_d", "sb", "zb"),
+            Kit.q("part_a", "a_q", "sa", "za"), Kit.q("part_b", "b_q", "sb", "zb"),
+            Kit.dq("b_q", "b_d", "sb", "zb"),
             Node(name: "pool", opType: "MaxPool", inputs: ["b_d"], outputs: ["pooled"],
                  attributes: ["kernel_shape": .ints([3, 3]), "pads": .ints([1, 1, 1, 1])]),
-            Self.q("pooled", "p_q", "sb", "zb"),
-            Self.dq("a_q", "a_d", "sa", "za"), Self.dq("p_q", "p_d", "sb", "zb"),
+            Kit.q("pooled", "p_q", "sb", "zb"),
+            Kit.dq("a_q", "a_d", "sa", "za"), Kit.dq("p_q", "p_d", "sb", "zb"),
             Node(name: "concat", opType: "Concat", inputs: ["a_d", "b_d", "p_d"], outputs: ["joined"],
                  attributes: ["axis": .int(1)]),
-            Self.q("joined", "joined_q", "sa", "za"), Self.dq("joined_q", "y", "sa", "za"),
+            Kit.q("joined", "joined_q", "sa", "za"), Kit.dq("joined_q", "y", "sa", "za"),
         ], inputs: [ValueInfo(name: "x", dataType: type, shape: [.fixed(2), .fixed(8), .fixed(9), .fixed(9)])],
         outputs: [ValueInfo(name: "y")], initializers: initializers)
         return (graph, ["x": conv.inputs[0]!])
@@ -92,9 +84,9 @@ struct QuantizedMovementFusionTests {
     @Test func floatNeighbourhoodStaysFloat() throws {
         var generator = Kit.Generator(seed: 702)
         let graph = Graph(nodes: [
-            Self.q("x", "xq", "s", "z"), Self.dq("xq", "xd", "s", "z"),
+            Kit.q("x", "xq", "s", "z"), Kit.dq("xq", "xd", "s", "z"),
             Node(name: "split", opType: "Split", inputs: ["xd"], outputs: ["a", "b"], attributes: ["axis": .int(1)]),
-            Self.q("a", "aq", "s", "z"), Self.dq("aq", "ad", "s", "z"),
+            Kit.q("a", "aq", "s", "z"), Kit.dq("aq", "ad", "s", "z"),
             Node(name: "add", opType: "Add", inputs: ["ad", "b"], outputs: ["y"]),
         ], inputs: [ValueInfo(name: "x", dataType: .float32, shape: [.fixed(1), .fixed(4), .fixed(3)])],
         outputs: [ValueInfo(name: "y")],
@@ -110,11 +102,11 @@ struct QuantizedMovementFusionTests {
     func nearestResizeMovesBytes(requantized: Bool) throws {
         var generator = Kit.Generator(seed: 703)
         let graph = Graph(nodes: [
-            Self.dq("x", "xd", "s", "z"),
+            Kit.dq("x", "xd", "s", "z"),
             Node(name: "resize", opType: "Resize", inputs: ["xd", "", "scales"], outputs: ["r"],
                  attributes: ["mode": .string("nearest")]),
-            Self.q("r", "rq", requantized ? "s2" : "s", requantized ? "z2" : "z"),
-            Self.dq("rq", "y", requantized ? "s2" : "s", requantized ? "z2" : "z"),
+            Kit.q("r", "rq", requantized ? "s2" : "s", requantized ? "z2" : "z"),
+            Kit.dq("rq", "y", requantized ? "s2" : "s", requantized ? "z2" : "z"),
         ], inputs: [ValueInfo(name: "x", dataType: .uint8, shape: [.fixed(2), .fixed(3), .fixed(4), .fixed(5)])],
         outputs: [ValueInfo(name: "y")], initializers: [
             "s": Tensor(scalar: Float(0.05)), "z": Kit.scalar(.uint8, 100),
@@ -135,7 +127,7 @@ struct QuantizedMovementFusionTests {
             "s2": Tensor(scalar: Float(1)), "z2": Kit.scalar(.int8, 3),
         ])
         let table = try #require(QuantizedMovementFusion.requantizationTable(
-            from: Self.dq("v", "d", "s", "z"), to: Self.q("d", "w", "s2", "z2"), type: .int8, graph: graph,
+            from: Kit.dq("v", "d", "s", "z"), to: Kit.q("d", "w", "s2", "z2"), type: .int8, graph: graph,
             scope: PassScope(opsets: ["": 13])))
         let values = table.int64s()
         // Entry i holds v = i − 128: v · 0.5 rounded half to even, plus 3, saturated.
