@@ -36,7 +36,7 @@ extension BatchSeparability {
         }
         let type = node.opType
         // A QuantizedElementwise body is elementwise operators, like the node.
-        if !node.subgraphs.isEmpty && type != QuantizedElementwiseFusion.opType { return "runs subgraphs over batch data" }
+        if !node.subgraphs.isEmpty && !QuantizedElementwiseFusion.isFused(node) { return "runs subgraphs over batch data" }
         if elementwise.contains(type) {
             for index in operands.roles.indices {
                 if let reason = operands.broadcastData(index) { return reason }

@@ -81,13 +81,12 @@ public enum ShapeInference {
         _ context: InferenceContext, graph: Graph, opsets: [String: Int], facts: [String: ValueFact]
     ) -> [ValueFact] {
         let node = context.node
-        let rule = ShapeRules.rule(for: node)
-        // Control flow runs its subgraphs; an engine node whose body is only its reference
-        // (QuantizedElementwise) has a rule of its own.
-        if !node.subgraphs.isEmpty && (rule == nil || node.domain != ReferenceKernels.switchyardDomain) {
+        // Control flow runs its subgraphs; a QuantizedElementwise body is only its reference, and
+        // the node has a rule of its own.
+        if !node.subgraphs.isEmpty && !QuantizedElementwiseFusion.isFused(node) {
             return ControlFlowShapes.infer(context, opsets: opsets, visible: facts)
         }
-        var outputs = rule.map { $0(context) } ?? []
+        var outputs = ShapeRules.rule(for: node).map { $0(context) } ?? []
         // Small values whose inputs are all known are computed outright.
         if let evaluated = ConstantEvaluator.evaluateSmall(context, predicted: outputs) {
             outputs = evaluated.map(ValueFact.init(tensor:))
