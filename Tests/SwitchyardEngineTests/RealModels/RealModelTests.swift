@@ -23,7 +23,12 @@ struct RealModelTests {
 
     static let cases: [Case] = [
         Case(file: "ch_ppocr_mobile_v2.0_cls_infer.onnx", input: "x", shape: [2, 3, 48, 192]),
-        Case(file: "ch_PP-OCRv4_rec_infer.onnx", input: "x", shape: [1, 3, 48, 320]),
+        // The recognizer ends in a softmax over 6,625 classes of peaked logits, which turns the
+        // accumulation-order differences of the convolutions and matrix products (oneDNN's brgemm
+        // against MLAS) into probability differences: against ONNX Runtime on 25 real text lines
+        // the normalized error's median is 4.3e-6 and its worst 1.3e-4; on synthetic images it
+        // reached 2.0e-4 and 4.1e-4 in 7 runs (session 12, AVX-512). A wrong kernel moves it by far more.
+        Case(file: "ch_PP-OCRv4_rec_infer.onnx", input: "x", shape: [1, 3, 48, 320], tolerance: 1e-3),
         // The detector amplifies rounding: on uniform-noise inputs ONNX Runtime differs from
         // itself (graph optimizations on vs off) by up to 2.6e-4; the oneDNN path's median is
         // 1.3e-4 over 30 seeds, its worst 5.7e-3 there and 1.5e-2 once (the reference kernels
