@@ -45,12 +45,13 @@ public struct QuantizedElementwiseFusion: GraphPass {
         // First first: a region's 8-bit inputs may be an earlier region's output, which must
         // already be an int8 product.
         let ends = graph.nodes.filter { $0.opType == "QuantizeLinear" }.map { $0.outputs[0] }
+        var usage = GraphUsage(graph)
         for end in ends {
-            let usage = GraphUsage(graph)
             guard let index = usage.producer[end], graph.nodes[index].opType == "QuantizeLinear",
                   let region = ElementwiseRegion(ending: index, graph: graph, usage: usage, facts: facts,
                                                  execution: execution) else { continue }
             changes.append(region.rewrite(&graph, names: &names))
+            usage = GraphUsage(graph)
         }
         return changes
     }
