@@ -19,6 +19,10 @@ public struct PipelineItem: Sendable {
     public var values: [String: PipelineValue]
     /// The stage that produced this item last (set by the runtime); events name it.
     public var stage: String
+    /// The stage whose router queued this item for its current consumer (set by the runtime).
+    /// Unlike `stage`, it names the edge even for an error item passed through unchanged: how a
+    /// join tells its inputs apart.
+    var sentBy = ""
 
     public init(source: String, frame: Int, region: Int? = nil, values: [String: PipelineValue] = [:], stage: String = "") {
         self.source = source

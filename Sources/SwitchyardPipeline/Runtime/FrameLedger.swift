@@ -43,6 +43,11 @@ final class FrameLedger: Sendable {
         if completed { frameCompleted?(source, frame) }
     }
 
+    /// The items of `source`'s frame still travelling (0 once the frame is complete).
+    func count(source: String, frame: Int) -> Int {
+        state.withLock { $0[source]?.incomplete[frame] ?? 0 }
+    }
+
     /// Every registered frame of `source` up to and including the watermark is complete
     /// (nil before the source registered anything).
     func watermark(source: String) -> Int? {

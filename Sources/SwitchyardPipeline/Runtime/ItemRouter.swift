@@ -11,6 +11,8 @@ struct ItemRouter: Sendable {
     /// was cancelled.
     func emitFrame(_ item: PipelineItem, policy: OverflowPolicy) -> Bool {
         ledger.begin(source: item.source, frame: item.frame, count: outputs.count)
+        var item = item
+        item.sentBy = stage
         for queue in outputs {
             switch policy {
             case .block:
@@ -28,9 +30,16 @@ struct ItemRouter: Sendable {
     /// The items a stage made from `consumed` (none = filtered out), sent to every consumer,
     /// blocking while a consumer's queue is full.
     func forward(_ items: [PipelineItem], replacing consumed: PipelineItem) {
+        forward(items, consuming: 1, of: consumed.source, frame: consumed.frame)
+    }
+
+    /// The items a stage made from `count` items of one frame (a join merges several into one),
+    /// sent to every consumer.
+    func forward(_ items: [PipelineItem], consuming count: Int, of source: String, frame: Int) {
         // Count the new items before pushing, so the frame cannot look complete in between.
-        ledger.adjust(source: consumed.source, frame: consumed.frame, by: items.count * outputs.count - 1)
-        for item in items {
+        ledger.adjust(source: source, frame: frame, by: items.count * outputs.count - count)
+        for var item in items {
+            item.sentBy = stage
             for queue in outputs {
                 if !queue.push(item) { return }
             }

@@ -3,7 +3,7 @@ import SwitchyardServing
 import Synchronization
 
 /// A running pipeline: bounded queues between its stages, dedicated threads for every source,
-/// processor worker, model worker and sink, and a frame ledger that lets sinks write each
+/// processor worker, model worker, join and sink, and a frame ledger that lets sinks write each
 /// source's events in frame order.
 ///
 /// Life cycle: `init` builds everything (processors from the registry, sinks from the spec) and
@@ -18,6 +18,7 @@ public final class Pipeline: Sendable {
     public let spec: PipelineSpec
     private let sourceStages: [SourceStage]
     private let processorStages: [ProcessorStage]
+    private let joinStages: [JoinStage]
     private let sinkStages: [SinkStage]
     private let responseStages: [ResponseStage]
     private let responses: PendingResponses
@@ -119,6 +120,7 @@ public final class Pipeline: Sendable {
         postedSources = posted
 
         var processorStages: [ProcessorStage] = []
+        var joinStages: [JoinStage] = []
         for stage in spec.stages {
             switch stage.type {
             case .processor:
@@ -137,21 +139,27 @@ public final class Pipeline: Sendable {
                 processorStages.append(ProcessorStage(name: stage.name, workers: stage.workerCount, processor: processor,
                                                       input: queueByStage[stage.name]!, router: router(stage),
                                                       metrics: metricsByStage[stage.name]!))
+            case .join:
+                joinStages.append(JoinStage(name: stage.name, inputs: stage.inputs!, input: queueByStage[stage.name]!,
+                                            router: router(stage), metrics: metricsByStage[stage.name]!))
             case .source, .sink:
                 break
             }
         }
         self.processorStages = processorStages
+        self.joinStages = joinStages
     }
 
     /// Starts every stage's threads. Call once.
     public func start() {
-        let threads = sourceStages.count + sinkStages.count + responseStages.count + processorStages.reduce(0) { $0 + $1.workers }
+        let threads = sourceStages.count + sinkStages.count + responseStages.count + joinStages.count
+            + processorStages.reduce(0) { $0 + $1.workers }
         precondition(tracker.start(threads: threads), "Pipeline.start() called twice")
         let tracker = self.tracker
         for stage in sinkStages { stage.start { tracker.threadsExited(1) } }
         for stage in responseStages { stage.start { tracker.threadsExited(1) } }
         for stage in processorStages { stage.start { tracker.threadsExited(stage.workers) } }
+        for stage in joinStages { stage.start { tracker.threadsExited(1) } }
         for stage in sourceStages { stage.start { tracker.threadsExited(1) } }
     }
 

@@ -31,6 +31,9 @@ public enum StageType: String, Sendable, Codable, CaseIterable {
     case processor
     /// A model of the repository, through its dynamic batcher.
     case model
+    /// Waits for the item of one frame (and region) from each of its inputs and merges them into
+    /// one item: where parallel branches of a frame meet again.
+    case join
     /// Consumes items and writes them as events.
     case sink
 }
@@ -73,7 +76,7 @@ public struct StageSpec: Sendable, Equatable, Codable {
     public var name: String
     public var type: StageType
     /// The stages whose items this stage consumes (fan-in when several; several stages listing
-    /// the same input is a fan-out). Sources have none.
+    /// the same input is a fan-out; a join matches one item of each). Sources have none.
     public var inputs: [String]?
     /// Capacity of this stage's input queue (default 8).
     public var queue: Int?

@@ -24,6 +24,7 @@ struct SpecValidator {
         }
         try checkConsumers()
         try checkAcyclic(indexByName)
+        try checkJoins(indexByName)
     }
 
     private func checkFields(_ stage: StageSpec, at index: Int) throws(PipelineError) {
@@ -63,6 +64,11 @@ struct SpecValidator {
             }
             guard let inputMap = stage.inputMap, !inputMap.isEmpty else {
                 throw fail(index, "input_map", "a model stage needs 'input_map:' (item value name: model input tensor name)")
+            }
+        case .join:
+            allowed = ["queue", "inputs"]
+            if let inputs = stage.inputs, inputs.count < 2 {
+                throw fail(index, "inputs", "a join merges the items of several branches; list at least two stages, got \(inputs.count)")
             }
         case .sink:
             guard let kind = stage.sinkKind else {
@@ -135,6 +141,31 @@ struct SpecValidator {
             if let cycle = visit(index) {
                 let first = indexByName[cycle[0]]!
                 throw fail(first, "inputs", "the stages form a cycle: \(cycle.reversed().joined(separator: " → "))")
+            }
+        }
+    }
+
+    /// A join matches items by source and frame, so each of its inputs must carry the frames of
+    /// the same sources; otherwise no group could ever complete.
+    private func checkJoins(_ indexByName: [String: Int]) throws(PipelineError) {
+        var sourcesByStage: [Int: Set<String>] = [:]
+        func sources(of index: Int) -> Set<String> {
+            if let known = sourcesByStage[index] { return known }
+            let stage = spec.stages[index]
+            let found: Set<String> = stage.type == .source
+                ? [stage.name]
+                : (stage.inputs ?? []).reduce(into: []) { $0.formUnion(sources(of: indexByName[$1]!)) }
+            sourcesByStage[index] = found
+            return found
+        }
+        for (index, stage) in spec.stages.enumerated() where stage.type == .join {
+            let inputs = stage.inputs ?? []
+            let bySource = inputs.map { sources(of: indexByName[$0]!) }
+            if let differing = bySource.firstIndex(where: { $0 != bySource[0] }) {
+                func describe(_ position: Int) -> String {
+                    "'\(inputs[position])' carries \(bySource[position].sorted().map { "'\($0)'" }.joined(separator: ", "))"
+                }
+                throw fail(index, "inputs", "a join matches items of the same frames, but \(describe(0)) and \(describe(differing)) (join branches of the same sources)")
             }
         }
     }
