@@ -9,6 +9,9 @@
 #   scripts/bench-serving.sh [SWITCHYARD_BINARY]      (default .build/release/switchyard)
 #   BENCH_SERVERS=pytriton scripts/bench-serving.sh   (only the peer; or BENCH_SERVERS=switchyard)
 #   BENCH_REPEATS=3 BENCH_SCALE=1 BENCH_CONCURRENCY=1,2,4,8,16 BENCH_THREADS=1 (defaults)
+#   BENCH_CLIENT_CORES=1 (default: the cores after the first BENCH_THREADS, which switchyard serve's
+#   --frontend-cores auto gives its frontend; "any" = unpinned). perf_analyzer runs on the same box as the
+#   server; pinned there it stands in for a remote client, which would take no core from the instances.
 # BENCH_THREADS (server --threads, ONNX Runtime intra-op threads, `switchyard bench --threads`) is 1:
 # perf_analyzer runs on the same 2 cores, and a 2-thread OpenMP team stalls whenever one of its cores
 # is taken (measured: `switchyard bench` cls batch 1, 2 threads, other processes running: median
@@ -20,6 +23,9 @@ root=$PWD
 binary=${1:-${SWITCHYARD_BIN:-.build/release/switchyard}}
 servers=${BENCH_SERVERS:-pytriton,switchyard}
 threads=${BENCH_THREADS:-1}
+client_cores=${BENCH_CLIENT_CORES:-$(( threads < $(nproc) ? threads : 0 ))-$(( $(nproc) - 1 ))}
+[[ $client_cores == any ]] && client_cores=
+export PERF_ANALYZER_CORES=$client_cores
 model_file=models/ch_ppocr_mobile_v2.0_cls_infer.onnx
 out=.cache/bench-serving
 mkdir -p "$out"
@@ -66,7 +72,7 @@ sweep() {  # server label, url, models (comma-separated: warmed up first, then m
         --out "$out/sweep-$1-{model}.json"
 }
 
-echo "bench-serving: $(date -u +%FT%TZ), $(nproc) cores, load average: $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "bench-serving: $(date -u +%FT%TZ), $(nproc) cores, load average: $(cut -d' ' -f1-3 /proc/loadavg), perf_analyzer on cores ${client_cores:-any}"
 
 if [[ $servers == *pytriton* ]]; then
     read -r http grpc metrics < <(free_ports)

@@ -13,6 +13,10 @@ int switchyard_set_thread_affinity(const void *mask, size_t size) {
     return sched_setaffinity(0, size, (const cpu_set_t *)mask) == 0 ? 0 : errno;
 }
 
+int switchyard_set_task_affinity(int tid, const void *mask, size_t size) {
+    return sched_setaffinity((pid_t)tid, size, (const cpu_set_t *)mask) == 0 ? 0 : errno;
+}
+
 int switchyard_get_thread_affinity(void *mask, size_t size) {
     return sched_getaffinity(0, size, (cpu_set_t *)mask) == 0 ? 0 : errno;
 }

@@ -9,6 +9,10 @@
 /// Returns 0, or an errno value.
 int switchyard_set_thread_affinity(const void *mask, size_t size);
 
+/// Pins the thread `tid` of this process (a `/proc/self/task` entry) to the cores set in `mask`.
+/// Returns 0, or an errno value (ESRCH when the thread has exited).
+int switchyard_set_task_affinity(int tid, const void *mask, size_t size);
+
 /// Writes the calling thread's allowed cores into `mask` (`size` bytes). Returns 0, or an errno value.
 int switchyard_get_thread_affinity(void *mask, size_t size);
 

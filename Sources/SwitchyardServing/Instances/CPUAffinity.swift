@@ -6,17 +6,13 @@ import Glibc
 
 /// Pins the calling thread to CPU cores (Linux `sched_setaffinity`) and reads its mask back.
 /// Threads the pinned thread creates afterwards (oneDNN's OpenMP team) inherit the mask.
-enum CPUAffinity {
+public enum CPUAffinity {
     /// Highest core count a mask holds (`CPU_SETSIZE`).
     static let maxCores = 1024
 
     /// Pins the calling thread to `cores`.
     static func pinCurrentThread(to cores: [Int]) throws(ServingError) {
-        if let outside = cores.first(where: { $0 >= maxCores }) {
-            throw .invalidArgument("cpu_cores \(describe(cores)) names core \(outside); this build pins cores 0...\(maxCores - 1)")
-        }
-        var mask = [UInt64](repeating: 0, count: maxCores / 64)
-        for core in cores { mask[core / 64] |= 1 << UInt64(core % 64) }
+        let mask = try mask(of: cores, named: "cpu_cores")
         let status = mask.withUnsafeBytes { switchyard_set_thread_affinity($0.baseAddress!, $0.count) }
         guard status == 0 else {
             let reason = String(cString: strerror(status))
@@ -24,8 +20,36 @@ enum CPUAffinity {
         }
     }
 
+    /// Pins every thread the process has now to `cores`; threads they start later inherit it.
+    /// Returns how many threads were pinned.
+    @discardableResult
+    public static func pinProcessThreads(to cores: [Int]) throws(ServingError) -> Int {
+        let mask = try mask(of: cores, named: "--frontend-cores")
+        let tasks = (try? FileManager.default.contentsOfDirectory(atPath: "/proc/self/task")) ?? []
+        var pinned = 0
+        for tid in tasks.compactMap({ Int32($0) }) {
+            let status = mask.withUnsafeBytes { switchyard_set_task_affinity(tid, $0.baseAddress!, $0.count) }
+            if status == ESRCH { continue }  // the thread exited meanwhile
+            guard status == 0 else {
+                throw .invalidArgument("cannot pin the server's threads to cores \(describe(cores)): \(String(cString: strerror(status))) (the cores this process may use: \(describe(currentThreadCores() ?? [])))")
+            }
+            pinned += 1
+        }
+        return pinned
+    }
+
+    /// `cores` as a `cpu_set_t`; `name` is the setting they come from, for the error.
+    private static func mask(of cores: [Int], named name: String) throws(ServingError) -> [UInt64] {
+        if let outside = cores.first(where: { $0 >= maxCores }) {
+            throw .invalidArgument("\(name) \(describe(cores)) names core \(outside); this build pins cores 0...\(maxCores - 1)")
+        }
+        var mask = [UInt64](repeating: 0, count: maxCores / 64)
+        for core in cores { mask[core / 64] |= 1 << UInt64(core % 64) }
+        return mask
+    }
+
     /// The cores the calling thread may run on; nil where that cannot be read.
-    static func currentThreadCores() -> [Int]? {
+    public static func currentThreadCores() -> [Int]? {
         var mask = [UInt64](repeating: 0, count: maxCores / 64)
         let status = mask.withUnsafeMutableBytes { switchyard_get_thread_affinity($0.baseAddress!, $0.count) }
         guard status == 0 else { return nil }
@@ -33,7 +57,7 @@ enum CPUAffinity {
     }
 
     /// "0-1,3" for [0, 1, 3].
-    static func describe(_ cores: [Int]) -> String {
+    public static func describe(_ cores: [Int]) -> String {
         var ranges: [String] = []
         var index = 0
         while index < cores.count {

@@ -1,5 +1,6 @@
 /// How many instances a model version runs and what each may use, from its `instance_group`
-/// entries, its `cpu_cores` parameter and the threads the server gives the model.
+/// entries, its `cpu_cores` parameter (else the server's inference cores) and the threads the
+/// server gives the model.
 ///
 /// The budget is split without oversubscribing: each instance gets max(1, budget / count)
 /// threads, and never more threads than the cores it is pinned to.
@@ -17,7 +18,7 @@ struct InstancePlan: Sendable, Equatable {
 
     var instances: [Instance]
 
-    init(modelName: String, config: Inference_ModelConfig, threadBudget: Int) throws(ServingError) {
+    init(modelName: String, config: Inference_ModelConfig, threadBudget: Int, defaultCores: [Int]? = nil) throws(ServingError) {
         var count = 0
         for (position, group) in config.instanceGroup.enumerated() {
             switch group.kind {
@@ -37,7 +38,7 @@ struct InstancePlan: Sendable, Equatable {
         guard count <= Self.maxInstances else {
             throw .invalidArgument("model '\(modelName)': instance_group asks for \(count) instances; at most \(Self.maxInstances) are allowed")
         }
-        var cores: [Int]?
+        var cores = defaultCores
         if let text = config.parameters["cpu_cores"]?.stringValue {
             do {
                 cores = try CPUCoreList.parse(text)

@@ -40,12 +40,13 @@ public final class ServedModel: Sendable {
 
     /// Starts `config`'s instances over `model` and profiles batch sizes (when the model merges
     /// requests and max_batch_size > 1). `config` must be complete and validated; `threadBudget`
-    /// is the threads all instances together may use. Metrics go to `metricsFactory` (the global
+    /// is the threads all instances together may use, on `cores` unless the config's `cpu_cores`
+    /// names others (nil: not pinned). Metrics go to `metricsFactory` (the global
     /// `MetricsSystem` when nil). `precision` names the variant `model` is and `variants` lists
     /// the version directory's files (both only reported); with `shadow`, a sample of the
     /// answered requests also runs on the reference at idle priority (`ShadowEvaluator`).
     public init(name: String, version: Int64, config: Inference_ModelConfig, model: LoadedModel,
-                threadBudget: Int, metricsFactory: (any MetricsFactory)? = nil, logger: Logger,
+                threadBudget: Int, cores: [Int]? = nil, metricsFactory: (any MetricsFactory)? = nil, logger: Logger,
                 precision: String = PrecisionVariant.fullPrecision, variants: [PrecisionVariant] = [],
                 shadow reference: ShadowReference? = nil) throws(ServingError) {
         self.name = name
@@ -53,7 +54,7 @@ public final class ServedModel: Sendable {
         self.config = config
         self.model = model
         let policy = BatchingPolicy(config: config)
-        let plan = try InstancePlan(modelName: name, config: config, threadBudget: threadBudget)
+        let plan = try InstancePlan(modelName: name, config: config, threadBudget: threadBudget, defaultCores: cores)
         // The dims the model computes on: a config reshape's, else the config's.
         let configDims = Dictionary(config.input.map { ($0.name, $0.hasReshape ? $0.reshape.shape : $0.dims) },
                                     uniquingKeysWith: { first, _ in first })
@@ -152,12 +153,12 @@ public final class ServedModel: Sendable {
     /// `init` on a dedicated thread, so async callers never block the cooperative pool while
     /// the instances compile and profile.
     public static func load(name: String, version: Int64, config: Inference_ModelConfig, model: LoadedModel,
-                            threadBudget: Int, metricsFactory: (any MetricsFactory)? = nil,
+                            threadBudget: Int, cores: [Int]? = nil, metricsFactory: (any MetricsFactory)? = nil,
                             logger: Logger, shadow: ShadowReference? = nil) async throws(ServingError) -> ServedModel {
         do {
             return try await BlockingWork.run(name: "load \(name) v\(version)") {
                 try ServedModel(name: name, version: version, config: config, model: model,
-                                threadBudget: threadBudget, metricsFactory: metricsFactory, logger: logger, shadow: shadow)
+                                threadBudget: threadBudget, cores: cores, metricsFactory: metricsFactory, logger: logger, shadow: shadow)
             }
         } catch let error as ServingError {
             throw error

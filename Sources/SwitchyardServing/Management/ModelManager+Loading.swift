@@ -27,7 +27,7 @@ extension ModelManager {
         do throws(ServingError) {
             try await makeRoom(for: name, bytes: estimatedBytes(of: name), excluding: name)
             var loaded = try await ModelVersionLoader.load(name: name, repository: repository,
-                                                           threads: options.threads, metricsFactory: options.metricsFactory,
+                                                           threads: options.threads, cores: options.inferenceCores, metricsFactory: options.metricsFactory,
                                                            logger: logger)
             loaded.generation = nextGeneration
             nextGeneration += 1

@@ -102,7 +102,7 @@ extension ModelManager: Service {
         logger.info("model changed in the repository: reloading", metadata: ["model": "\(name)"])
         do throws(ServingError) {
             var loaded = try await ModelVersionLoader.load(name: name, repository: repository,
-                                                           threads: options.threads, metricsFactory: options.metricsFactory,
+                                                           threads: options.threads, cores: options.inferenceCores, metricsFactory: options.metricsFactory,
                                                            logger: logger)
             loaded.generation = nextGeneration
             nextGeneration += 1

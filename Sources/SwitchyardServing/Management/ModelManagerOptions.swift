@@ -35,6 +35,9 @@ public struct ModelManagerOptions: Sendable {
     public var residency: ResidencyMode
     /// CPU threads for inference in total; each model's instances split them.
     public var threads: Int
+    /// Cores instances run on when their model's `cpu_cores` names none (`CoreSplit.inference`);
+    /// nil = not pinned.
+    public var inferenceCores: [Int]?
     /// How long shutdown waits for queued and in-flight requests.
     public var shutdownTimeoutSeconds: Double
     /// Where model metrics go; nil records through the global `MetricsSystem` (what the server
@@ -47,7 +50,7 @@ public struct ModelManagerOptions: Sendable {
 
     public init(repositoryPath: String, controlMode: ModelControlMode = .none, startupModels: [String] = [],
                 pollIntervalSeconds: Double = 15, memoryBudget: MemoryBudget = .unlimited,
-                residency: ResidencyMode = .resident, threads: Int, shutdownTimeoutSeconds: Double = 30,
+                residency: ResidencyMode = .resident, threads: Int, inferenceCores: [Int]? = nil, shutdownTimeoutSeconds: Double = 30,
                 metricsFactory: (any MetricsFactory)? = nil, isServedElsewhere: (@Sendable (_ directory: String) -> Bool)? = nil) {
         self.repositoryPath = repositoryPath
         self.controlMode = controlMode
@@ -56,6 +59,7 @@ public struct ModelManagerOptions: Sendable {
         self.memoryBudget = memoryBudget
         self.residency = residency
         self.threads = threads
+        self.inferenceCores = inferenceCores
         self.shutdownTimeoutSeconds = shutdownTimeoutSeconds
         self.metricsFactory = metricsFactory
         self.isServedElsewhere = isServedElsewhere

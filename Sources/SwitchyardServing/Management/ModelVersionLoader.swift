@@ -7,7 +7,7 @@ import SwitchyardEngine
 /// optimizes each ONNX file, completes and checks the configuration against it, and starts the
 /// version's instances and batcher. The blocking work runs on a dedicated thread.
 enum ModelVersionLoader {
-    static func load(name: String, repository: ModelRepository, threads: Int, metricsFactory: (any MetricsFactory)?,
+    static func load(name: String, repository: ModelRepository, threads: Int, cores: [Int]?, metricsFactory: (any MetricsFactory)?,
                      logger: Logger) async throws(ServingError) -> LoadedModelVersions {
         let entry = try repository.model(named: name)
         let source = try entry.source.get()
@@ -21,7 +21,7 @@ enum ModelVersionLoader {
         var configuration: (config: Inference_ModelConfig, parameters: ModelParameters)?
         do throws(ServingError) {
             for file in source.servedVersions.sorted(by: { $0.version < $1.version }) {
-                let (completed, served) = try await loadVersion(file, of: source, threads: threads,
+                let (completed, served) = try await loadVersion(file, of: source, threads: threads, cores: cores,
                                                                    metricsFactory: metricsFactory, logger: logger)
                 configuration = (completed.config, completed.parameters)
                 versions[file.version] = served
@@ -37,7 +37,7 @@ enum ModelVersionLoader {
                                    pinned: configuration.parameters.pinned)
     }
 
-    private static func loadVersion(_ file: ModelVersionFile, of source: ModelSource, threads: Int,
+    private static func loadVersion(_ file: ModelVersionFile, of source: ModelSource, threads: Int, cores: [Int]?,
                                     metricsFactory: (any MetricsFactory)?, logger: Logger) async throws(ServingError) -> ((config: Inference_ModelConfig, parameters: ModelParameters), ServedModel) {
         let name = source.name, version = file.version
         do {
@@ -52,7 +52,7 @@ enum ModelVersionLoader {
                 let config = defaultInstances(configuration.config, written: source.parsed?.config, threads: threads)
                 let shadow = try shadowReference(for: file, model: model, of: source, settings: configuration.parameters.shadow)
                 let served = try ServedModel(name: name, version: version, config: config, model: model,
-                                             threadBudget: threads, metricsFactory: metricsFactory, logger: logger,
+                                             threadBudget: threads, cores: cores, metricsFactory: metricsFactory, logger: logger,
                                              precision: file.precision, variants: file.variants, shadow: shadow)
                 return ((config, configuration.parameters), served)
             }

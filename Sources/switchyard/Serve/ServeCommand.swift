@@ -51,6 +51,12 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "CPU threads for inference in total (default: the number of cores).")
     var threads = ProcessInfo.processInfo.activeProcessorCount
 
+    @Option(help: ArgumentHelp("Cores for the HTTP frontend and request handling, kept apart from the cores instances compute on. auto: when --threads leaves cores free, inference runs on the first --threads cores and the frontend on the rest; none: pin nothing; or a list such as 1 or 2-3.", valueName: "auto|none|CORES"),
+            transform: { text in
+                do throws(ServingError) { return try CoreSplit.Request(parsing: text) } catch { throw ValidationError(error.message) }
+            })
+    var frontendCores: CoreSplit.Request = .auto
+
     @Option(help: ArgumentHelp("Log as text lines or as JSON objects, one per line.", valueName: "text|json"))
     var logFormat: LogFormat = .text
 
@@ -89,6 +95,14 @@ struct ServeCommand: AsyncParsableCommand {
             return handler
         }
         let logger = Logger(label: "switchyard")
+        let cores = try CoreSplit.resolve(frontendCores, threads: threads, available: CPUAffinity.currentThreadCores() ?? [])
+        if let frontend = cores.frontend, let inference = cores.inference {
+            // Before the HTTP server, the model instances and the metrics endpoint start their
+            // threads: they inherit the frontend's cores, and instances then move to theirs.
+            try CPUAffinity.pinProcessThreads(to: frontend)
+            logger.info("cores split", metadata: ["frontend": "\(CPUAffinity.describe(frontend))",
+                                                  "inference": "\(CPUAffinity.describe(inference))"])
+        }
         let registry = PrometheusCollectorRegistry()
         PrometheusEndpoint.bootstrapMetricsSystem(registry: registry, histogramBuckets: MetricNames.histogramBuckets)
         let metrics = PrometheusEndpoint(registry: registry, host: host, port: metricsPort, logger: logger)
@@ -99,7 +113,7 @@ struct ServeCommand: AsyncParsableCommand {
         let manager = try ModelManager(options: ModelManagerOptions(
             repositoryPath: modelRepository, controlMode: modelControlMode, startupModels: loadModels.filter { !isPipeline($0) },
             pollIntervalSeconds: repositoryPollSecs, memoryBudget: memoryBudget, residency: residency,
-            threads: threads, shutdownTimeoutSeconds: shutdownTimeout,
+            threads: threads, inferenceCores: cores.inference, shutdownTimeoutSeconds: shutdownTimeout,
             isServedElsewhere: { ServedPipelineLoader.isPipelineDirectory($0) }
         ), logger: logger)
         let routing = RoutingInferenceService(models: manager, repositoryPath: modelRepository, logger: logger)

@@ -126,8 +126,10 @@ enum BatchingTestKit {
     }
 
     /// Loads through `ServedModel.load`, so parallel tests never block the cooperative pool.
-    static func serve(_ model: LoadedModel, _ config: Inference_ModelConfig, threads: Int = 1) async throws(ServingError) -> ServedModel {
-        try await ServedModel.load(name: config.name, version: 1, config: config, model: model, threadBudget: threads, logger: logger)
+    static func serve(_ model: LoadedModel, _ config: Inference_ModelConfig, threads: Int = 1,
+                      cores: [Int]? = nil) async throws(ServingError) -> ServedModel {
+        try await ServedModel.load(name: config.name, version: 1, config: config, model: model, threadBudget: threads,
+                                   cores: cores, logger: logger)
     }
 
     /// Uniform values in ±[0.1, 1]: never zero, so a dropped term always shows.

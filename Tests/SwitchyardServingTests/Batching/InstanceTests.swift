@@ -65,6 +65,48 @@ extension BatchingSuites {
             await pinned.shutdown()
         }
 
+        @Test func instancesRunOnTheServersInferenceCoresUnlessCpuCoresSaysOtherwise() async throws {
+            let allowed = try #require(CPUAffinity.currentThreadCores())
+            let model = try Kit.rowModel()
+            let inference = [try #require(allowed.last)]
+            let placed = try await Kit.serve(model, Kit.config(for: model, name: "placed", maxBatchSize: 4, instances: 2),
+                                             threads: 4, cores: inference)
+            #expect(placed.instances.map(\.cores) == [inference, inference])
+            // Two threads on one core would oversubscribe it.
+            #expect(placed.instances.map(\.threads) == [1, 1])
+            await placed.shutdown()
+
+            let own = try #require(allowed.first)
+            let explicit = try await Kit.serve(model, Kit.config(for: model, name: "explicit", maxBatchSize: 4,
+                                                                 parameters: ["cpu_cores": "\(own)"]), cores: inference)
+            #expect(explicit.instances.map(\.cores) == [[own]])
+            await explicit.shutdown()
+        }
+
+        @Test func frontendCoresSplitTheMachine() throws {
+            let four = [0, 1, 2, 3]
+            #expect(try CoreSplit.resolve(.auto, threads: 4, available: four) == CoreSplit())
+            #expect(try CoreSplit.resolve(.auto, threads: 1, available: [0, 1]) == CoreSplit(inference: [0], frontend: [1]))
+            #expect(try CoreSplit.resolve(.auto, threads: 3, available: four) == CoreSplit(inference: [0, 1, 2], frontend: [3]))
+            #expect(try CoreSplit.resolve(.none, threads: 1, available: four) == CoreSplit())
+            #expect(try CoreSplit.resolve(.cores([2, 3]), threads: 4, available: four) == CoreSplit(inference: [0, 1], frontend: [2, 3]))
+            #expect(try CoreSplit.Request(parsing: "2-3") == .cores([2, 3]))
+            #expect(try CoreSplit.Request(parsing: "auto") == .auto)
+            #expect(throws: ServingError.self) { try CoreSplit.resolve(.cores(four), threads: 1, available: four) }
+            do throws(ServingError) {
+                _ = try CoreSplit.resolve(.cores([5]), threads: 1, available: [0, 1])
+                Issue.record("a core outside the process's mask was accepted")
+            } catch {
+                #expect(error.message == "--frontend-cores 5 names cores this process may not use (5); it may use 0-1")
+            }
+            do throws(ServingError) {
+                _ = try CoreSplit.Request(parsing: "one")
+                Issue.record("'one' was accepted")
+            } catch {
+                #expect(error.message.hasPrefix("--frontend-cores: 'one' in 'one' is not a core id"))
+            }
+        }
+
         @Test func shutdownFinishesQueuedWorkThenRefusesNewRequests() async throws {
             let model = try Kit.slowModel()
             let served = try await Kit.serve(model, Kit.config(for: model, name: "slow", maxBatchSize: 0))
