@@ -37,6 +37,8 @@ public final class Session: Sendable {
     /// The reference-kernel program that runs inputs holding NaN or ±Inf, which the oneDNN
     /// kernels would turn finite (`NonFiniteInputs`); made at the first such run.
     private let nonFiniteProgram = Mutex<GraphProgram?>(nil)
+    /// The large buffers a run frees, kept for the next run (`BufferPool`).
+    private let buffers = BufferPool()
 
     /// A session over an already loaded model.
     public init(model: LoadedModel, options: SessionOptions = SessionOptions()) throws(EngineError) {
@@ -62,13 +64,14 @@ public final class Session: Sendable {
         try InputValidator.validate(inputs, against: declared)
         let ordered = declared.map { inputs[$0.name] }
         // A graph whose fused nodes have no reference kernel keeps the fast path.
-        let results: [Tensor]
-        if !options.referenceOnly && NonFiniteInputs.present(in: ordered) {
-            results = try (referenceProgram() ?? program).run(inputs: ordered, profile: options.profile)
-        } else if let split = try splitRun(ordered) {
-            results = split
-        } else {
-            results = try program.run(inputs: ordered, profile: options.profile)
+        let results: [Tensor] = try buffers.withCurrent {
+            if !options.referenceOnly && NonFiniteInputs.present(in: ordered) {
+                return try (referenceProgram() ?? program).run(inputs: ordered, profile: options.profile)
+            } else if let split = try splitRun(ordered) {
+                return split
+            } else {
+                return try program.run(inputs: ordered, profile: options.profile)
+            }
         }
         var named: [String: Tensor] = [:]
         for (info, tensor) in zip(loadedModel.outputs, results) { named[info.name] = tensor }
@@ -90,7 +93,8 @@ public final class Session: Sendable {
             }
             return made
         }) else { return nil }
-        return try BatchSplitRun.run(made.program, inputs: inputs, pieces: pieces, workers: made.workers, profile: options.profile)
+        return try BatchSplitRun.run(made.program, inputs: inputs, pieces: pieces, workers: made.workers, buffers: buffers,
+                                     profile: options.profile)
     }
 
     private func referenceProgram() -> GraphProgram? {

@@ -15,11 +15,13 @@ public final class TensorStorage: @unchecked Sendable {
     var strings: [String]
     private let owner: AnyObject?
     private let ownsBytes: Bool
+    /// The pool the bytes came from and go back to (large buffers allocated during a session's run).
+    private let pool: BufferPool?
 
     /// Allocates `byteCount` zeroed bytes.
     public init(byteCount: Int) {
         self.byteCount = byteCount
-        bytes = UnsafeMutableRawPointer.allocate(byteCount: max(byteCount, 1), alignment: Self.alignment)
+        (bytes, pool) = Self.allocate(byteCount)
         bytes.initializeMemory(as: UInt8.self, repeating: 0, count: max(byteCount, 1))
         strings = []
         owner = nil
@@ -29,7 +31,7 @@ public final class TensorStorage: @unchecked Sendable {
     /// Allocates `byteCount` bytes without clearing them; the caller writes every byte.
     public init(uninitializedByteCount byteCount: Int) {
         self.byteCount = byteCount
-        bytes = UnsafeMutableRawPointer.allocate(byteCount: max(byteCount, 1), alignment: Self.alignment)
+        (bytes, pool) = Self.allocate(byteCount)
         strings = []
         owner = nil
         ownsBytes = true
@@ -42,6 +44,7 @@ public final class TensorStorage: @unchecked Sendable {
         strings = []
         self.owner = owner
         ownsBytes = false
+        pool = nil
     }
 
     init(strings: [String]) {
@@ -50,10 +53,21 @@ public final class TensorStorage: @unchecked Sendable {
         self.strings = strings
         owner = nil
         ownsBytes = true
+        pool = nil
     }
 
     deinit {
-        if ownsBytes { bytes.deallocate() }
+        guard ownsBytes else { return }
+        if let pool { pool.giveBack(bytes, byteCount: byteCount) } else { bytes.deallocate() }
+    }
+
+    /// `byteCount` bytes from the calling thread's pool when it has one and the buffer is large,
+    /// else from the allocator.
+    private static func allocate(_ byteCount: Int) -> (UnsafeMutableRawPointer, BufferPool?) {
+        guard byteCount >= BufferPool.minimumBytes, let pool = BufferPool.current else {
+            return (UnsafeMutableRawPointer.allocate(byteCount: max(byteCount, 1), alignment: alignment), nil)
+        }
+        return (pool.take(byteCount: byteCount) ?? UnsafeMutableRawPointer.allocate(byteCount: byteCount, alignment: alignment), pool)
     }
 
     func copy() -> TensorStorage {

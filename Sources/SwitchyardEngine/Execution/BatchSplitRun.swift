@@ -27,10 +27,12 @@ enum BatchSplitRun {
         return size
     }
 
-    /// Runs `program` on each piece of `inputs` (ordered as the program's inputs) on `workers`
-    /// and joins the outputs; nil when the workers are busy with another run.
+    /// Runs `program` on each piece of `inputs` (ordered as the program's inputs) on `workers`,
+    /// their large buffers drawn from `buffers`, and joins the outputs; nil when the workers are
+    /// busy with another run.
     static func run(
-        _ program: GraphProgram, inputs: [Tensor?], pieces: [Int], workers: PieceWorkers, profile: StepProfile?
+        _ program: GraphProgram, inputs: [Tensor?], pieces: [Int], workers: PieceWorkers, buffers: BufferPool,
+        profile: StepProfile?
     ) throws -> [Tensor]? {
         let sliced = inputs.map { $0?.splittingRows(pieces) }
         let results = (0..<pieces.count).map { _ in PieceResult() }
@@ -38,7 +40,7 @@ enum BatchSplitRun {
             let pieceInputs = sliced.map { $0?[piece] }
             let result = results[piece]
             return { @Sendable in
-                let outcome = Result { try program.run(inputs: pieceInputs, profile: profile) }
+                let outcome = Result { try buffers.withCurrent { try program.run(inputs: pieceInputs, profile: profile) } }
                 result.value.withLock { $0 = outcome }
             }
         }

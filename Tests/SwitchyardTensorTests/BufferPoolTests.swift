@@ -1,0 +1,49 @@
+import Testing
+@testable import SwitchyardTensor
+
+/// Large tensors allocated while a pool is installed come back to it when freed, and serve the
+/// next allocation of their size; outside a pool nothing is kept.
+@Suite struct BufferPoolTests {
+    static let count = BufferPool.minimumBytes / 4 + 1000
+
+    @Test func aFreedBufferServesTheNextAllocationOfItsSize() {
+        let pool = BufferPool()
+        let first = pool.withCurrent { TensorStorage(uninitializedByteCount: Self.count * 4) }
+        let address = first.bytes
+        _ = consume first
+        #expect(pool.keptBytes == Self.count * 4)
+        // Zeroed allocations reuse it too, and are zeroed.
+        let again = pool.withCurrent { Tensor(dataType: .float32, shape: [Self.count], storage: TensorStorage(byteCount: Self.count * 4)) }
+        #expect(again.storage.bytes == address && pool.keptBytes == 0)
+        #expect(again.scalars(as: Float.self).allSatisfy { $0 == 0 })
+        #expect(Int(bitPattern: again.storage.bytes) % TensorStorage.alignment == 0)
+    }
+
+    @Test func smallBuffersAndBuffersOutsideAPoolAreNotKept() {
+        let pool = BufferPool()
+        pool.withCurrent { _ = TensorStorage(uninitializedByteCount: BufferPool.minimumBytes - 1) }
+        _ = TensorStorage(uninitializedByteCount: Self.count * 4)
+        #expect(pool.keptBytes == 0)
+    }
+
+    @Test func theOldestGoWhenTheLimitIsReached() {
+        let size = Self.count * 4
+        let pool = BufferPool(limitBytes: size * 2)
+        var storages = pool.withCurrent { (0..<3).map { _ in TensorStorage(uninitializedByteCount: size) } }
+        let addresses = storages.map(\.bytes)
+        storages.removeAll()
+        #expect(pool.keptBytes == size * 2)
+        // The two most recently freed are kept, the most recent served first.
+        let reused = pool.withCurrent { [TensorStorage(uninitializedByteCount: size), TensorStorage(uninitializedByteCount: size)] }
+        #expect(reused.map(\.bytes) == [addresses[2], addresses[1]])
+    }
+
+    @Test func installingAPoolNestsAndRestores() {
+        let outer = BufferPool(), inner = BufferPool()
+        outer.withCurrent {
+            inner.withCurrent { #expect(BufferPool.current === inner) }
+            #expect(BufferPool.current === outer)
+        }
+        #expect(BufferPool.current == nil)
+    }
+}
