@@ -64,6 +64,7 @@ public final class Session: Sendable {
         try InputValidator.validate(inputs, against: declared)
         let ordered = declared.map { inputs[$0.name] }
         // A graph whose fused nodes have no reference kernel keeps the fast path.
+        defer { buffers.endRun() }
         let results: [Tensor] = try buffers.withCurrent {
             if !options.referenceOnly && NonFiniteInputs.present(in: ordered) {
                 return try (referenceProgram() ?? program).run(inputs: ordered, profile: options.profile)

@@ -12,15 +12,20 @@ import Synchronization
 /// a run and 15 % of its time on one thread.
 ///
 /// `TensorStorage` draws its buffers of at least `minimumBytes` from the pool installed on the
-/// calling thread (`withCurrent`) and gives them back when it is freed, on whatever thread. At
-/// most `limitBytes` and `maximumEntries` buffers wait; past that the oldest are freed, and the
-/// rest when the pool goes (after its session and every tensor it allocated). Weights loaded
-/// outside a run never come from a pool, so unloading a model returns them to the system.
+/// calling thread (`withCurrent`) and gives them back when it is freed, on whatever thread. A
+/// buffer no run has given back during the last `keptRuns` runs is freed (`endRun`), so a pool
+/// holds about what its recent runs allocate: the per-instance arena the server's memory
+/// accounting already counts, not every batch size a load-time profile tried. At most `limitBytes`
+/// and `maximumEntries` buffers wait in any case, and the rest are freed when the pool goes (after
+/// its session and every tensor it allocated). Weights loaded outside a run never come from a
+/// pool, so unloading a model returns them to the system.
 public final class BufferPool: Sendable {
     /// Buffers smaller than this go straight to the allocator, which reuses them well.
     public static let minimumBytes = 1 << 20
     /// Most buffers kept, so `take` stays a short scan.
     public static let maximumEntries = 64
+    /// Runs a buffer is kept for after it was last given back.
+    public static let keptRuns = 2
 
     /// Bytes kept at most.
     public let limitBytes: Int
@@ -29,12 +34,16 @@ public final class BufferPool: Sendable {
         var byteCount: Int
         /// The buffer's address (a raw pointer is not `Sendable`; the pool owns the buffer).
         var address: UInt
+        /// `State.runs` when it was given back.
+        var run: Int
     }
 
     private struct State {
         /// Oldest first.
         var entries: [Entry] = []
         var bytes = 0
+        /// Runs ended so far.
+        var runs = 0
     }
 
     private let state = Mutex(State())
@@ -77,7 +86,7 @@ public final class BufferPool: Sendable {
             return
         }
         let evicted = state.withLock { state -> [UInt] in
-            state.entries.append(Entry(byteCount: byteCount, address: UInt(bitPattern: pointer)))
+            state.entries.append(Entry(byteCount: byteCount, address: UInt(bitPattern: pointer), run: state.runs))
             state.bytes += byteCount
             var evicted: [UInt] = []
             while state.bytes > limitBytes || state.entries.count > Self.maximumEntries {
@@ -88,6 +97,20 @@ public final class BufferPool: Sendable {
             return evicted
         }
         for address in evicted { UnsafeMutableRawPointer(bitPattern: address)?.deallocate() }
+    }
+
+    /// Marks the end of a run: buffers given back before the last `keptRuns` runs are freed.
+    public func endRun() {
+        let stale = state.withLock { state -> [UInt] in
+            state.runs += 1
+            let oldest = state.runs - Self.keptRuns
+            let stale = state.entries.filter { $0.run < oldest }
+            guard !stale.isEmpty else { return [] }
+            state.entries.removeAll { $0.run < oldest }
+            state.bytes -= stale.reduce(0) { $0 + $1.byteCount }
+            return stale.map(\.address)
+        }
+        for address in stale { UnsafeMutableRawPointer(bitPattern: address)?.deallocate() }
     }
 
     /// Bytes kept now.

@@ -38,6 +38,20 @@ import Testing
         #expect(reused.map(\.bytes) == [addresses[2], addresses[1]])
     }
 
+    @Test func buffersNoRecentRunGaveBackAreFreed() {
+        let size = Self.count * 4
+        let pool = BufferPool()
+        pool.withCurrent { _ = TensorStorage(uninitializedByteCount: size) }
+        pool.endRun()
+        // A run of another shape gives back buffers of another size; the first stays for keptRuns runs.
+        for run in 1...BufferPool.keptRuns {
+            pool.withCurrent { _ = TensorStorage(uninitializedByteCount: size * 2) }
+            #expect(pool.keptBytes == size + size * 2, "run \(run)")
+            pool.endRun()
+        }
+        #expect(pool.keptBytes == size * 2)
+    }
+
     @Test func installingAPoolNestsAndRestores() {
         let outer = BufferPool(), inner = BufferPool()
         outer.withCurrent {
