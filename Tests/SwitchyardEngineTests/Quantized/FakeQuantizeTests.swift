@@ -176,6 +176,35 @@ import SwitchyardTensor
         #expect(worst <= 0.02 * 1.001, "max error \(worst), one output step is 0.02")
     }
 
+    /// On the int8 path the same pattern after a DequantizeLinear, left in float because its output
+    /// is read in float, becomes one HardSwish too, and computes what the four nodes do.
+    @Test func decomposedHardSwishAfterDequantizeLinearBecomesOneNode() throws {
+        let graph = Graph(nodes: [
+            Node(name: "dq", opType: "DequantizeLinear", inputs: ["xq", "s", "z"], outputs: ["a"]),
+            Node(name: "add", opType: "Add", inputs: ["a", "three"], outputs: ["b"]),
+            Node(name: "clip", opType: "Clip", inputs: ["b", "zero", "six"], outputs: ["c"]),
+            Node(name: "mul", opType: "Mul", inputs: ["a", "c"], outputs: ["d"]),
+            Node(name: "div", opType: "Div", inputs: ["d", "six"], outputs: ["y"]),
+        ], inputs: [ValueInfo(name: "xq", dataType: .uint8, shape: [.fixed(2), .fixed(4), .fixed(6), .fixed(6)])],
+        outputs: [ValueInfo(name: "y")], initializers: [
+            "s": Tensor(scalar: Float(0.05)), "z": Tensor(dataType: .uint8, shape: [], int64s: [128]),
+            "three": Tensor(scalar: Float(3)), "zero": Tensor(scalar: Float(0)), "six": Tensor(scalar: Float(6)),
+        ])
+        let model = Model(opsetImports: ["": 13], graph: graph)
+        let loaded = try LoadedModel(model: model)
+        let ops = loaded.graph.nodes.map(\.opType)
+        #expect(ops == ["DequantizeLinear", "HardSwish"], "\(ops)")
+        var generator = SeededGenerator(seed: 706)
+        let codes = (0..<(2 * 4 * 6 * 6)).map { _ in Int64(generator.next() % 256) }
+        let xq = Tensor(dataType: .uint8, shape: [2, 4, 6, 6], int64s: codes)
+        let actual = try Session(model: loaded).run(["xq": xq])["y"]!
+        let expected = try Session(model: LoadedModel(model: model, options: LoadOptions(optimize: false)),
+                                   options: SessionOptions(referenceOnly: true)).run(["xq": xq])["y"]!
+        // Inputs span -6.4 … 6.35: both sides of the Clip, and its linear middle.
+        #expect(largestDifference(actual, expected) <= 1e-5, "max error \(largestDifference(actual, expected))")
+        #expect(Set(expected.scalars(as: Float.self)).count > 100)
+    }
+
     /// A QuantizeLinear whose 8-bit output is also a graph output is left alone.
     @Test func aQuantizedGraphOutputKeepsItsPair() throws {
         let graph = Graph(nodes: [
