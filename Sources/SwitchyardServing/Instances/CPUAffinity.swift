@@ -4,8 +4,9 @@ import Foundation
 import Glibc
 #endif
 
-/// Pins the calling thread to CPU cores (Linux `sched_setaffinity`) and reads its mask back.
-/// Threads the pinned thread creates afterwards (oneDNN's OpenMP team) inherit the mask.
+/// Pins the calling thread (an instance) or every thread of the process (the server's frontend)
+/// to CPU cores with Linux `sched_setaffinity`, and reads a thread's mask back. Threads a pinned
+/// thread creates afterwards (oneDNN's OpenMP team, NIO's event loops) inherit its mask.
 public enum CPUAffinity {
     /// Highest core count a mask holds (`CPU_SETSIZE`).
     static let maxCores = 1024

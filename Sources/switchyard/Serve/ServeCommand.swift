@@ -96,12 +96,15 @@ struct ServeCommand: AsyncParsableCommand {
         }
         let logger = Logger(label: "switchyard")
         let cores = try CoreSplit.resolve(frontendCores, threads: threads, available: CPUAffinity.currentThreadCores() ?? [])
+        // More inference threads than inference cores would oversubscribe them.
+        let inferenceThreads = min(threads, cores.inference?.count ?? threads)
         if let frontend = cores.frontend, let inference = cores.inference {
             // Before the HTTP server, the model instances and the metrics endpoint start their
             // threads: they inherit the frontend's cores, and instances then move to theirs.
             try CPUAffinity.pinProcessThreads(to: frontend)
             logger.info("cores split", metadata: ["frontend": "\(CPUAffinity.describe(frontend))",
-                                                  "inference": "\(CPUAffinity.describe(inference))"])
+                                                  "inference": "\(CPUAffinity.describe(inference))",
+                                                  "threads": "\(inferenceThreads)"])
         }
         let registry = PrometheusCollectorRegistry()
         PrometheusEndpoint.bootstrapMetricsSystem(registry: registry, histogramBuckets: MetricNames.histogramBuckets)
@@ -113,7 +116,7 @@ struct ServeCommand: AsyncParsableCommand {
         let manager = try ModelManager(options: ModelManagerOptions(
             repositoryPath: modelRepository, controlMode: modelControlMode, startupModels: loadModels.filter { !isPipeline($0) },
             pollIntervalSeconds: repositoryPollSecs, memoryBudget: memoryBudget, residency: residency,
-            threads: threads, inferenceCores: cores.inference, shutdownTimeoutSeconds: shutdownTimeout,
+            threads: inferenceThreads, inferenceCores: cores.inference, shutdownTimeoutSeconds: shutdownTimeout,
             isServedElsewhere: { ServedPipelineLoader.isPipelineDirectory($0) }
         ), logger: logger)
         let routing = RoutingInferenceService(models: manager, repositoryPath: modelRepository, logger: logger)
