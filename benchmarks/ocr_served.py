@@ -14,7 +14,6 @@ Exits 1 when a page differs. Writes every run to .cache/bench-ocr-served.json.
 import argparse
 import json
 import re
-import socket
 import sqlite3
 import statistics
 import subprocess
@@ -28,18 +27,10 @@ from pathlib import Path
 import numpy as np
 import tritonclient.http as httpclient
 
+from local_ports import free_ports
+
 ROOT = Path(__file__).resolve().parent.parent
 SUMMARY = re.compile(r"pipeline \S+: (\d+) frames in, (\d+) events out, (\d+) errors, (\d+) dropped, ([\d.]+) s")
-
-
-def free_ports(count):
-    sockets = [socket.socket() for _ in range(count)]
-    for s in sockets:
-        s.bind(("127.0.0.1", 0))
-    ports = [s.getsockname()[1] for s in sockets]
-    for s in sockets:
-        s.close()
-    return ports
 
 
 def batch_run(binary, pages, threads):

@@ -19,7 +19,6 @@ import argparse
 import json
 import os
 import signal
-import socket
 import statistics
 import subprocess
 import sys
@@ -28,18 +27,10 @@ import time
 import urllib.request
 from pathlib import Path
 
+from local_ports import free_ports
+
 ROOT = Path(__file__).resolve().parent.parent
 MODELS = ["cls", "rec", "yolo"]
-
-
-def free_ports(count):
-    sockets = [socket.socket() for _ in range(count)]
-    for s in sockets:
-        s.bind(("127.0.0.1", 0))
-    ports = [s.getsockname()[1] for s in sockets]
-    for s in sockets:
-        s.close()
-    return ports
 
 
 def get(url, timeout=1.0):
