@@ -18,6 +18,8 @@ enum DNNLStep: Sendable {
     case lookup(sources: [Int], destination: Int, table: TensorStorage)
     /// A compiled QuantizedElementwise body over 8-bit and per-channel float slots.
     case quantizedElementwise(DNNLQuantizedElementwiseStep)
+    /// Softmax over an axis that is not innermost, in place in the plain layout.
+    case stridedSoftmax(DNNLStridedSoftmaxStep)
 }
 
 /// The oneDNN primitives, layouts and prepacked constants that compute a list of nodes for one
@@ -144,6 +146,10 @@ struct DNNLPlan: Sendable {
                 switchyard_lookup8_team(a, b, output, descs[destination].byteSize, bytes, Int32(threads))
                 record(index, since: started)
             case .quantizedElementwise(let step):
+                let started = profile == nil ? nil : ContinuousClock.now
+                step.run(threads: threads, address: address)
+                record(index, since: started)
+            case .stridedSoftmax(let step):
                 let started = profile == nil ? nil : ContinuousClock.now
                 step.run(threads: threads, address: address)
                 record(index, since: started)

@@ -119,6 +119,14 @@ struct DNNLPlanBuilder {
         work += descs[destination].byteSize
     }
 
+    /// Runs a softmax over an axis that is not innermost (see `DNNLStep.stridedSoftmax`).
+    mutating func stridedSoftmax(_ step: DNNLStridedSoftmaxStep) {
+        steps.append(.stridedSoftmax(step))
+        stepMembers.append(member)
+        written.insert(step.destination)
+        work += descs[step.destination].byteSize / 4
+    }
+
     /// Runs a compiled QuantizedElementwise (see `DNNLStep.quantizedElementwise`).
     mutating func quantizedElementwise(_ step: DNNLQuantizedElementwiseStep) {
         steps.append(.quantizedElementwise(step))
@@ -226,6 +234,9 @@ struct DNNLPlanBuilder {
                 use(destination, at: index)
             case .quantizedElementwise(let step):
                 for source in step.sources { use(source, at: index) }
+                use(step.destination, at: index)
+            case .stridedSoftmax(let step):
+                use(step.source, at: index)
                 use(step.destination, at: index)
             }
         }

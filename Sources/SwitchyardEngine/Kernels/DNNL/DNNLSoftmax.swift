@@ -7,8 +7,10 @@ import SwitchyardGraph
 ///
 /// oneDNN's vectorized softmax wants the normalized axis innermost in memory; for any other
 /// axis (YOLOv8's DFL head normalizes axis 1 of `[N, 16, 4, anchors]`) it offers only its scalar
-/// `ref:any` loop. So the input is reordered into a layout with the same dimensions whose
-/// innermost stride is the axis (`acdb` for axis 1 of a 4-D tensor), and normalized there.
+/// `ref:any` loop. A plain float tensor with at least 16 elements after the axis is normalized
+/// where it lies, 16 of them at a time (`switchyard_softmax_strided`); anything else is reordered
+/// into a layout with the same dimensions whose innermost stride is the axis (`acdb` for axis 1
+/// of a 4-D tensor), and normalized there by oneDNN.
 struct DNNLSoftmaxOperation: DNNLOperation {
     let opType: String
     let axis: Int
@@ -27,6 +29,13 @@ struct DNNLSoftmaxOperation: DNNLOperation {
         } else if axis == x.shape.count - 1 && builder.desc(x.slot).isPlain {
             slot = x.slot
             dnnlAxis = axis
+        } else if builder.desc(x.slot).isPlain, builder.desc(x.slot).dataType == dnnl_f32,
+                  x.shape.dropFirst(axis + 1).reduce(1, *) >= DNNLStridedSoftmaxStep.minimumInner {
+            let output = builder.slot(try .plain(x.shape, type: dnnl_f32))
+            builder.stridedSoftmax(DNNLStridedSoftmaxStep(
+                source: x.slot, destination: output, outer: x.shape.prefix(axis).reduce(1, *), axis: x.shape[axis],
+                inner: x.shape.dropFirst(axis + 1).reduce(1, *), logarithm: opType == "LogSoftmax"))
+            return [(output, x.shape)]
         } else {
             slot = try builder.reorder(x.slot, to: .strided(x.shape, strides: Self.strides(x.shape, innermost: axis)))
             dnnlAxis = axis
@@ -54,5 +63,25 @@ struct DNNLSoftmaxOperation: DNNLOperation {
             stride *= shape[dimension]
         }
         return strides
+    }
+}
+
+/// `switchyard_softmax_strided` over a plain float slot viewed as `outer × axis × inner`.
+struct DNNLStridedSoftmaxStep: Sendable {
+    /// Below 16 elements after the axis no vector fills; oneDNN's path is as good.
+    static let minimumInner = 16
+
+    let source: Int
+    let destination: Int
+    let outer: Int
+    let axis: Int
+    let inner: Int
+    /// LogSoftmax instead of Softmax.
+    let logarithm: Bool
+
+    func run(threads: Int, address: (Int) -> UnsafeMutableRawPointer) {
+        switchyard_softmax_strided(address(source).assumingMemoryBound(to: Float.self),
+                                   address(destination).assumingMemoryBound(to: Float.self),
+                                   outer, axis, inner, logarithm ? 1 : 0, Int32(threads))
     }
 }
