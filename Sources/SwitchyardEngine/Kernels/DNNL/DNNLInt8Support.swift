@@ -28,6 +28,9 @@ public enum DNNLInt8Support {
         if !isAvailable {
             return "int8: oneDNN has no JIT int8 kernels for this CPU (below AVX2); QDQ models compute in float32"
         }
+        if DNNLQuantizedDepthwise.isAvailable {
+            return "int8: oneDNN JIT kernels with VNNI dot products; depthwise convolutions on Switchyard's AVX-512 VNNI kernel"
+        }
         return hasVNNI ? "int8: oneDNN JIT kernels with VNNI dot products"
             : "int8: oneDNN JIT kernels on AVX2 without VNNI (u8 x s8 via vpmaddubsw)"
     }

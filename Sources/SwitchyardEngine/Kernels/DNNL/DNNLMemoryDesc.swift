@@ -123,12 +123,23 @@ extension DNNLMemoryDesc {
         return nil
     }
 
+    /// The channels-last tag by rank (`nwc`, `nhwc`, `ndhwc`).
+    private static let channelsLastTags: [Int: dnnl_format_tag_t] = [3: dnnl_acb, 4: dnnl_acdb, 5: dnnl_acdeb]
+
+    /// `shape` (`[N, C, spatial…]`, rank 3 to 5) channels-last, as oneDNN's int8 convolutions lay it out.
+    static func channelsLast(_ shape: [Int], type: dnnl_data_type_t) throws(DNNLError) -> DNNLMemoryDesc {
+        guard let tag = channelsLastTags[shape.count], let desc = tagged(shape, tag, type) else {
+            throw DNNLError(call: "dnnl_memory_desc_init_by_tag(channels-last, \(shape))", status: dnnl_invalid_arguments.rawValue)
+        }
+        return desc
+    }
+
     /// True for channels-last (`nwc`, `nhwc`, `ndhwc`), false for plain row-major, nil for
     /// any other layout.
     var isChannelsLast: Bool? {
         if isPlain { return false }
-        let tag: [Int: dnnl_format_tag_t] = [3: dnnl_acb, 4: dnnl_acdb, 5: dnnl_acdeb]
-        guard let channelsLast = tag[dims.count], let mine = Self.tagged(dims, channelsLast, dataType) else { return nil }
+        guard let channelsLast = Self.channelsLastTags[dims.count], let mine = Self.tagged(dims, channelsLast, dataType)
+        else { return nil }
         return mine == self ? true : nil
     }
 

@@ -16,10 +16,9 @@ enum DNNLStep: Sendable {
     /// one layout) from 8-bit source slots into `destination`, element by element in any unpadded
     /// layout, split over the plan's OpenMP team.
     case lookup(sources: [Int], destination: Int, table: TensorStorage)
-    /// A compiled QuantizedElementwise body over 8-bit and per-channel float slots.
-    case quantizedElementwise(DNNLQuantizedElementwiseStep)
-    /// Softmax over an axis that is not innermost, in place in the plain layout.
-    case stridedSoftmax(DNNLStridedSoftmaxStep)
+    /// One of the engine's own kernels (`DNNLKernelStep`): a compiled QuantizedElementwise body,
+    /// a softmax over an axis that is not innermost, a depthwise int8 convolution.
+    case kernel(any DNNLKernelStep)
 }
 
 /// The oneDNN primitives, layouts and prepacked constants that compute a list of nodes for one
@@ -145,11 +144,7 @@ struct DNNLPlan: Sendable {
                 let b = sources.count == 1 ? nil : UnsafePointer(address(sources[1]).assumingMemoryBound(to: UInt8.self))
                 switchyard_lookup8_team(a, b, output, descs[destination].byteSize, bytes, Int32(threads))
                 record(index, since: started)
-            case .quantizedElementwise(let step):
-                let started = profile == nil ? nil : ContinuousClock.now
-                step.run(threads: threads, address: address)
-                record(index, since: started)
-            case .stridedSoftmax(let step):
+            case .kernel(let step):
                 let started = profile == nil ? nil : ContinuousClock.now
                 step.run(threads: threads, address: address)
                 record(index, since: started)

@@ -119,20 +119,12 @@ struct DNNLPlanBuilder {
         work += descs[destination].byteSize
     }
 
-    /// Runs a softmax over an axis that is not innermost (see `DNNLStep.stridedSoftmax`).
-    mutating func stridedSoftmax(_ step: DNNLStridedSoftmaxStep) {
-        steps.append(.stridedSoftmax(step))
+    /// Runs one of the engine's own kernels (see `DNNLStep.kernel`); `work` counts as `self.work` does.
+    mutating func kernel(_ step: any DNNLKernelStep, work: Int) {
+        steps.append(.kernel(step))
         stepMembers.append(member)
         written.insert(step.destination)
-        work += descs[step.destination].byteSize / 4
-    }
-
-    /// Runs a compiled QuantizedElementwise (see `DNNLStep.quantizedElementwise`).
-    mutating func quantizedElementwise(_ step: DNNLQuantizedElementwiseStep) {
-        steps.append(.quantizedElementwise(step))
-        stepMembers.append(member)
-        written.insert(step.destination)
-        work += descs[step.destination].byteSize * step.program.steps.count
+        self.work += work
     }
 
     /// `slot`'s value, made plain, viewed with `shape` (same element count).
@@ -232,11 +224,8 @@ struct DNNLPlanBuilder {
             case .lookup(let sources, let destination, _):
                 for source in sources { use(source, at: index) }
                 use(destination, at: index)
-            case .quantizedElementwise(let step):
+            case .kernel(let step):
                 for source in step.sources { use(source, at: index) }
-                use(step.destination, at: index)
-            case .stridedSoftmax(let step):
-                use(step.source, at: index)
                 use(step.destination, at: index)
             }
         }

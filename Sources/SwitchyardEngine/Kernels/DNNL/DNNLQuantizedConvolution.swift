@@ -10,6 +10,9 @@ import SwitchyardGraph
 ///   output uint8/int8 with y's scale and zero point.
 /// - `ConvInteger`: inputs x, w, x_zp, w_zp; output the int32 accumulators.
 ///
+/// A depthwise QLinearConv without a fused activation runs on the engine's own VNNI kernel where
+/// the CPU has one (`DNNLQuantizedDepthwise`).
+///
 /// A QLinearConv with a fused activation (`QDQFusion`'s SiLU) scales the accumulator to its
 /// real value (`x_scale · w_scale`), applies the activation as eltwise post-ops, then a
 /// `linear(1 / y_scale)` post-op; oneDNN adds the destination zero point after the post-ops
@@ -61,6 +64,12 @@ struct DNNLQuantizedConvolutionOperation: DNNLOperation {
                 guard let value = bias.value, value.dataType == .int32, value.shape == [channels] else {
                     throw KernelError.unsupported("\(opType): oneDNN needs B as a constant int32 [\(channels)]")
                 }
+            }
+            if activation.isEmpty, let depthwise = try DNNLQuantizedDepthwise.lower(
+                x: x, weights: w, bias: bias, geometry: geometry, group: group, window: resolved,
+                scales: Q.multipliers(source: sx, weights: sw, output: sy), sourceZero: sourceZero,
+                destinationZero: destinationZero, destinationType: dstType, builder: &builder) {
+                return [depthwise]
             }
         } else if let runtime = inputs.optional(2), runtime.value == nil {
             guard builder.desc(x.slot).dataType == dnnl_u8 else {

@@ -97,9 +97,10 @@ struct DNNLQuantizedElementwiseOperation: DNNLOperation {
             }
         }
         let output = builder.slot(layout.withDataType(program.outputSigned ? dnnl_s8 : dnnl_u8))
-        builder.quantizedElementwise(DNNLQuantizedElementwiseStep(
+        let step = DNNLQuantizedElementwiseStep(
             program: program, byteSlots: byteSlots, byteInputs: byteInputs, floatSlots: floatSlots, floatStrides: floatStrides,
-            destination: output, batch: shape[0], channels: shape[1], spatial: spatial, channelsLast: channelsLast))
+            destination: output, batch: shape[0], channels: shape[1], spatial: spatial, channelsLast: channelsLast)
+        builder.kernel(step, work: builder.desc(output).byteSize * program.steps.count)
         return [(output, shape)]
     }
 
@@ -158,8 +159,8 @@ struct QuantizedElementwiseProgram: Sendable {
     let outputSigned: Bool
 }
 
-/// One run of a compiled QuantizedElementwise over a region's slots (`DNNLStep.quantizedElementwise`).
-struct DNNLQuantizedElementwiseStep: Sendable {
+/// One run of a compiled QuantizedElementwise over a region's slots (a `DNNLStep.kernel`).
+struct DNNLQuantizedElementwiseStep: DNNLKernelStep {
     struct ByteInput: Sendable {
         let scale: Float
         let zeroPoint: Float
@@ -180,7 +181,6 @@ struct DNNLQuantizedElementwiseStep: Sendable {
     /// Every slot the step reads.
     var sources: [Int] { byteSlots + floatSlots }
 
-    /// Runs the step with each slot's buffer at `address(slot)`, on an OpenMP team of `threads`.
     func run(threads: Int, address: (Int) -> UnsafeMutableRawPointer) {
         var job = switchyard_qe_job()
         job.batch = batch

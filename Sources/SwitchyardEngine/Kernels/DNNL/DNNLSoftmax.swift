@@ -32,9 +32,10 @@ struct DNNLSoftmaxOperation: DNNLOperation {
         } else if builder.desc(x.slot).isPlain, builder.desc(x.slot).dataType == dnnl_f32,
                   x.shape.dropFirst(axis + 1).reduce(1, *) >= DNNLStridedSoftmaxStep.minimumInner {
             let output = builder.slot(try .plain(x.shape, type: dnnl_f32))
-            builder.stridedSoftmax(DNNLStridedSoftmaxStep(
+            let step = DNNLStridedSoftmaxStep(
                 source: x.slot, destination: output, outer: x.shape.prefix(axis).reduce(1, *), axis: x.shape[axis],
-                inner: x.shape.dropFirst(axis + 1).reduce(1, *), logarithm: opType == "LogSoftmax"))
+                inner: x.shape.dropFirst(axis + 1).reduce(1, *), logarithm: opType == "LogSoftmax")
+            builder.kernel(step, work: x.shape.reduce(1, *))
             return [(output, x.shape)]
         } else {
             slot = try builder.reorder(x.slot, to: .strided(x.shape, strides: Self.strides(x.shape, innermost: axis)))
@@ -67,7 +68,7 @@ struct DNNLSoftmaxOperation: DNNLOperation {
 }
 
 /// `switchyard_softmax_strided` over a plain float slot viewed as `outer × axis × inner`.
-struct DNNLStridedSoftmaxStep: Sendable {
+struct DNNLStridedSoftmaxStep: DNNLKernelStep {
     /// Below 16 elements after the axis no vector fills; oneDNN's path is as good.
     static let minimumInner = 16
 
@@ -78,6 +79,8 @@ struct DNNLStridedSoftmaxStep: Sendable {
     let inner: Int
     /// LogSoftmax instead of Softmax.
     let logarithm: Bool
+
+    var sources: [Int] { [source] }
 
     func run(threads: Int, address: (Int) -> UnsafeMutableRawPointer) {
         switchyard_softmax_strided(address(source).assumingMemoryBound(to: Float.self),
