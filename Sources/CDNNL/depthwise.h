@@ -115,7 +115,11 @@ SWITCHYARD_DW_TARGET static inline void switchyard_dw_store(int signed_output, _
     __m512i q = _mm512_cvtps_epi32(_mm512_add_ps(real, zero));
     __m128i bytes = signed_output ? _mm512_cvtsepi32_epi8(q)
                                        : _mm512_cvtusepi32_epi8(_mm512_max_epi32(q, _mm512_setzero_si512()));
-    _mm_mask_storeu_epi8(out, valid, bytes);
+    if (valid == 0xFFFF) {
+        _mm_storeu_si128((__m128i *)out, bytes);
+    } else {
+        _mm_mask_storeu_epi8(out, valid, bytes);
+    }
 }
 
 /// Work items `first ..< last`, each one image's 16-channel block.

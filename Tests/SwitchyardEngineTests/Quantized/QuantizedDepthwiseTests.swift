@@ -7,7 +7,7 @@ import SwitchyardTensor
 /// reference kernel, on seeded random data with zero points far from 0, so that the padding and
 /// the zero point folded into the bias are both exercised: within one quantization step, and
 /// without a oneDNN convolution in the plan.
-@Suite(.enabled(if: DNNLQuantizedDepthwise.isAvailable, "no AVX-512 VNNI and VBMI on this CPU"))
+@Suite(.enabled(if: DNNLInt8Support.hasOwnKernels, "no AVX-512 VNNI and VBMI on this CPU"))
 struct QuantizedDepthwiseTests {
     typealias Kit = QuantizedKernelTestKit
 

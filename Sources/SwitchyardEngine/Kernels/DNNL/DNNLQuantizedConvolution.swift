@@ -10,8 +10,9 @@ import SwitchyardGraph
 ///   output uint8/int8 with y's scale and zero point.
 /// - `ConvInteger`: inputs x, w, x_zp, w_zp; output the int32 accumulators.
 ///
-/// A depthwise QLinearConv without a fused activation runs on the engine's own VNNI kernel where
-/// the CPU has one (`DNNLQuantizedDepthwise`).
+/// Where the CPU has AVX-512 VNNI, two shapes run on the engine's own kernels instead: a
+/// convolution over a planar input of at most 4 channels (`DNNLQuantizedStem`, with or without
+/// the SiLU) and a depthwise one without an activation (`DNNLQuantizedDepthwise`).
 ///
 /// A QLinearConv with a fused activation (`QDQFusion`'s SiLU) scales the accumulator to its
 /// real value (`x_scale · w_scale`), applies the activation as eltwise post-ops, then a
@@ -64,6 +65,14 @@ struct DNNLQuantizedConvolutionOperation: DNNLOperation {
                 guard let value = bias.value, value.dataType == .int32, value.shape == [channels] else {
                     throw KernelError.unsupported("\(opType): oneDNN needs B as a constant int32 [\(channels)]")
                 }
+            }
+            let swish = activation.count == 1 && activation[0].alg == dnnl_eltwise_swish && activation[0].alpha == 1
+            if activation.isEmpty || swish, let stem = try DNNLQuantizedStem.lower(
+                x: x, weights: w, bias: bias, geometry: geometry, group: group, window: resolved,
+                scales: swish ? sw.map { sx * $0 } : Q.multipliers(source: sx, weights: sw, output: sy), swish: swish,
+                outputScale: 1 / sy, sourceZero: sourceZero, destinationZero: destinationZero, destinationType: dstType,
+                builder: &builder) {
+                return [stem]
             }
             if activation.isEmpty, let depthwise = try DNNLQuantizedDepthwise.lower(
                 x: x, weights: w, bias: bias, geometry: geometry, group: group, window: resolved,
