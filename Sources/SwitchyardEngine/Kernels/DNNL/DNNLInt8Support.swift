@@ -27,7 +27,7 @@ public enum DNNLInt8Support {
     }
 
     /// True when the engine runs its own int8 kernels (`DNNLQuantizedDepthwise`,
-    /// `DNNLQuantizedStem`): the CPU has AVX-512 with VNNI and VBMI, oneDNN may use AVX-512 VNNI
+    /// `DNNLQuantizedNarrowConvolution`): the CPU has AVX-512 with VNNI and VBMI, oneDNN may use AVX-512 VNNI
     /// (`ONEDNN_MAX_CPU_ISA` limits both), and `SWITCHYARD_OWN_INT8_KERNELS` is not `0` (which
     /// leaves those convolutions to oneDNN, to compare).
     public static let hasOwnKernels = switchyard_dw_is_supported() != 0
@@ -41,7 +41,7 @@ public enum DNNLInt8Support {
             return "int8: oneDNN has no JIT int8 kernels for this CPU (below AVX2); QDQ models compute in float32"
         }
         if hasOwnKernels {
-            return "int8: oneDNN JIT kernels with VNNI dot products; depthwise and few-channel input convolutions on Switchyard's AVX-512 VNNI kernels"
+            return "int8: oneDNN JIT kernels with VNNI dot products; depthwise, first-layer and narrow SiLU convolutions on Switchyard's AVX-512 VNNI kernels"
         }
         return hasVNNI ? "int8: oneDNN JIT kernels with VNNI dot products"
             : "int8: oneDNN JIT kernels on AVX2 without VNNI (u8 x s8 via vpmaddubsw)"

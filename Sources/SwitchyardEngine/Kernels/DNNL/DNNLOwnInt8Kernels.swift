@@ -1,6 +1,6 @@
 import CDNNL
 
-// What the engine's own int8 convolution kernels (`DNNLQuantizedStem`, `DNNLQuantizedDepthwise`)
+// What the engine's own int8 convolution kernels (`DNNLQuantizedNarrowConvolution`, `DNNLQuantizedDepthwise`)
 // share.
 
 extension DNNLWindow {

@@ -10,9 +10,10 @@ import SwitchyardGraph
 ///   output uint8/int8 with y's scale and zero point.
 /// - `ConvInteger`: inputs x, w, x_zp, w_zp; output the int32 accumulators.
 ///
-/// Where the CPU has AVX-512 VNNI, two shapes run on the engine's own kernels instead: a
-/// convolution over a planar input of at most 4 channels (`DNNLQuantizedStem`, with or without
-/// the SiLU) and a depthwise one without an activation (`DNNLQuantizedDepthwise`).
+/// Where the CPU has AVX-512 VNNI, some shapes run on the engine's own kernels instead: a first
+/// layer over a planar input of at most 4 channels and narrow layers with a fused SiLU
+/// (`DNNLQuantizedNarrowConvolution`), and depthwise layers without an activation
+/// (`DNNLQuantizedDepthwise`).
 ///
 /// A QLinearConv with a fused activation (`QDQFusion`'s SiLU) scales the accumulator to its
 /// real value (`x_scale · w_scale`), applies the activation as eltwise post-ops, then a
@@ -67,12 +68,12 @@ struct DNNLQuantizedConvolutionOperation: DNNLOperation {
                 }
             }
             let swish = activation.count == 1 && activation[0].alg == dnnl_eltwise_swish && activation[0].alpha == 1
-            if activation.isEmpty || swish, let stem = try DNNLQuantizedStem.lower(
+            if activation.isEmpty || swish, let narrow = try DNNLQuantizedNarrowConvolution.lower(
                 x: x, weights: w, bias: bias, geometry: geometry, group: group, window: resolved,
                 scales: swish ? sw.map { sx * $0 } : Q.multipliers(source: sx, weights: sw, output: sy), swish: swish,
                 outputScale: 1 / sy, sourceZero: sourceZero, destinationZero: destinationZero, destinationType: dstType,
                 builder: &builder) {
-                return [stem]
+                return [narrow]
             }
             if activation.isEmpty, let depthwise = try DNNLQuantizedDepthwise.lower(
                 x: x, weights: w, bias: bias, geometry: geometry, group: group, window: resolved,

@@ -1,13 +1,15 @@
 import CDNNL
 
-/// The QLinearConv over a quantized image's few channels that opens a CNN, on the engine's AVX-512
-/// VNNI kernel (`switchyard_stem_u8`, `CDNNL/stem.h`), reading the image where it lies in planar
-/// NCHW bytes.
+/// A QLinearConv with narrow filter rows on the engine's AVX-512 VNNI kernel
+/// (`switchyard_narrow_u8`, `CDNNL/narrow_convolution.h`):
 ///
-/// oneDNN 2.6 wants such a convolution's input in `nhwc`, and transposing three planes of bytes
-/// cost as much as the convolution (8 images of 640², PP-OCR det: 4.5 ms reorder + 5.6 ms
-/// `brgconv`; here 4.1 ms in all; YOLOv8n's 320² with its SiLU: 3.4 → 2.5 ms).
-enum DNNLQuantizedStem {
+/// - the first layer over a planar input of at most 4 channels, read where it lies (oneDNN needed
+///   a transposing reorder first: PP-OCR det's 8 images of 640², 4.5 ms reorder + 5.6 ms
+///   `brgconv` → 4.1 ms here);
+/// - a layer with a fused SiLU whose filter rows hold at most `SWITCHYARD_NARROW_MAX_ROW_BYTES`
+///   (YOLOv8n's 16- to 96-channel layers), where oneDNN's `swish` post-op cost more than the
+///   arithmetic.
+enum DNNLQuantizedNarrowConvolution {
     /// The output slot and shape when the kernel can compute this QLinearConv, nil to leave it to
     /// oneDNN. `scales` are the requantization multipliers without an activation, the
     /// accumulator's real scale (`x_scale · w_scale`) with the SiLU; `outputScale` is then `1 / y_scale`.
@@ -16,28 +18,29 @@ enum DNNLQuantizedStem {
                       sourceZero: Int32, destinationZero: Int32, destinationType: dnnl_data_type_t,
                       builder: inout DNNLPlanBuilder) throws -> (slot: Int, shape: [Int])? {
         guard DNNLInt8Support.hasOwnKernels, window.fitsOwnInt8Kernels, group == 1,
-              geometry.inputChannels <= Int(SWITCHYARD_STEM_MAX_CHANNELS), builder.desc(x.slot).isPlain,
               let weightValues = weights.value, weightValues.dataType == .int8 else { return nil }
         let (channels, outputChannels) = (geometry.inputChannels, geometry.outputChannels)
         let (kernelHeight, kernelWidth) = (geometry.kernel[0], geometry.kernel[1])
+        let planar = channels <= Int(SWITCHYARD_NARROW_MAX_CHANNELS) && builder.desc(x.slot).isPlain
+        guard planar || (swish && kernelWidth * channels <= Int(SWITCHYARD_NARROW_MAX_ROW_BYTES)) else { return nil }
         let shape = [geometry.batch, outputChannels] + window.outputs
-        let source = try DNNLQuantizedOperands.unsignedSource(x, zeroPoint: sourceZero,
-                                                              as: .plain(x.shape, type: dnnl_u8), builder: &builder)
+        let layout: DNNLMemoryDesc = planar ? try .plain(x.shape, type: dnnl_u8) : try .channelsLast(x.shape, type: dnnl_u8)
+        let source = try DNNLQuantizedOperands.unsignedSource(x, zeroPoint: sourceZero, as: layout, builder: &builder)
         let output = builder.slot(try .channelsLast(shape, type: destinationType))
 
         let padded = (outputChannels + 15) / 16 * 16
-        var packed = [Int8](repeating: 0, count: switchyard_stem_packed_weight_bytes(
+        var packed = [Int8](repeating: 0, count: switchyard_narrow_packed_weight_bytes(
             outputChannels, channels, Int32(kernelHeight), Int32(kernelWidth)))
         var packedBias = [Int32](repeating: 0, count: padded)
         var packedScales = [Float](repeating: 0, count: padded)
         let biasValues = bias?.value?.scalars(as: Int32.self)
         weightValues.scalars(as: Int8.self).withUnsafeBufferPointer { w in
             biasValues.withOptionalBuffer { b in
-                switchyard_stem_pack(w.baseAddress, b, scales, scales.count, outputChannels, channels, Int32(kernelHeight),
+                switchyard_narrow_pack(w.baseAddress, b, scales, scales.count, outputChannels, channels, Int32(kernelHeight),
                                      Int32(kernelWidth), source.zeroPoint, &packed, &packedBias, &packedScales)
             }
         }
-        var job = switchyard_stem_job()
+        var job = switchyard_narrow_job()
         job.batch = geometry.batch
         job.channels = channels
         (job.height, job.width) = (geometry.spatial[0], geometry.spatial[1])
@@ -47,25 +50,26 @@ enum DNNLQuantizedStem {
         (job.stride_h, job.stride_w) = (Int32(window.strides[0]), Int32(window.strides[1]))
         (job.pad_top, job.pad_left) = (Int32(window.padBegin[0]), Int32(window.padBegin[1]))
         job.source_zero = UInt8(source.zeroPoint)
+        job.channels_last = planar ? 0 : 1
         job.swish = swish ? 1 : 0
         job.output_scale = outputScale
         job.destination_zero = Float(destinationZero)
         job.signed_output = destinationType == dnnl_s8 ? 1 : 0
-        let step = DNNLQuantizedStemStep(source: source.slot, destination: output, job: job, weights: packed,
+        let step = DNNLQuantizedNarrowConvolutionStep(source: source.slot, destination: output, job: job, weights: packed,
                                          bias: packedBias, scales: packedScales)
         builder.kernel(step, work: shape.reduce(1, *) * channels * kernelHeight * kernelWidth)
         return (output, shape)
     }
 }
 
-/// One run of `switchyard_stem_u8` over a region's slots (a `DNNLStep.kernel`).
-struct DNNLQuantizedStemStep: DNNLKernelStep, @unchecked Sendable {
+/// One run of `switchyard_narrow_u8` over a region's slots (a `DNNLStep.kernel`).
+struct DNNLQuantizedNarrowConvolutionStep: DNNLKernelStep, @unchecked Sendable {
     // @unchecked: `job` holds only numbers until `run` sets its pointers on a copy.
     let source: Int
     let destination: Int
     /// The geometry and requantization; its pointers are set per run.
-    let job: switchyard_stem_job
-    /// `switchyard_stem_pack`'s weights, bias (with the source zero point folded in) and scales.
+    let job: switchyard_narrow_job
+    /// `switchyard_narrow_pack`'s weights, bias (with the source zero point folded in) and scales.
     let weights: [Int8]
     let bias: [Int32]
     let scales: [Float]
@@ -82,7 +86,7 @@ struct DNNLQuantizedStemStep: DNNLKernelStep, @unchecked Sendable {
                     job.packed_weights = weights.baseAddress
                     job.bias = bias.baseAddress
                     job.scales = scales.baseAddress
-                    switchyard_stem_u8(&job, Int32(threads))
+                    switchyard_narrow_u8(&job, Int32(threads))
                 }
             }
         }
