@@ -36,6 +36,8 @@ struct QuantizedDepthwiseTests {
         Geometry(channels: 3, size: (6, 13), kernel: (1, 5), pads: (0, 1, 0, 3)),
         // No padding; stride 2 leaves the last input column unread.
         Geometry(channels: 32, size: (7, 10), kernel: (3, 3), strides: (2, 2), pads: (0, 0, 0, 0)),
+        // Stride 3 (groups start at every column), 19 output rows: three bands of rows.
+        Geometry(channels: 16, size: (57, 14), kernel: (3, 3), strides: (3, 3), pads: (1, 1, 1, 1)),
     ]
 
     /// A depthwise QLinearConv over x `[2, c, h, w]` with per-channel (or one) weight scales.
