@@ -4,6 +4,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include "team.h"
 
 /// Depthwise int8 convolution (one filter per channel, dilation 1) on `nhwc` bytes with AVX-512
 /// VNNI, for CPUs where oneDNN 2.6 has no 4-way dot product for it: its depthwise kernels multiply
@@ -81,6 +82,44 @@ struct switchyard_dw_job {
 #define SWITCHYARD_DW_TILE 6
 #define SWITCHYARD_DW_TARGET __attribute__((target("avx512f,avx512bw,avx512vl,avx512vnni,avx512vbmi")))
 
+/// The input rows the output rows of a band read, each prepared once into one of `kernel_h` ring
+/// slots of `slot_bytes` (a kernel's own layout of the row), or the `padding` row (every byte the
+/// zero point) above and below the image.
+struct switchyard_row_ring {
+    uint8_t *slots;
+    size_t slot_bytes;
+    const uint8_t *padding;
+    long height;
+    int count;
+    long rows[SWITCHYARD_DW_MAX_KERNEL];
+};
+
+/// Forgets every prepared row (a new image or channel block).
+static inline void switchyard_row_ring_reset(struct switchyard_row_ring *ring) {
+    for (int k = 0; k < ring->count; k++) ring->rows[k] = -1;
+}
+
+/// Points `rows[kh]` at input row `top + kh` for every filter row, preparing the ones not in the
+/// ring with `prepare(context, ih, slot)`.
+static inline void switchyard_row_ring_rows(struct switchyard_row_ring *ring, long top, const uint8_t **rows,
+                                            void (*prepare)(const void *context, size_t ih, uint8_t *slot),
+                                            const void *context) {
+    for (int kh = 0; kh < ring->count; kh++) {
+        long ih = top + kh;
+        if (ih < 0 || ih >= ring->height) {
+            rows[kh] = ring->padding;
+            continue;
+        }
+        size_t slot = (size_t)ih % (size_t)ring->count;
+        uint8_t *row = ring->slots + slot * ring->slot_bytes;
+        if (ring->rows[slot] != ih) {
+            prepare(context, (size_t)ih, row);
+            ring->rows[slot] = ih;
+        }
+        rows[kh] = row;
+    }
+}
+
 /// Interleaves one padded row (16 bytes per column) into `columns` groups of 4 columns, starting
 /// every `step` columns.
 SWITCHYARD_DW_TARGET static inline void switchyard_dw_interleave(const uint8_t *row, uint8_t *groups, size_t columns,
@@ -129,6 +168,20 @@ SWITCHYARD_DW_TARGET static inline void switchyard_dw_store(int signed_output, _
     }
 }
 
+struct switchyard_dw_row_context {
+    const struct switchyard_dw_job *job;
+    size_t n, c0;
+    uint8_t *row;
+    size_t row_columns, group_columns, step;
+};
+
+/// Gathers input row `ih` of a channel block and interleaves it into `slot`.
+SWITCHYARD_DW_TARGET static void switchyard_dw_prepare_row(const void *argument, size_t ih, uint8_t *slot) {
+    const struct switchyard_dw_row_context *context = (const struct switchyard_dw_row_context *)argument;
+    switchyard_dw_gather_row(context->job, context->n, ih, context->c0, context->row, context->row_columns);
+    switchyard_dw_interleave(context->row, slot, context->group_columns, context->step);
+}
+
 /// Work items `first ..< last`, each a band of `SWITCHYARD_DW_BAND` output rows of one image.
 SWITCHYARD_DW_TARGET static void switchyard_dw_range(const struct switchyard_dw_job *job, size_t first, size_t last) {
     const int kh_count = job->kernel_h, groups = (job->kernel_w + 3) / 4, sw = job->stride_w;
@@ -139,11 +192,11 @@ SWITCHYARD_DW_TARGET static void switchyard_dw_range(const struct switchyard_dw_
     const size_t step = 4 % sw == 0 ? (size_t)sw : 1, advance = (size_t)sw / step, group_advance = 4 / step;
     size_t group_columns = last_column / step + 1;
     uint8_t *row = (uint8_t *)aligned_alloc(64, (row_columns * 16 + 63) / 64 * 64);
-    uint8_t *ring = (uint8_t *)aligned_alloc(64, (size_t)kh_count * group_columns * 64);
-    long *ring_rows = (long *)malloc(sizeof(long) * (size_t)kh_count);
     // A row above or below the image is the zero point in every byte, interleaved or not.
     uint8_t *padding = (uint8_t *)aligned_alloc(64, group_columns * 64);
     memset(padding, job->source_zero, group_columns * 64);
+    struct switchyard_row_ring ring = { (uint8_t *)aligned_alloc(64, (size_t)kh_count * group_columns * 64),
+                                        group_columns * 64, padding, (long)job->height, kh_count, {0} };
     const int signed_output = job->signed_output;
     size_t blocks = (job->channels + 15) / 16;
     const __m512 zero = _mm512_set1_ps(job->destination_zero);
@@ -159,26 +212,13 @@ SWITCHYARD_DW_TARGET static void switchyard_dw_range(const struct switchyard_dw_
         const int8_t *weights = job->packed_weights + c0 / 16 * (size_t)kh_count * (size_t)groups * 64;
         __m512i bias = _mm512_loadu_si512(job->bias + c0);
         __m512 scale = _mm512_loadu_ps(job->scales + c0);
-        for (int k = 0; k < kh_count; k++) ring_rows[k] = -1;
+        switchyard_row_ring_reset(&ring);
         memset(row, job->source_zero, row_columns * 16);
+        struct switchyard_dw_row_context context = { job, n, c0, row, row_columns, group_columns, step };
         for (size_t oh = first_row; oh < end_row; oh++) {
-            long top = (long)oh * job->stride_h - job->pad_top;
             const uint8_t *rows[SWITCHYARD_DW_MAX_KERNEL];
-            for (int kh = 0; kh < kh_count; kh++) {
-                long ih = top + kh;
-                if (ih < 0 || ih >= (long)job->height) {
-                    rows[kh] = padding;
-                    continue;
-                }
-                size_t slot = (size_t)ih % (size_t)kh_count;
-                uint8_t *groups_row = ring + slot * group_columns * 64;
-                if (ring_rows[slot] != ih) {
-                    switchyard_dw_gather_row(job, n, (size_t)ih, c0, row, row_columns);
-                    switchyard_dw_interleave(row, groups_row, group_columns, step);
-                    ring_rows[slot] = ih;
-                }
-                rows[kh] = groups_row;
-            }
+            switchyard_row_ring_rows(&ring, (long)oh * job->stride_h - job->pad_top, rows, switchyard_dw_prepare_row,
+                                     &context);
             uint8_t *out = job->dst + ((n * job->out_height + oh) * job->out_width) * job->channels + c0;
             size_t ow = 0;
             for (; ow + SWITCHYARD_DW_TILE <= job->out_width; ow += SWITCHYARD_DW_TILE) {
@@ -212,8 +252,7 @@ SWITCHYARD_DW_TARGET static void switchyard_dw_range(const struct switchyard_dw_
         }
     }
     free(padding);
-    free(ring_rows);
-    free(ring);
+    free(ring.slots);
     free(row);
 }
 #endif
@@ -228,32 +267,17 @@ static inline int switchyard_dw_is_supported(void) {
 #endif
 }
 
-void GOMP_parallel(void (*function)(void *), void *data, unsigned threads, unsigned flags);
-int omp_get_thread_num(void);
-int omp_get_num_threads(void);
-
-static void switchyard_dw_team_member(void *argument) {
 #if defined(__x86_64__)
-    const struct switchyard_dw_job *job = (const struct switchyard_dw_job *)argument;
-    size_t items = job->batch * ((job->out_height + SWITCHYARD_DW_BAND - 1) / SWITCHYARD_DW_BAND);
-    size_t members = (size_t)omp_get_num_threads(), member = (size_t)omp_get_thread_num();
-    size_t chunk = (items + members - 1) / members, first = member * chunk;
-    if (first >= items) return;
-    switchyard_dw_range(job, first, first + chunk < items ? first + chunk : items);
-#else
-    (void)argument;
-#endif
+static void switchyard_dw_range_of(const void *job, size_t first, size_t last) {
+    switchyard_dw_range((const struct switchyard_dw_job *)job, first, last);
 }
+#endif
 
 /// Runs `job` on an OpenMP team of `threads`. Only call when `switchyard_dw_is_supported()`.
 static inline void switchyard_dw_u8(const struct switchyard_dw_job *job, int threads) {
 #if defined(__x86_64__)
     size_t items = job->batch * ((job->out_height + SWITCHYARD_DW_BAND - 1) / SWITCHYARD_DW_BAND);
-    if (threads <= 1 || items < 2) {
-        switchyard_dw_range(job, 0, items);
-    } else {
-        GOMP_parallel(switchyard_dw_team_member, (void *)job, (unsigned)threads, 0);
-    }
+    switchyard_team_run(switchyard_dw_range_of, job, items, 1, threads);
 #else
     (void)job; (void)threads;
 #endif

@@ -2,6 +2,7 @@
 #define SWITCHYARD_CDNNL_LOOKUP_H
 #include <stddef.h>
 #include <stdint.h>
+#include "team.h"
 
 /// Byte table lookups for quantized elementwise chains (`QuantizedLookup` inside oneDNN regions):
 /// `out[i] = table[a[i]]` (256 entries) or `table[a[i] << 8 | b[i]]` (65,536 entries). The bytes
@@ -55,23 +56,14 @@ static inline void switchyard_lookup8_pairs(const uint8_t *a, const uint8_t *b, 
     for (size_t i = 0; i < count; i++) out[i] = table[(size_t)a[i] << 8 | b[i]];
 }
 
-void GOMP_parallel(void (*function)(void *), void *data, unsigned threads, unsigned flags);
-int omp_get_thread_num(void);
-int omp_get_num_threads(void);
+struct switchyard_lookup_job { const uint8_t *a, *b; uint8_t *out; const uint8_t *table; };
 
-struct switchyard_lookup_job { const uint8_t *a, *b; uint8_t *out; size_t count; const uint8_t *table; };
-
-static void switchyard_lookup_team_member(void *argument) {
+static void switchyard_lookup_range_of(const void *argument, size_t first, size_t last) {
     const struct switchyard_lookup_job *job = (const struct switchyard_lookup_job *)argument;
-    size_t members = (size_t)omp_get_num_threads(), member = (size_t)omp_get_thread_num();
-    // Whole cache lines per member, so no two members write one.
-    size_t chunk = ((job->count + members - 1) / members + 63) / 64 * 64, start = member * chunk;
-    if (start >= job->count) return;
-    size_t count = start + chunk < job->count ? chunk : job->count - start;
     if (job->b) {
-        switchyard_lookup8_pairs(job->a + start, job->b + start, job->out + start, count, job->table);
+        switchyard_lookup8_pairs(job->a + first, job->b + first, job->out + first, last - first, job->table);
     } else {
-        switchyard_lookup8(job->a + start, job->out + start, count, job->table);
+        switchyard_lookup8(job->a + first, job->out + first, last - first, job->table);
     }
 }
 
@@ -80,12 +72,9 @@ static void switchyard_lookup_team_member(void *argument) {
 /// does it alone: waking the team would cost more.
 static inline void switchyard_lookup8_team(const uint8_t *a, const uint8_t *b, uint8_t *out, size_t count,
                                            const uint8_t *table, int threads) {
-    struct switchyard_lookup_job job = { a, b, out, count, table };
-    if (threads <= 1 || count < 65536) {
-        job.b ? switchyard_lookup8_pairs(a, b, out, count, table) : switchyard_lookup8(a, out, count, table);
-        return;
-    }
-    GOMP_parallel(switchyard_lookup_team_member, &job, (unsigned)threads, 0);
+    struct switchyard_lookup_job job = { a, b, out, table };
+    // Whole cache lines per member, so no two members write one.
+    switchyard_team_run(switchyard_lookup_range_of, &job, count, 64, count < 65536 ? 1 : threads);
 }
 
 #endif

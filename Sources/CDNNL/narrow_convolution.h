@@ -180,6 +180,18 @@ SWITCHYARD_DW_TARGET static inline void switchyard_narrow_store(int swish, int s
     }
 }
 
+struct switchyard_narrow_row_context {
+    const struct switchyard_narrow_job *job;
+    size_t n, columns;
+    __m512i interleaving;
+};
+
+/// Brings input row `ih` into `slot` in `nhwc` order.
+SWITCHYARD_DW_TARGET static void switchyard_narrow_prepare_row(const void *argument, size_t ih, uint8_t *slot) {
+    const struct switchyard_narrow_row_context *context = (const struct switchyard_narrow_row_context *)argument;
+    switchyard_narrow_gather_row(context->job, context->n, ih, slot, context->columns, context->interleaving);
+}
+
 /// Work items `first ..< last`, each a band of `SWITCHYARD_NARROW_BAND` output rows of one image.
 SWITCHYARD_DW_TARGET static void switchyard_narrow_range(const struct switchyard_narrow_job *job, size_t first, size_t last) {
     const int kh_count = job->kernel_h, sw = job->stride_w;
@@ -189,10 +201,10 @@ SWITCHYARD_DW_TARGET static void switchyard_narrow_range(const struct switchyard
     // Quads read up to 3 bytes past the last tap (their weights are 0), and a last, partial tile
     // reads whole tiles' columns (their results are not stored).
     size_t row_bytes = (columns * c_count + 4 + (size_t)SWITCHYARD_NARROW_TILE * (size_t)sw * c_count + 63) / 64 * 64;
-    uint8_t *ring = (uint8_t *)aligned_alloc(64, (size_t)kh_count * row_bytes);
     uint8_t *padding = (uint8_t *)aligned_alloc(64, row_bytes);
-    long ring_rows[SWITCHYARD_DW_MAX_KERNEL];
     memset(padding, job->source_zero, row_bytes);
+    struct switchyard_row_ring ring = { (uint8_t *)aligned_alloc(64, (size_t)kh_count * row_bytes), row_bytes, padding,
+                                        (long)job->height, kh_count, {0} };
     const __m512 zero = _mm512_set1_ps(job->destination_zero), output_scale = _mm512_set1_ps(job->output_scale);
     const int swish = job->swish, signed_output = job->signed_output;
     const __m512i interleaving = switchyard_narrow_interleaving(c_count);
@@ -200,27 +212,13 @@ SWITCHYARD_DW_TARGET static void switchyard_narrow_range(const struct switchyard
     for (size_t item = first; item < last; item++) {
         size_t n = item / bands, first_row = item % bands * SWITCHYARD_NARROW_BAND;
         size_t end_row = first_row + SWITCHYARD_NARROW_BAND < job->out_height ? first_row + SWITCHYARD_NARROW_BAND : job->out_height;
-        for (int k = 0; k < kh_count; k++) {
-            ring_rows[k] = -1;
-            memset(ring + (size_t)k * row_bytes, job->source_zero, row_bytes);
-        }
+        switchyard_row_ring_reset(&ring);
+        memset(ring.slots, job->source_zero, (size_t)kh_count * row_bytes);
+        struct switchyard_narrow_row_context context = { job, n, columns, interleaving };
         for (size_t oh = first_row; oh < end_row; oh++) {
-            long top = (long)oh * job->stride_h - job->pad_top;
             const uint8_t *rows[SWITCHYARD_DW_MAX_KERNEL];
-            for (int kh = 0; kh < kh_count; kh++) {
-                long ih = top + kh;
-                if (ih < 0 || ih >= (long)job->height) {
-                    rows[kh] = padding;
-                    continue;
-                }
-                size_t slot = (size_t)ih % (size_t)kh_count;
-                uint8_t *row = ring + slot * row_bytes;
-                if (ring_rows[slot] != ih) {
-                    switchyard_narrow_gather_row(job, n, (size_t)ih, row, columns, interleaving);
-                    ring_rows[slot] = ih;
-                }
-                rows[kh] = row;
-            }
+            switchyard_row_ring_rows(&ring, (long)oh * job->stride_h - job->pad_top, rows,
+                                     switchyard_narrow_prepare_row, &context);
             uint8_t *out = job->dst + (n * job->out_height + oh) * job->out_width * job->out_channels;
             for (size_t block = 0; block < blocks; block++) {
                 size_t o0 = block * 16, lanes = job->out_channels - o0 < 16 ? job->out_channels - o0 : 16;
@@ -261,32 +259,21 @@ SWITCHYARD_DW_TARGET static void switchyard_narrow_range(const struct switchyard
         }
     }
     free(padding);
-    free(ring);
+    free(ring.slots);
 }
 #endif
 
-static void switchyard_narrow_team_member(void *argument) {
 #if defined(__x86_64__)
-    const struct switchyard_narrow_job *job = (const struct switchyard_narrow_job *)argument;
-    size_t items = job->batch * ((job->out_height + SWITCHYARD_NARROW_BAND - 1) / SWITCHYARD_NARROW_BAND);
-    size_t members = (size_t)omp_get_num_threads(), member = (size_t)omp_get_thread_num();
-    size_t chunk = (items + members - 1) / members, first = member * chunk;
-    if (first >= items) return;
-    switchyard_narrow_range(job, first, first + chunk < items ? first + chunk : items);
-#else
-    (void)argument;
-#endif
+static void switchyard_narrow_range_of(const void *job, size_t first, size_t last) {
+    switchyard_narrow_range((const struct switchyard_narrow_job *)job, first, last);
 }
+#endif
 
 /// Runs `job` on an OpenMP team of `threads`. Only call when `switchyard_dw_is_supported()`.
 static inline void switchyard_narrow_u8(const struct switchyard_narrow_job *job, int threads) {
 #if defined(__x86_64__)
     size_t items = job->batch * ((job->out_height + SWITCHYARD_NARROW_BAND - 1) / SWITCHYARD_NARROW_BAND);
-    if (threads <= 1 || items < 2) {
-        switchyard_narrow_range(job, 0, items);
-    } else {
-        GOMP_parallel(switchyard_narrow_team_member, (void *)job, (unsigned)threads, 0);
-    }
+    switchyard_team_run(switchyard_narrow_range_of, job, items, 1, threads);
 #else
     (void)job; (void)threads;
 #endif

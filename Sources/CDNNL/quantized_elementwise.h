@@ -2,6 +2,7 @@
 #define SWITCHYARD_CDNNL_QUANTIZED_ELEMENTWISE_H
 #include <stddef.h>
 #include <stdint.h>
+#include "team.h"
 #include <stdlib.h>
 
 /// `ai.switchyard` QuantizedElementwise inside oneDNN regions: a short float program over 8-bit
@@ -230,27 +231,15 @@ static inline void switchyard_qe_run_blocks(const switchyard_qe_job *job, size_t
     free(scratch);
 }
 
-void GOMP_parallel(void (*function)(void *), void *data, unsigned threads, unsigned flags);
-int omp_get_thread_num(void);
-int omp_get_num_threads(void);
-
-static void switchyard_qe_team_member(void *argument) {
-    const switchyard_qe_job *job = (const switchyard_qe_job *)argument;
-    size_t members = (size_t)omp_get_num_threads(), member = (size_t)omp_get_thread_num();
-    size_t blocks = switchyard_qe_block_count(job), chunk = (blocks + members - 1) / members;
-    size_t first = member * chunk, last = first + chunk < blocks ? first + chunk : blocks;
-    switchyard_qe_run_blocks(job, first, last);
+static void switchyard_qe_range_of(const void *job, size_t first, size_t last) {
+    switchyard_qe_run_blocks((const switchyard_qe_job *)job, first, last);
 }
 
 /// Runs `job` on an OpenMP team of `threads` (the one oneDNN's primitives use on this thread).
 /// Below 16K elements the calling thread does it alone: waking the team would cost more.
 static inline void switchyard_quantized_elementwise(const switchyard_qe_job *job, int threads) {
     size_t elements = job->batch * job->channels * job->spatial;
-    if (threads <= 1 || elements < 16384) {
-        switchyard_qe_run_blocks(job, 0, switchyard_qe_block_count(job));
-        return;
-    }
-    GOMP_parallel(switchyard_qe_team_member, (void *)job, (unsigned)threads, 0);
+    switchyard_team_run(switchyard_qe_range_of, job, switchyard_qe_block_count(job), 1, elements < 16384 ? 1 : threads);
 }
 
 #endif

@@ -3,6 +3,7 @@
 #include <oneapi/dnnl/dnnl.h>
 #include <stddef.h>
 #include <stdint.h>
+#include "team.h"
 
 /// `DNNL_MEMORY_ALLOCATE` is a macro, which Swift does not import.
 static inline void *switchyard_dnnl_memory_allocate(void) { return DNNL_MEMORY_ALLOCATE; }
@@ -67,35 +68,15 @@ static inline void switchyard_silu_inplace(float *x, size_t count) {
     }
 }
 
-/// GNU OpenMP's entry point for `#pragma omp parallel`, which Swift cannot compile: runs
-/// `function(data)` on a team of `threads`, the calling thread included. It is the same team
-/// (and the same spinning worker threads) oneDNN's primitives use on this thread.
-void GOMP_parallel(void (*function)(void *), void *data, unsigned threads, unsigned flags);
-int omp_get_thread_num(void);
-int omp_get_num_threads(void);
-
-struct switchyard_silu_job { float *x; size_t count; };
-
-static void switchyard_silu_team_member(void *argument) {
-    const struct switchyard_silu_job *job = (const struct switchyard_silu_job *)argument;
-    size_t members = (size_t)omp_get_num_threads(), member = (size_t)omp_get_thread_num();
-    // Whole multiples of 16 floats (64 bytes) per member, so no two members write one cache line.
-    size_t chunk = ((job->count + members - 1) / members + 15) / 16 * 16;
-    size_t start = member * chunk;
-    if (start >= job->count) return;
-    size_t end = start + chunk < job->count ? start + chunk : job->count;
-    switchyard_silu_inplace(job->x + start, end - start);
+static void switchyard_silu_range_of(const void *x, size_t first, size_t last) {
+    switchyard_silu_inplace((float *)x + first, last - first);
 }
 
 /// `switchyard_silu_inplace` split over an OpenMP team of `threads`. Below 16K elements (about
 /// 5 µs of work) the pass stays on the calling thread: waking the team would cost more.
 static inline void switchyard_silu_inplace_team(float *x, size_t count, int threads) {
-    if (threads <= 1 || count < 16384) {
-        switchyard_silu_inplace(x, count);
-        return;
-    }
-    struct switchyard_silu_job job = { x, count };
-    GOMP_parallel(switchyard_silu_team_member, &job, (unsigned)threads, 0);
+    // Whole multiples of 16 floats (64 bytes) per member, so no two members write one cache line.
+    switchyard_team_run(switchyard_silu_range_of, x, count, 16, count < 16384 ? 1 : threads);
 }
 
 #endif

@@ -3,6 +3,7 @@
 #include <math.h>
 #include <stddef.h>
 #include <stdint.h>
+#include "team.h"
 
 /// Softmax (or LogSoftmax) over an axis that is not innermost in a plain float32 tensor viewed as
 /// `outer × axis × inner`, e.g. YOLOv8's DFL head (axis 1 of `[N, 16, 4, anchors]`). oneDNN's
@@ -119,17 +120,8 @@ static void switchyard_softmax_strided_range(const struct switchyard_softmax_job
     }
 }
 
-void GOMP_parallel(void (*function)(void *), void *data, unsigned threads, unsigned flags);
-int omp_get_thread_num(void);
-int omp_get_num_threads(void);
-
-static void switchyard_softmax_team_member(void *argument) {
-    const struct switchyard_softmax_job *job = (const struct switchyard_softmax_job *)argument;
-    size_t items = job->outer * ((job->inner + 15) / 16);
-    size_t members = (size_t)omp_get_num_threads(), member = (size_t)omp_get_thread_num();
-    size_t chunk = (items + members - 1) / members, first = member * chunk;
-    if (first >= items) return;
-    switchyard_softmax_strided_range(job, first, first + chunk < items ? first + chunk : items);
+static void switchyard_softmax_strided_range_of(const void *job, size_t first, size_t last) {
+    switchyard_softmax_strided_range((const struct switchyard_softmax_job *)job, first, last);
 }
 
 /// The softmax of `src` (`outer × axis × inner` floats) into `dst` (the same shape; not `src`),
@@ -137,11 +129,8 @@ static void switchyard_softmax_team_member(void *argument) {
 static inline void switchyard_softmax_strided(const float *src, float *dst, size_t outer, size_t axis, size_t inner,
                                               int logarithm, int threads) {
     struct switchyard_softmax_job job = { src, dst, outer, axis, inner, logarithm };
-    if (threads <= 1 || outer * axis * inner < 65536) {
-        switchyard_softmax_strided_range(&job, 0, outer * ((inner + 15) / 16));
-        return;
-    }
-    GOMP_parallel(switchyard_softmax_team_member, &job, (unsigned)threads, 0);
+    switchyard_team_run(switchyard_softmax_strided_range_of, &job, outer * ((inner + 15) / 16), 1,
+                        outer * axis * inner < 65536 ? 1 : threads);
 }
 
 #endif

@@ -55,40 +55,9 @@ enum DNNLQuantizedNarrowConvolution {
         job.output_scale = outputScale
         job.destination_zero = Float(destinationZero)
         job.signed_output = destinationType == dnnl_s8 ? 1 : 0
-        let step = DNNLQuantizedNarrowConvolutionStep(source: source.slot, destination: output, job: job, weights: packed,
+        let step = DNNLOwnInt8ConvolutionStep(source: source.slot, destination: output, job: job, weights: packed,
                                          bias: packedBias, scales: packedScales)
         builder.kernel(step, work: shape.reduce(1, *) * channels * kernelHeight * kernelWidth)
         return (output, shape)
-    }
-}
-
-/// One run of `switchyard_narrow_u8` over a region's slots (a `DNNLStep.kernel`).
-struct DNNLQuantizedNarrowConvolutionStep: DNNLKernelStep, @unchecked Sendable {
-    // @unchecked: `job` holds only numbers until `run` sets its pointers on a copy.
-    let source: Int
-    let destination: Int
-    /// The geometry and requantization; its pointers are set per run.
-    let job: switchyard_narrow_job
-    /// `switchyard_narrow_pack`'s weights, bias (with the source zero point folded in) and scales.
-    let weights: [Int8]
-    let bias: [Int32]
-    let scales: [Float]
-
-    var sources: [Int] { [source] }
-
-    func run(threads: Int, address: (Int) -> UnsafeMutableRawPointer) {
-        weights.withUnsafeBufferPointer { weights in
-            bias.withUnsafeBufferPointer { bias in
-                scales.withUnsafeBufferPointer { scales in
-                    var job = self.job
-                    job.src = UnsafePointer(address(source).assumingMemoryBound(to: UInt8.self))
-                    job.dst = address(destination).assumingMemoryBound(to: UInt8.self)
-                    job.packed_weights = weights.baseAddress
-                    job.bias = bias.baseAddress
-                    job.scales = scales.baseAddress
-                    switchyard_narrow_u8(&job, Int32(threads))
-                }
-            }
-        }
     }
 }
