@@ -153,19 +153,24 @@ SWITCHYARD_DW_TARGET static inline void switchyard_dw_gather_row(const struct sw
     }
 }
 
-/// Requantizes 16 accumulators and stores their `lanes` bytes at `out`.
-SWITCHYARD_DW_TARGET static inline void switchyard_dw_store(int signed_output, __m512i acc,
-                                                             __m512i bias, __m512 scale, __m512 zero,
-                                                             uint8_t *out, __mmask16 valid) {
-    __m512 real = _mm512_mul_ps(_mm512_cvtepi32_ps(_mm512_add_epi32(acc, bias)), scale);
-    __m512i q = _mm512_cvtps_epi32(_mm512_add_ps(real, zero));
+/// Saturates 16 output codes to bytes (int8 when `signed_output`) and stores the `valid` ones at `out`.
+SWITCHYARD_DW_TARGET static inline void switchyard_dw_store_codes(int signed_output, __m512i q, uint8_t *out,
+                                                                   __mmask16 valid) {
     __m128i bytes = signed_output ? _mm512_cvtsepi32_epi8(q)
-                                       : _mm512_cvtusepi32_epi8(_mm512_max_epi32(q, _mm512_setzero_si512()));
+                                  : _mm512_cvtusepi32_epi8(_mm512_max_epi32(q, _mm512_setzero_si512()));
     if (valid == 0xFFFF) {
         _mm_storeu_si128((__m128i *)out, bytes);
     } else {
         _mm_mask_storeu_epi8(out, valid, bytes);
     }
+}
+
+/// Requantizes 16 accumulators, `round((acc + bias) · scale) + zero`, and stores their `valid` bytes at `out`.
+SWITCHYARD_DW_TARGET static inline void switchyard_dw_store(int signed_output, __m512i acc,
+                                                             __m512i bias, __m512 scale, __m512 zero,
+                                                             uint8_t *out, __mmask16 valid) {
+    __m512 real = _mm512_mul_ps(_mm512_cvtepi32_ps(_mm512_add_epi32(acc, bias)), scale);
+    switchyard_dw_store_codes(signed_output, _mm512_cvtps_epi32(_mm512_add_ps(real, zero)), out, valid);
 }
 
 struct switchyard_dw_row_context {

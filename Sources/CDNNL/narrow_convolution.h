@@ -171,13 +171,7 @@ SWITCHYARD_DW_TARGET static inline void switchyard_narrow_store(int swish, int s
     }
     __m512 real = _mm512_mul_ps(_mm512_cvtepi32_ps(_mm512_add_epi32(acc, bias)), scale);
     __m512i q = _mm512_cvtps_epi32(_mm512_add_ps(_mm512_mul_ps(switchyard_narrow_silu(real), output_scale), zero));
-    __m128i bytes = signed_output ? _mm512_cvtsepi32_epi8(q)
-                                  : _mm512_cvtusepi32_epi8(_mm512_max_epi32(q, _mm512_setzero_si512()));
-    if (valid == 0xFFFF) {
-        _mm_storeu_si128((__m128i *)out, bytes);
-    } else {
-        _mm_mask_storeu_epi8(out, valid, bytes);
-    }
+    switchyard_dw_store_codes(signed_output, q, out, valid);
 }
 
 struct switchyard_narrow_row_context {
