@@ -37,18 +37,31 @@ struct DNNLBinaryOperation: DNNLPostOpFusing {
                        into builder: inout DNNLPlanBuilder) throws -> Int {
         let src0 = builder.desc(firstSlot)
         let src1 = secondDims == src0.dims ? src0 : try DNNLMemoryDesc.plain(secondDims)
-        var op = dnnl_binary_desc_t()
-        let status = withUnsafePointer(to: src0.raw) { src0Raw in
-            withUnsafePointer(to: src1.raw) { src1Raw in
-                dnnl_binary_desc_init(&op, alg, src0Raw, src1Raw, src0Raw)
+        func descriptor(_ postOps: [DNNLEltwiseFunction], storing type: dnnl_data_type_t) throws -> DNNLPrimitiveDescriptor {
+            let dst = src0.withDataType(type)
+            var op = dnnl_binary_desc_t()
+            let status = withUnsafePointer(to: src0.raw) { src0Raw in
+                withUnsafePointer(to: src1.raw) { src1Raw in
+                    withUnsafePointer(to: dst.raw) { dstRaw in
+                        dnnl_binary_desc_init(&op, alg, src0Raw, src1Raw, dstRaw)
+                    }
+                }
             }
+            try dnnlCheck(status, "dnnl_binary_desc_init(\(opType))")
+            let attributes = try DNNLAttributes()
+            try DNNLActivations.appendPostOps(postOps, to: attributes)
+            return try DNNLPrimitiveDescriptor(op, attributes: attributes, engine: builder.engine, name: opType)
         }
-        try dnnlCheck(status, "dnnl_binary_desc_init(\(opType))")
-        var pd = try descriptor(op, postOps: activation, engine: builder.engine)
-        // Post-ops oneDNN has only a reference kernel for run as a separate chain instead.
+        let stored = builder.storedType(src0.dataType)
+        var pd = try descriptor(activation, storing: stored)
+        if stored != src0.dataType && pd.implementationName.hasPrefix("ref") {
+            pd = try descriptor(activation, storing: src0.dataType)
+        }
+        // Post-ops oneDNN has only a reference kernel for run as a separate chain instead, on
+        // the float32 result.
         var separate: [DNNLEltwiseFunction] = []
         if !activation.isEmpty && pd.implementationName.hasPrefix("ref") {
-            pd = try descriptor(op, postOps: [], engine: builder.engine)
+            pd = try descriptor([], storing: src0.dataType)
             separate = activation
         }
         let secondSlot = secondDims == src0.dims
@@ -60,12 +73,5 @@ struct DNNLBinaryOperation: DNNLPostOpFusing {
         let shape = builder.desc(output).dims
         return try DNNLEltwiseOperation(opType: opType, chain: separate)
             .lower([DNNLOperand(slot: output, shape: shape, value: nil)], into: &builder)[0].slot
-    }
-
-    private func descriptor(_ op: dnnl_binary_desc_t, postOps: [DNNLEltwiseFunction],
-                            engine: DNNLEngine) throws(DNNLError) -> DNNLPrimitiveDescriptor {
-        let attributes = try DNNLAttributes()
-        try DNNLActivations.appendPostOps(postOps, to: attributes)
-        return try DNNLPrimitiveDescriptor(op, attributes: attributes, engine: engine, name: opType)
     }
 }

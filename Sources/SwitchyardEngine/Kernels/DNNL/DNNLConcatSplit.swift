@@ -12,6 +12,7 @@ struct DNNLConcatOperation: DNNLOperation {
     let axis: Int
     /// Copies of 8-bit data keep its type (`QuantizedMovementFusion`).
     var takesIntegerData: Bool { true }
+    var copiesValues: Bool { true }
 
     func lower(_ inputs: [DNNLOperand?], into builder: inout DNNLPlanBuilder) throws -> [(slot: Int, shape: [Int])] {
         let sources = try inputs.indices.map { index throws(KernelError) in try inputs.required(index, "Concat") }
@@ -30,8 +31,9 @@ struct DNNLConcatOperation: DNNLOperation {
             shape[axis] += source.shape[axis]
         }
         var layouts: [DNNLMemoryDesc] = []
-        if let same = builder.desc(first.slot).sameLayout(dims: shape) { layouts.append(same) }
-        let plain = try DNNLMemoryDesc.plain(shape, type: builder.desc(first.slot).dataType)
+        let type = builder.storedType(builder.desc(first.slot).dataType)
+        if let same = builder.desc(first.slot).sameLayout(dims: shape) { layouts.append(same.withDataType(type)) }
+        let plain = try DNNLMemoryDesc.plain(shape, type: type)
         if !layouts.contains(plain) { layouts.append(plain) }
         if let destination = layouts.first, let written = try? Self.copiedIntoSlices(sources, axis: axis, shape: shape,
                                                                                   destination: destination, into: &builder) {
@@ -110,6 +112,7 @@ struct DNNLSplitOperation: DNNLOperation {
     var parameterInputs: Set<Int> { [1] }
     /// Parts of 8-bit data keep its type (`QuantizedMovementFusion`).
     var takesIntegerData: Bool { true }
+    var copiesValues: Bool { true }
 
     func lower(_ inputs: [DNNLOperand?], into builder: inout DNNLPlanBuilder) throws -> [(slot: Int, shape: [Int])] {
         let x = try inputs.required(0, "Split")

@@ -19,6 +19,8 @@ struct DNNLConvolutionOperation: DNNLPostOpFusing {
     /// bias and residual stay float32, so the layers around it are unchanged.
     var computeType = dnnl_f32
 
+    var bf16RoundedInput: Int? { computeType == dnnl_bf16 ? 0 : nil }
+
     func lower(_ inputs: [DNNLOperand?], into builder: inout DNNLPlanBuilder) throws -> [(slot: Int, shape: [Int])] {
         let x = try inputs.required(0, opType), w = try inputs.required(1, opType)
         let bias = inputs.optional(2), sum = inputs.optional(3)
@@ -35,10 +37,18 @@ struct DNNLConvolutionOperation: DNNLPostOpFusing {
         let weightDims = group == 1 ? w.shape
             : [group, geometry.outputChannels / group] + Array(w.shape.dropFirst())
 
-        let dst = plainActivations ? try DNNLMemoryDesc.plain(dstShape) : try DNNLMemoryDesc.any(dstShape)
         let biasDesc = bias == nil ? nil : try DNNLMemoryDesc.plain([geometry.outputChannels])
+        // A SiLU that ends the chain runs as its own pass over the result: oneDNN 2.6's swish
+        // post-op costs about three times as much (YOLOv8n: 3 ms of its 30 ms of convolutions).
+        let swishLast = activation.last.map { $0.alg == dnnl_eltwise_swish && $0.alpha == 1 } ?? false
+        let postOps = swishLast ? Array(activation.dropLast()) : activation
+        // A BF16 result is what every reader would round this one to (`bf16RoundedInput`); the
+        // residual add, the SiLU pass and a float32 computation keep float32.
+        var bf16Destination = builder.mayStoreBF16 && sum == nil && !swishLast
         func descriptor(_ postOps: [DNNLEltwiseFunction], type: dnnl_data_type_t) throws -> DNNLConvolutionDescriptor {
             let src = plainActivations ? try DNNLMemoryDesc.plain(x.shape, type: type) : try DNNLMemoryDesc.any(x.shape, type: type)
+            let dstType = bf16Destination && type == dnnl_bf16 ? dnnl_bf16 : dnnl_f32
+            let dst = plainActivations ? try DNNLMemoryDesc.plain(dstShape, type: dstType) : try DNNLMemoryDesc.any(dstShape, type: dstType)
             let attributes = try DNNLAttributes()
             if sum != nil { try attributes.appendSum() }
             try DNNLActivations.appendPostOps(postOps, to: attributes)
@@ -54,15 +64,12 @@ struct DNNLConvolutionOperation: DNNLPostOpFusing {
             }
             return try descriptor(postOps, type: dnnl_f32)
         }
-        // A SiLU that ends the chain runs as its own pass over the result: oneDNN 2.6's swish
-        // post-op costs about three times as much (YOLOv8n: 3 ms of its 30 ms of convolutions).
-        let swishLast = activation.last.map { $0.alg == dnnl_eltwise_swish && $0.alpha == 1 } ?? false
-        let postOps = swishLast ? Array(activation.dropLast()) : activation
         var convolution = try descriptor(postOps)
         // Post-ops only oneDNN's reference convolution takes (a long chain a region appended)
         // run as a separate elementwise pass instead.
         var separate: [DNNLEltwiseFunction] = []
         if !postOps.isEmpty && convolution.primitive.implementationName.hasPrefix("ref") {
+            bf16Destination = false
             convolution = try descriptor([])
             separate = postOps
         }

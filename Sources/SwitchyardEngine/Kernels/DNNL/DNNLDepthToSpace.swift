@@ -14,6 +14,7 @@ struct DNNLDepthToSpaceOperation: DNNLOperation {
 
     /// A reorder moves 8-bit data as well (`QuantizedMovementFusion`).
     var takesIntegerData: Bool { true }
+    var copiesValues: Bool { true }
 
     func lower(_ inputs: [DNNLOperand?], into builder: inout DNNLPlanBuilder) throws -> [(slot: Int, shape: [Int])] {
         let x = try inputs.required(0, "DepthToSpace")
@@ -51,8 +52,9 @@ struct DNNLDepthToSpaceOperation: DNNLOperation {
         // Output strides of n, d, and of one step along the output's rows and columns.
         let (batch, channel, row, column) = channelsLast
             ? (outH * outW * depth, 1, outW * depth, depth) : (depth * outH * outW, outH * outW, outW, 1)
-        let written = try DNNLMemoryDesc.strided(dims, strides: [batch, channel, row, column, b * row, b * column], type: type)
-        let output = builder.slot(try .strided(outputShape, strides: [batch, channel, row, column], type: type))
+        let stored = builder.storedType(type)
+        let written = try DNNLMemoryDesc.strided(dims, strides: [batch, channel, row, column, b * row, b * column], type: stored)
+        let output = builder.slot(try .strided(outputShape, strides: [batch, channel, row, column], type: stored))
         let reorder = try DNNLPrimitiveDescriptor(reorderFrom: read, to: written, engine: builder.engine)
         try builder.add(reorder, arguments: [(DNNL_ARG_FROM, builder.view(source, as: read)),
                                              (DNNL_ARG_TO, builder.view(output, as: written))])

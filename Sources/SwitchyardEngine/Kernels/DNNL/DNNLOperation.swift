@@ -14,6 +14,15 @@ protocol DNNLOperation: Sendable {
     /// every other operation takes float32 only.
     var takesIntegerData: Bool { get }
 
+    /// The data input this operation rounds to BF16 before computing (a BF16 convolution's
+    /// source), or nil. A value that every reader rounds so may be stored in BF16 by the member
+    /// that produces it, which changes no result and halves its bytes.
+    var bf16RoundedInput: Int? { get }
+
+    /// True when every output element is a copy of an input element (Concat, Split, nearest
+    /// Resize, DepthToSpace): rounding the outputs to BF16 equals rounding the inputs.
+    var copiesValues: Bool { get }
+
     /// Adds this node's primitives to `builder`; `inputs` align with the node's inputs (`nil`
     /// where omitted). Returns the slots of the node's outputs and their logical shapes.
     func lower(_ inputs: [DNNLOperand?], into builder: inout DNNLPlanBuilder) throws -> [(slot: Int, shape: [Int])]
@@ -30,6 +39,8 @@ protocol DNNLPostOpFusing: DNNLOperation {
 extension DNNLOperation {
     var parameterInputs: Set<Int> { [] }
     var takesIntegerData: Bool { false }
+    var bf16RoundedInput: Int? { nil }
+    var copiesValues: Bool { false }
 }
 
 extension Array where Element == DNNLOperand? {

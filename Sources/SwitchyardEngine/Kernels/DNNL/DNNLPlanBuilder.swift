@@ -21,6 +21,15 @@ struct DNNLPlanBuilder {
     /// empty for the region's own boundary reorders.
     var member: (node: String, opType: String) = ("", "")
     private var stepMembers: [(node: String, opType: String)] = []
+    /// Whether the member being lowered may store its output in BF16: every reader rounds it
+    /// to BF16 anyway (`DNNLOperation.bf16RoundedInput`), and it is no output of the region.
+    var mayStoreBF16 = false
+
+    /// The type the member being lowered stores a value computed as `type` in: BF16 for a
+    /// float result when `mayStoreBF16`, else `type`.
+    func storedType(_ type: dnnl_data_type_t) -> dnnl_data_type_t {
+        mayStoreBF16 && (type == dnnl_f32 || type == dnnl_bf16) ? dnnl_bf16 : type
+    }
     /// Reorders already added: (source slot, target layout) → target slot.
     private var reorders: [(source: Int, desc: DNNLMemoryDesc, target: Int)] = []
     /// Slots that live inside another slot's buffer (`DNNLPlanBuilder+Placement`).
@@ -195,7 +204,12 @@ struct DNNLPlanBuilder {
     /// reordered to plain layout here.
     mutating func finish(inputSlots: [Int], outputs: [(slot: Int, shape: [Int])]) throws(DNNLError) -> DNNLPlan {
         var outputSlots: [Int] = []
-        for output in outputs { outputSlots.append(try reshape(output.slot, to: output.shape)) }
+        for output in outputs {
+            // The engine's tensors between regions are never BF16.
+            let slot = descs[output.slot].dataType == dnnl_bf16
+                ? try reorder(output.slot, to: .plain(descs[output.slot].dims)) : output.slot
+            outputSlots.append(try reshape(slot, to: output.shape))
+        }
         // Each buffer (a slot that is no view) is live from its first to its last use by any
         // step, through its views too.
         var firstUse: [Int: Int] = [:]

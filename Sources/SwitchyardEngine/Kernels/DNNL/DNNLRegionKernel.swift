@@ -44,6 +44,9 @@ public final class DNNLRegionKernel: Sendable {
     /// Region inputs read only as parameters (Split's sizes, Resize's scales): known at plan
     /// time, of any type, never bound to a oneDNN buffer.
     private let parameterOnlyNames: Set<String>
+    /// Member outputs that every reader rounds to BF16 (`DNNLOperation.bf16RoundedInput`) and
+    /// that leave no region: their producers may store them in BF16.
+    let bf16RoundedValues: Set<String>
     private let cache = Mutex(DNNLPlanCache())
     private let contexts = DNNLRunContextPool()
     /// Weights packed by any of this kernel's plans, reused by the others.
@@ -74,6 +77,34 @@ public final class DNNLRegionKernel: Sendable {
             }
         }
         parameterOnlyNames = parameterNames.subtracting(dataNames)
+        bf16RoundedValues = Self.bf16RoundedValues(members: members, outputNames: outputNames)
+    }
+
+    /// The member outputs whose every reader rounds them to BF16: a BF16 convolution's source,
+    /// or an operation that only copies values (`copiesValues`) whose outputs are all such
+    /// values. Region outputs stay float32.
+    private static func bf16RoundedValues(members: [Member], outputNames: [String]) -> Set<String> {
+        var readers: [String: [(member: Int, input: Int)]] = [:]
+        for (index, member) in members.enumerated() {
+            for (input, name) in member.node.inputs.enumerated() where !name.isEmpty {
+                readers[name, default: []].append((index, input))
+            }
+        }
+        let regionOutputs = Set(outputNames)
+        var known: [String: Bool] = [:]
+        func rounded(_ name: String) -> Bool {
+            if let answer = known[name] { return answer }
+            known[name] = false
+            let answer = !regionOutputs.contains(name) && !(readers[name]?.isEmpty ?? true) && readers[name]!.allSatisfy { reader in
+                let member = members[reader.member]
+                if member.operation.bf16RoundedInput == reader.input { return true }
+                return member.operation.copiesValues && !member.operation.parameterInputs.contains(reader.input)
+                    && member.node.outputs.allSatisfy { $0.isEmpty || rounded($0) }
+            }
+            known[name] = answer
+            return answer
+        }
+        return Set(members.flatMap(\.node.outputs).filter { !$0.isEmpty && rounded($0) })
     }
 
     /// The kernel as the graph program calls it.
@@ -213,6 +244,8 @@ public final class DNNLRegionKernel: Sendable {
         }
         for (index, member) in members.enumerated() {
             builder.member = (member.node.displayName, member.originals.map(\.node.opType).joined(separator: "+"))
+            let produced = member.node.outputs.filter { !$0.isEmpty }
+            builder.mayStoreBF16 = !produced.isEmpty && produced.allSatisfy(bf16RoundedValues.contains)
             let operands = member.node.inputs.map { $0.isEmpty ? nil : values[$0] }
             let outputs: [(slot: Int, shape: [Int])]
             do {

@@ -11,6 +11,7 @@ struct DNNLResizeOperation: DNNLOperation {
     var parameterInputs: Set<Int> { [1, 2, 3] }
     /// Nearest-neighbour sampling copies values: 8-bit data keeps its type.
     var takesIntegerData: Bool { true }
+    var copiesValues: Bool { true }
 
     func lower(_ inputs: [DNNLOperand?], into builder: inout DNNLPlanBuilder) throws -> [(slot: Int, shape: [Int])] {
         let x = try inputs.required(0, "Resize")
@@ -19,15 +20,20 @@ struct DNNLResizeOperation: DNNLOperation {
         }
         let shape = try outputShape(inputs, input: x.shape)
         let src = builder.desc(x.slot)
-        let dst = try DNNLMemoryDesc.any(shape, type: src.dataType)
-        var op = dnnl_resampling_desc_t()
-        let status = withUnsafePointer(to: src.raw) { srcRaw in
-            withUnsafePointer(to: dst.raw) { dstRaw in
-                dnnl_resampling_forward_desc_init(&op, dnnl_forward_inference, dnnl_resampling_nearest, nil, srcRaw, dstRaw)
+        func descriptor(storing type: dnnl_data_type_t) throws -> DNNLPrimitiveDescriptor {
+            let dst = try DNNLMemoryDesc.any(shape, type: type)
+            var op = dnnl_resampling_desc_t()
+            let status = withUnsafePointer(to: src.raw) { srcRaw in
+                withUnsafePointer(to: dst.raw) { dstRaw in
+                    dnnl_resampling_forward_desc_init(&op, dnnl_forward_inference, dnnl_resampling_nearest, nil, srcRaw, dstRaw)
+                }
             }
+            try dnnlCheck(status, "dnnl_resampling_forward_desc_init(\(x.shape) -> \(shape))")
+            return try DNNLPrimitiveDescriptor(op, attributes: DNNLAttributes(), engine: builder.engine, name: "Resize")
         }
-        try dnnlCheck(status, "dnnl_resampling_forward_desc_init(\(x.shape) -> \(shape))")
-        let pd = try DNNLPrimitiveDescriptor(op, attributes: DNNLAttributes(), engine: builder.engine, name: "Resize")
+        let stored = builder.storedType(src.dataType)
+        let converting = stored == src.dataType ? nil : try? descriptor(storing: stored)
+        let pd = try converting.flatMap { $0.implementationName.hasPrefix("ref") ? nil : $0 } ?? descriptor(storing: src.dataType)
         guard let chosen = pd.desc(dnnl_query_dst_md) else {
             throw KernelError.unsupported("Resize: oneDNN reported no destination layout")
         }
