@@ -77,7 +77,8 @@ public final class DNNLRegionKernel: Sendable {
             }
         }
         parameterOnlyNames = parameterNames.subtracting(dataNames)
-        bf16RoundedValues = Self.bf16RoundedValues(members: members, outputNames: outputNames)
+        bf16RoundedValues = DNNLBF16Support.storesRoundedValues
+            ? Self.bf16RoundedValues(members: members, outputNames: outputNames) : []
     }
 
     /// The member outputs whose every reader rounds them to BF16: a BF16 convolution's source,
