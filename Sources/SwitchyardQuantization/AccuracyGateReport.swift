@@ -34,6 +34,9 @@ public struct AccuracyGateReport: Sendable, Codable {
     public var checks: [Check] = []
     /// The layers kept in FP32, in the order they were kept, with what each alone recovered.
     public var kept: [LayerSensitivity] = []
+    /// How a kept layer computes: FP32, or for BF16 its weights stored as FP16 and computed in
+    /// FP32 (`FloatStorageConversion.convert(storingFP16:)`).
+    public var keptAs = "FP32"
 
     init(options: AccuracyGateOptions, samples: Int, referenceMetric: Double) {
         metric = options.metric
@@ -54,12 +57,12 @@ public struct AccuracyGateReport: Sendable, Codable {
         for (index, check) in checks.enumerated() {
             let cer = check.characterErrorRate.map { String(format: ", CER %.3f%%", $0) } ?? ""
             let what = index == 0 ? "all layers converted"
-                : "\(check.keptFP32.count) most sensitive layer(s) in FP32, the last '\(check.keptFP32.last ?? "?")'"
+                : "\(check.keptFP32.count) most sensitive layer(s) in \(keptAs), the last '\(check.keptFP32.last ?? "?")'"
             let verdict = check.drop <= maxDrop ? "meets the gate" : "misses"
             lines.append(String(format: "  %@: %.4f%@%@ (drop %.4g): %@", what, check.metric, unit, cer, check.drop, verdict))
         }
         if !kept.isEmpty {
-            lines.append("  kept FP32, costliest first (measured alone on \(sensitivitySamples) samples):")
+            lines.append("  kept in \(keptAs), costliest first (measured alone on \(sensitivitySamples) samples):")
             for layer in kept {
                 let alone = layer.dropAlone.map { String(format: ", converted alone drops %.4g%@", $0, points) } ?? ""
                 lines.append(String(format: "    %@ '%@': kept alone recovers %+.4g%@%@, output mean |Δ| %+.4g",

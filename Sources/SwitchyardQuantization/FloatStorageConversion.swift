@@ -16,9 +16,12 @@ enum FloatStorageConversion {
     ]
 
     /// `model` with its float weights stored as `target`, except those read by a node in
-    /// `keptNodes` (node index → why it stays FP32: `--exclude`, the accuracy gate).
+    /// `keptNodes` (node index → why it stays FP32: `--exclude`, the accuracy gate) and, when
+    /// `target` is BF16, those read by a node in `halfNodes` (node index → why), which are stored
+    /// as FP16 where they fit: half the bytes, and computed in FP32, since the engine computes
+    /// only BF16 natively.
     static func convert(_ model: Model, to target: DataType, keeping keptNodes: [Int: String] = [:],
-                        report: inout QuantizationReport) -> Model {
+                        storingFP16 halfNodes: [Int: String] = [:], report: inout QuantizationReport) -> Model {
         precondition(target == .float16 || target == .bfloat16)
         var model = model
         var graph = model.graph
@@ -31,26 +34,38 @@ enum FloatStorageConversion {
         for (index, reason) in keptNodes.sorted(by: { $0.key < $1.key }) {
             for input in graph.nodes[index].inputs where keptInputs[input] == nil { keptInputs[input] = reason }
         }
+        var halfInputs: [String: String] = [:]
+        if target == .bfloat16 {
+            for (index, reason) in halfNodes.sorted(by: { $0.key < $1.key }) {
+                for input in graph.nodes[index].inputs where halfInputs[input] == nil { halfInputs[input] = reason }
+            }
+        }
         var casts: [Node] = []
         for name in graph.initializers.keys.sorted() {
             let tensor = graph.initializers[name]!
             guard tensor.dataType == .float32 else { continue }
             let reader = readers[name]
             let opType = reader?.opType ?? "initializer"
-            if let reason = reasonToKeep(tensor, name: name, target: target, normalisation: normalisation)
+            var storage = target
+            var why = ""
+            if let reason = halfInputs[name], keptInputs[name] == nil {
+                storage = .float16
+                why = " (\(reason): computed in FP32)"
+            }
+            if let reason = reasonToKeep(tensor, name: name, target: storage, normalisation: normalisation)
                 ?? keptInputs[name] {
                 if tensor.count >= minimumElements || normalisation.contains(name) {
                     report.keptFP32.append(.init(name: name, opType: opType, detail: reason))
                 }
                 continue
             }
-            let stored = names.fresh("\(name)_\(target == .float16 ? "fp16" : "bf16")")
-            graph.initializers[stored] = tensor.converted(to: target)
+            let stored = names.fresh("\(name)_\(storage == .float16 ? "fp16" : "bf16")")
+            graph.initializers[stored] = tensor.converted(to: storage)
             graph.initializers[name] = nil
             casts.append(Node(name: names.fresh("\(name)_cast"), opType: "Cast", inputs: [stored], outputs: [name],
                               attributes: ["to": .int(Int(DataType.float32.rawValue))]))
             report.converted.append(.init(name: name, opType: opType,
-                                         detail: "\(tensor.shape) stored as \(target), Cast to float"))
+                                         detail: "\(tensor.shape) stored as \(storage), Cast to float\(why)"))
         }
         graph.nodes = casts + graph.nodes
         model.graph = graph

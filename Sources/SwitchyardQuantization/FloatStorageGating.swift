@@ -3,9 +3,11 @@ import SwitchyardTensor
 
 extension Quantizer {
     /// FP16/BF16 storage of `prepared` (`FloatStorageConversion`): layers named by `--exclude`
-    /// keep FP32 weights, and with `options.gate` the accuracy gate keeps in FP32 the fewest
-    /// most sensitive layers that bring the drop against `reference` within `--max-drop`
-    /// (BF16's 8-bit mantissa moves PP-OCR det's probability map near its threshold, for one).
+    /// keep FP32 weights, and with `options.gate` the accuracy gate keeps in higher precision
+    /// the fewest most sensitive layers that bring the drop against `reference` within
+    /// `--max-drop` (BF16's 8-bit mantissa moves PP-OCR det's probability map near its
+    /// threshold, for one). Higher than BF16 is FP16 storage computed in FP32, so a gated BF16
+    /// model stays half the size; higher than FP16 is FP32.
     static func floatStorage(
         _ prepared: Model, reference: Model, options: QuantizationOptions, exclusion: NodeExclusion,
         report: inout QuantizationReport
@@ -26,23 +28,42 @@ extension Quantizer {
         for (index, node) in target.graph.nodes.enumerated() where exclusion.excludes(node) {
             kept[index] = "excluded by --exclude (\(node.opType) '\(node.displayName)')"
         }
-        if let gate = options.gate {
-            let layers = FloatStorageConversion.layers(of: target, target: type).filter { kept[$0.nodeIndex] == nil }
+        guard let gate = options.gate else {
+            return FloatStorageConversion.convert(target, to: type, keeping: kept, report: &report)
+        }
+        let layers = FloatStorageConversion.layers(of: target, target: type).filter { kept[$0.nodeIndex] == nil }
+        let excluded = kept
+        /// The model with the gate's `chosen` layers kept as FP16 storage (`half`) or in FP32.
+        func build(_ chosen: [Int: String], half: Bool, report: inout QuantizationReport) -> Model {
+            half ? FloatStorageConversion.convert(target, to: type, keeping: excluded, storingFP16: chosen, report: &report)
+                : FloatStorageConversion.convert(target, to: type, keeping: excluded.merging(chosen) { first, _ in first },
+                                                 report: &report)
+        }
+        func choose(half: Bool) throws(QuantizationError) -> (kept: Set<Int>, report: AccuracyGateReport) {
             var scratch = QuantizationReport(precision: options.precision)
-            let excluded = kept
-            let outcome = try AccuracyGate(options: gate, threads: options.threads).choose(reference: reference, layers: layers) {
-                gated in
-                let chosen = Dictionary(uniqueKeysWithValues: gated.map { ($0, "kept by the accuracy gate") })
-                return FloatStorageConversion.convert(target, to: type, keeping: excluded.merging(chosen) { first, _ in first },
-                                                      report: &scratch)
-            }
-            report.accuracyGate = outcome.report
-            let sensitivities = Dictionary(outcome.report.kept.map { ($0.node, $0) }, uniquingKeysWith: { first, _ in first })
-            for layer in layers where outcome.kept.contains(layer.nodeIndex) {
-                kept[layer.nodeIndex] = sensitivities[layer.name]?.gateReason(gate.metric)
-                    ?? "kept by the accuracy gate: \(layer.opType) '\(layer.name)'"
+            return try AccuracyGate(options: gate, threads: options.threads).choose(reference: reference, layers: layers) {
+                build(Dictionary(uniqueKeysWithValues: $0.map { ($0, "kept by the accuracy gate") }), half: half, report: &scratch)
             }
         }
-        return FloatStorageConversion.convert(target, to: type, keeping: kept, report: &report)
+        // BF16 layers the gate keeps are FP16 storage first, so the model stays half the size;
+        // FP32 when even that cannot meet the gate (weights FP16 cannot hold closely enough).
+        var half = type == .bfloat16
+        let outcome: (kept: Set<Int>, report: AccuracyGateReport)
+        if half, let withFP16 = try? choose(half: true) {
+            outcome = withFP16
+        } else {
+            if half { report.notes.append("accuracy gate: keeping layers as FP16 storage could not meet it; they are kept in FP32") }
+            half = false
+            outcome = try choose(half: false)
+        }
+        report.accuracyGate = outcome.report
+        if half { report.accuracyGate?.keptAs = "FP16 storage computed in FP32" }
+        let sensitivities = Dictionary(outcome.report.kept.map { ($0.node, $0) }, uniquingKeysWith: { first, _ in first })
+        var gated: [Int: String] = [:]
+        for layer in layers where outcome.kept.contains(layer.nodeIndex) {
+            gated[layer.nodeIndex] = sensitivities[layer.name]?.gateReason(gate.metric)
+                ?? "kept by the accuracy gate: \(layer.opType) '\(layer.name)'"
+        }
+        return build(gated, half: half, report: &report)
     }
 }

@@ -11,9 +11,13 @@ import SwitchyardTensor
     /// x[1,8] → mm1 (w1 = 256 + 0.05·u) − mm0 (w0 = 256, 8 elements: never converted) → d → mm2 → y[1,4].
     /// Half-size floats hold 256 + 0.05·u as 256 (bf16's step there is 2, fp16's 0.25), so d is
     /// lost unless mm1 keeps FP32 weights; mm2's rounding moves y by ~0.4 % only.
-    static func cancellingMLP(seed: UInt64 = 21) -> Model {
+    /// With `offset` 16 and `sixtyFourths`, w1 = 16 + k/64 (k in −3…3): FP16 (step 1/64 there)
+    /// holds it exactly, BF16 (step 1/8) as 16.
+    static func cancellingMLP(seed: UInt64 = 21, offset: Float = 256, sixtyFourths: Bool = false) -> Model {
         var random = SplitMix64(seed: seed)
-        let w1 = TinyModels.uniform([8, 16], &random).floats().map { 256 + 0.05 * $0 }
+        let w1 = TinyModels.uniform([8, 16], &random).floats().map {
+            offset + (sixtyFourths ? ($0 * 3).rounded() / 64 : 0.05 * $0)
+        }
         let graph = Graph(
             name: "cancelling", nodes: [
                 Node(name: "mm1", opType: "MatMul", inputs: ["x", "w1"], outputs: ["a"]),
@@ -24,7 +28,7 @@ import SwitchyardTensor
             inputs: [ValueInfo(name: "x", dataType: .float32, shape: [.fixed(1), .fixed(8)])],
             outputs: [ValueInfo(name: "y", dataType: .float32, shape: [.fixed(1), .fixed(4)])],
             initializers: ["w1": Tensor(shape: [8, 16], scalars: w1),
-                           "w0": Tensor(shape: [8, 1], scalars: [Float](repeating: 256, count: 8)),
+                           "w0": Tensor(shape: [8, 1], scalars: [Float](repeating: offset, count: 8)),
                            "w2": TinyModels.uniform([16, 4], &random, scale: 4)])
         return Model(opsetImports: ["": 13], graph: graph)
     }
@@ -48,6 +52,8 @@ import SwitchyardTensor
         #expect(outcome.checks[0].keptFP32.isEmpty && outcome.checks[0].drop > 0.1, "fully converted drop \(outcome.checks[0].drop)")
         #expect(outcome.kept.map(\.node) == ["mm1"])
         #expect(outcome.checks.last?.keptFP32 == ["mm1"] && outcome.drop <= 0.01, "drop \(outcome.drop)")
+        #expect(outcome.keptAs == "FP32")
+        #expect(report.notes.contains { $0.contains("FP16 storage could not meet it") } == (precision == .bf16))
         // mm1's weight stays float32 and is said why; mm2's is stored at half size.
         #expect(model.graph.initializers["w1"]?.dataType == .float32)
         #expect(model.graph.initializers["w2"] == nil)
@@ -60,6 +66,26 @@ import SwitchyardTensor
         #expect(try meanAbsoluteError(of: model, on: validation) <= 0.01)
         let (ungated, _) = try Quantizer.quantize(Self.cancellingMLP(), options: QuantizationOptions(precision: precision))
         #expect(try meanAbsoluteError(of: ungated, on: validation) > 0.1)
+    }
+
+    /// Where FP16 holds a layer's weights closely enough, the BF16 gate keeps it as FP16 storage
+    /// computed in FP32: the model stays half the size. (`keepsOnlyTheSensitiveLayerInFP32`'s
+    /// 256 + 0.05·u is beyond FP16 too, so there the gate falls back to FP32.)
+    @Test func bf16GateKeepsALayerAsFP16StorageWhereThatMeetsIt() throws {
+        let model = Self.cancellingMLP(offset: 16, sixtyFourths: true)
+        let validation = try validationFolder()
+        let gate = AccuracyGateOptions(validationDirectory: validation, metric: .mae, maxDrop: 0.01, sensitivitySamples: 8)
+        let (gated, report) = try Quantizer.quantize(model, options: QuantizationOptions(precision: .bf16, gate: gate))
+        let outcome = try #require(report.accuracyGate)
+        #expect(outcome.checks[0].drop > 0.1, "fully converted drop \(outcome.checks[0].drop)")
+        #expect(outcome.kept.map(\.node) == ["mm1"] && outcome.drop <= 0.01, "drop \(outcome.drop)")
+        #expect(outcome.keptAs == "FP16 storage computed in FP32")
+        let halves = gated.graph.initializers.values.filter { $0.dataType != .float32 }.map { "\($0.dataType)\($0.shape)" }
+        #expect(Set(halves) == ["\(DataType.float16)[8, 16]", "\(DataType.bfloat16)[16, 4]"])
+        let w1 = try #require(report.converted.first { $0.name == "w1" })
+        #expect(w1.detail.contains("float16") && w1.detail.contains("accuracy gate") && w1.detail.contains("FP32"), "\(w1.detail)")
+        #expect(report.keptFP32.allSatisfy { $0.name != "w1" })
+        #expect(try TinyModels.meanAbsoluteError(of: gated, against: model, on: validation) <= 0.01)
     }
 
     /// x[1,8] → mmC (wC = 256 + 0.3·U) + mmZ (wZ = 256 − 0.1·U) − mm0 (w0 = 512, never converted)
