@@ -50,9 +50,13 @@ struct AccuracyGate {
     let threads: Int
 
     /// The node indices to keep in FP32 and the report. `build(kept)` is the quantized model with
-    /// the layers at those node indices left in FP32.
-    func choose(reference: Model, layers: [Layer],
-                build: (Set<Int>) -> Model) throws(QuantizationError) -> (kept: Set<Int>, report: AccuracyGateReport) {
+    /// the layers at those node indices left in FP32. With `lighter`, the chosen layers are
+    /// checked once more as `lighter.build(kept)` builds them (in a precision between FP32 and
+    /// the target's, named `lighter.keptAs`), and `lighterMeets` says whether that model is
+    /// within the gate too.
+    func choose(reference: Model, layers: [Layer], lighter: (keptAs: String, build: (Set<Int>) -> Model)? = nil,
+                build: (Set<Int>) -> Model) throws(QuantizationError)
+        -> (kept: Set<Int>, report: AccuracyGateReport, lighterMeets: Bool) {
         let fp32 = try ModelUnderTest(model: reference, path: "the FP32 model", threads: threads)
         let samples = try SampleSet(directory: options.validationDirectory, inputNames: fp32.loaded.inputs.map(\.name))
         let scorer = try Validator.makeScorer(
@@ -69,7 +73,7 @@ struct AccuracyGate {
             report.checks.append(.init(keptFP32: names, score: score, referenceMetric: report.referenceMetric, metric: options.metric))
             return report.checks.last!.drop <= options.maxDrop
         }
-        if try check([], "the fully quantized model") { return ([], report) }
+        if try check([], "the fully quantized model") { return ([], report, false) }
 
         let ranked = try rank(layers, reference: fp32, samples: samples, scorer: scorer, build: build)
         report.sensitivitySamples = ranked.samples
@@ -81,10 +85,26 @@ struct AccuracyGate {
             return passed
         }
         if let chosen, let index = checkIndex[chosen] {
-            // The chosen model's check goes last: the report's drop is the written model's.
-            report.checks.append(report.checks.remove(at: index))
+            let kept = Set(ranked.layers.prefix(chosen).map(\.0.nodeIndex))
             report.kept = ranked.layers.prefix(chosen).map(\.1)
-            return (Set(ranked.layers.prefix(chosen).map(\.0.nodeIndex)), report)
+            // The written model's check goes last: the report's drop is its.
+            let chosenCheck = report.checks.remove(at: index)
+            if let lighter {
+                let model = try ModelUnderTest(model: lighter.build(kept), path: "the quantized model with \(chosen) layers in \(lighter.keptAs)",
+                                               threads: threads)
+                let score = try gateSet.evaluate(model)
+                var lighterCheck = AccuracyGateReport.Check(keptFP32: report.kept.map(\.node), score: score,
+                                                            referenceMetric: report.referenceMetric, metric: options.metric)
+                lighterCheck.keptAs = lighter.keptAs
+                if lighterCheck.drop <= options.maxDrop {
+                    report.checks.append(chosenCheck)
+                    report.checks.append(lighterCheck)
+                    return (kept, report, true)
+                }
+                report.checks.append(lighterCheck)
+            }
+            report.checks.append(chosenCheck)
+            return (kept, report, false)
         }
         let last = report.checks.last!
         throw QuantizationError(String(

@@ -11,6 +11,8 @@ public struct AccuracyGateReport: Sendable, Codable {
         public var drop: Double
         /// Character error rate in percent (ctc-exact only).
         public var characterErrorRate: Double?
+        /// How the kept layers compute when not in FP32 (`AccuracyGate.choose(lighter:)`).
+        public var keptAs: String?
 
         init(keptFP32: [String], score: SampleEvaluation.Score, referenceMetric: Double, metric: ValidationMetric) {
             self.keptFP32 = keptFP32
@@ -34,9 +36,8 @@ public struct AccuracyGateReport: Sendable, Codable {
     public var checks: [Check] = []
     /// The layers kept in FP32, in the order they were kept, with what each alone recovered.
     public var kept: [LayerSensitivity] = []
-    /// How a kept layer computes: FP32, or for BF16 its weights stored as FP16 and computed in
-    /// FP32 (`FloatStorageConversion.convert(storingFP16:)`).
-    public var keptAs = "FP32"
+    /// How the written model's kept layers compute: the last check's (FP32 unless it says).
+    public var keptAs: String { checks.last?.keptAs ?? "FP32" }
 
     init(options: AccuracyGateOptions, samples: Int, referenceMetric: Double) {
         metric = options.metric
@@ -57,7 +58,7 @@ public struct AccuracyGateReport: Sendable, Codable {
         for (index, check) in checks.enumerated() {
             let cer = check.characterErrorRate.map { String(format: ", CER %.3f%%", $0) } ?? ""
             let what = index == 0 ? "all layers converted"
-                : "\(check.keptFP32.count) most sensitive layer(s) in \(keptAs), the last '\(check.keptFP32.last ?? "?")'"
+                : "\(check.keptFP32.count) most sensitive layer(s) in \(check.keptAs ?? "FP32"), the last '\(check.keptFP32.last ?? "?")'"
             let verdict = check.drop <= maxDrop ? "meets the gate" : "misses"
             lines.append(String(format: "  %@: %.4f%@%@ (drop %.4g): %@", what, check.metric, unit, cer, check.drop, verdict))
         }

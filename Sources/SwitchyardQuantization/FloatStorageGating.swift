@@ -33,37 +33,32 @@ extension Quantizer {
         }
         let layers = FloatStorageConversion.layers(of: target, target: type).filter { kept[$0.nodeIndex] == nil }
         let excluded = kept
-        /// The model with the gate's `chosen` layers kept as FP16 storage (`half`) or in FP32.
-        func build(_ chosen: [Int: String], half: Bool, report: inout QuantizationReport) -> Model {
-            half ? FloatStorageConversion.convert(target, to: type, keeping: excluded, storingFP16: chosen, report: &report)
-                : FloatStorageConversion.convert(target, to: type, keeping: excluded.merging(chosen) { first, _ in first },
+        var scratch = QuantizationReport(precision: options.precision)
+        func build(_ chosen: Set<Int>, half: Bool, report: inout QuantizationReport) -> Model {
+            let reasons = Dictionary(uniqueKeysWithValues: chosen.map { ($0, "kept by the accuracy gate") })
+            return half ? FloatStorageConversion.convert(target, to: type, keeping: excluded, storingFP16: reasons, report: &report)
+                : FloatStorageConversion.convert(target, to: type, keeping: excluded.merging(reasons) { first, _ in first },
                                                  report: &report)
         }
-        func choose(half: Bool) throws(QuantizationError) -> (kept: Set<Int>, report: AccuracyGateReport) {
-            var scratch = QuantizationReport(precision: options.precision)
-            return try AccuracyGate(options: gate, threads: options.threads).choose(reference: reference, layers: layers) {
-                build(Dictionary(uniqueKeysWithValues: $0.map { ($0, "kept by the accuracy gate") }), half: half, report: &scratch)
-            }
-        }
-        // BF16 layers the gate keeps are FP16 storage first, so the model stays half the size;
-        // FP32 when even that cannot meet the gate (weights FP16 cannot hold closely enough).
-        var half = type == .bfloat16
-        let outcome: (kept: Set<Int>, report: AccuracyGateReport)
-        if half, let withFP16 = try? choose(half: true) {
-            outcome = withFP16
-        } else {
-            if half { report.notes.append("accuracy gate: keeping layers as FP16 storage could not meet it; they are kept in FP32") }
-            half = false
-            outcome = try choose(half: false)
-        }
+        // The layers a BF16 model keeps are checked once more as FP16 storage computed in FP32,
+        // which keeps the model half the size; they stay FP32 where that misses the gate.
+        let outcome = try AccuracyGate(options: gate, threads: options.threads).choose(
+            reference: reference, layers: layers,
+            lighter: type == .bfloat16 ? ("FP16 storage computed in FP32", { build($0, half: true, report: &scratch) }) : nil,
+            build: { build($0, half: false, report: &scratch) })
         report.accuracyGate = outcome.report
-        if half { report.accuracyGate?.keptAs = "FP16 storage computed in FP32" }
+        if type == .bfloat16 && !outcome.kept.isEmpty && !outcome.lighterMeets {
+            report.notes.append("accuracy gate: the kept layers as FP16 storage miss the gate; they stay FP32")
+        }
         let sensitivities = Dictionary(outcome.report.kept.map { ($0.node, $0) }, uniquingKeysWith: { first, _ in first })
         var gated: [Int: String] = [:]
         for layer in layers where outcome.kept.contains(layer.nodeIndex) {
             gated[layer.nodeIndex] = sensitivities[layer.name]?.gateReason(gate.metric)
                 ?? "kept by the accuracy gate: \(layer.opType) '\(layer.name)'"
         }
-        return build(gated, half: half, report: &report)
+        if outcome.lighterMeets {
+            return FloatStorageConversion.convert(target, to: type, keeping: kept, storingFP16: gated, report: &report)
+        }
+        return FloatStorageConversion.convert(target, to: type, keeping: kept.merging(gated) { first, _ in first }, report: &report)
     }
 }

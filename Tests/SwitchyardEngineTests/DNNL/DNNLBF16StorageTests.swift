@@ -14,7 +14,8 @@ struct DNNLBF16StorageTests {
     /// conv1 → conv2 ─┬→ Resize ─────────────┐
     ///                 ├→ conv3 → Resize ─────┴→ Concat → conv4 → DepthToSpace → conv5 → y
     ///                 └→ Add(bias) → conv6 → z
-    /// Every convolution computes in BF16. `c2` has a float reader (the Add), `y` and `z` leave the region.
+    /// conv1 computes in float32 (a layer the quantizer kept), the others in BF16. `c2` has a float
+    /// reader (the Add), `y` and `z` leave the region.
     private static func graph(seed: UInt64) -> Graph {
         var generator = SeededGenerator(seed: seed)
         let marked: [String: Attribute] = [BF16ComputeMarking.attribute: .string(BF16ComputeMarking.bf16)]
@@ -29,7 +30,7 @@ struct DNNLBF16StorageTests {
             "scales": Tensor(shape: [4], scalars: [1, 1, 2, 2] as [Float]),
         ]
         let nodes = [
-            Node(name: "conv1", opType: "Conv", inputs: ["x", "w1"], outputs: ["c1"], attributes: padded),
+            Node(name: "conv1", opType: "Conv", inputs: ["x", "w1"], outputs: ["c1"], attributes: ["pads": .ints([1, 1, 1, 1])]),
             Node(name: "conv2", opType: "Conv", inputs: ["c1", "w2"], outputs: ["c2"], attributes: marked),
             Node(name: "resize1", opType: "Resize", inputs: ["c2", "", "scales"], outputs: ["up1"], attributes: nearest),
             Node(name: "conv3", opType: "Conv", inputs: ["c2", "w3"], outputs: ["c3"], attributes: padded),

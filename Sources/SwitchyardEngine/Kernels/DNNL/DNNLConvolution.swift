@@ -43,12 +43,12 @@ struct DNNLConvolutionOperation: DNNLPostOpFusing {
         let swishLast = activation.last.map { $0.alg == dnnl_eltwise_swish && $0.alpha == 1 } ?? false
         let postOps = swishLast ? Array(activation.dropLast()) : activation
         // A BF16 result is what every reader would round this one to (`bf16RoundedInput`); the
-        // residual add, the SiLU pass and a float32 computation keep float32.
+        // residual add and the SiLU pass read and write float32.
         var bf16Destination = builder.mayStoreBF16 && sum == nil && !swishLast
-        func descriptor(_ postOps: [DNNLEltwiseFunction], type: dnnl_data_type_t) throws -> DNNLConvolutionDescriptor {
+        func descriptor(_ postOps: [DNNLEltwiseFunction], type: dnnl_data_type_t,
+                        storing stored: dnnl_data_type_t) throws -> DNNLConvolutionDescriptor {
             let src = plainActivations ? try DNNLMemoryDesc.plain(x.shape, type: type) : try DNNLMemoryDesc.any(x.shape, type: type)
-            let dstType = bf16Destination && type == dnnl_bf16 ? dnnl_bf16 : dnnl_f32
-            let dst = plainActivations ? try DNNLMemoryDesc.plain(dstShape, type: dstType) : try DNNLMemoryDesc.any(dstShape, type: dstType)
+            let dst = plainActivations ? try DNNLMemoryDesc.plain(dstShape, type: stored) : try DNNLMemoryDesc.any(dstShape, type: stored)
             let attributes = try DNNLAttributes()
             if sum != nil { try attributes.appendSum() }
             try DNNLActivations.appendPostOps(postOps, to: attributes)
@@ -57,12 +57,21 @@ struct DNNLConvolutionOperation: DNNLPostOpFusing {
                                                  engine: builder.engine, opType: opType)
         }
         func descriptor(_ postOps: [DNNLEltwiseFunction]) throws -> DNNLConvolutionDescriptor {
+            let stored = bf16Destination ? dnnl_bf16 : dnnl_f32
             // A BF16 layer oneDNN has no JIT kernel for (a window shape, a post-op) computes in float32.
-            if computeType != dnnl_f32, let reduced = try? descriptor(postOps, type: computeType),
-               !reduced.primitive.implementationName.hasPrefix("ref") {
-                return reduced
+            if computeType != dnnl_f32 {
+                for storing in [stored, dnnl_f32] {
+                    if let reduced = try? descriptor(postOps, type: computeType, storing: storing),
+                       !reduced.primitive.implementationName.hasPrefix("ref") { return reduced }
+                }
             }
-            return try descriptor(postOps, type: dnnl_f32)
+            let float32 = try descriptor(postOps, type: dnnl_f32, storing: dnnl_f32)
+            // A float32 layer (one the quantizer kept) stores BF16 only with the kernel it has anyway.
+            if stored == dnnl_bf16, let converting = try? descriptor(postOps, type: dnnl_f32, storing: stored),
+               converting.primitive.implementationName == float32.primitive.implementationName {
+                return converting
+            }
+            return float32
         }
         var convolution = try descriptor(postOps)
         // Post-ops only oneDNN's reference convolution takes (a long chain a region appended)
