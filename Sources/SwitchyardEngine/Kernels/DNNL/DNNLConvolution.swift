@@ -65,13 +65,9 @@ struct DNNLConvolutionOperation: DNNLPostOpFusing {
                        !reduced.primitive.implementationName.hasPrefix("ref") { return reduced }
                 }
             }
-            let float32 = try descriptor(postOps, type: dnnl_f32, storing: dnnl_f32)
-            // A float32 layer (one the quantizer kept) stores BF16 only with the kernel it has anyway.
-            if stored == dnnl_bf16, let converting = try? descriptor(postOps, type: dnnl_f32, storing: stored),
-               converting.primitive.implementationName == float32.primitive.implementationName {
-                return converting
-            }
-            return float32
+            // oneDNN 2.6 has no float32 convolution with a BF16 destination: a float32 layer (one
+            // the quantizer kept) writes float32.
+            return try descriptor(postOps, type: dnnl_f32, storing: dnnl_f32)
         }
         var convolution = try descriptor(postOps)
         // Post-ops only oneDNN's reference convolution takes (a long chain a region appended)
