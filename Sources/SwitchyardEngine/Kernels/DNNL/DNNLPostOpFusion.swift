@@ -4,8 +4,9 @@ import SwitchyardTensor
 
 /// Turns a region's nodes into its members, folding the elementwise operators that follow a
 /// convolution, binary or elementwise operator into it as oneDNN eltwise post-ops (an
-/// activation, a scale and shift by scalar constants, a FakeQuantize chain), so their
-/// intermediates never reach memory.
+/// activation, a scale and shift by scalar constants, a FakeQuantize chain), and a binary
+/// operator's second binary step with a tensor computed before it into it as a binary post-op
+/// (`DNNLBinaryOperation.residual`), so their intermediates never reach memory.
 enum DNNLPostOpFusion {
     /// The members computing `nodes` (with `opsets` and `operations` aligned). An elementwise
     /// operator is folded into the member before it when it reads only that member's output,
@@ -18,6 +19,8 @@ enum DNNLPostOpFusion {
     ) -> [DNNLRegionKernel.Member] {
         var readers: [String: Int] = [:]
         for node in nodes { for name in node.inputs { readers[name, default: 0] += 1 } }
+        var producer: [String: Int] = [:]
+        for (index, node) in nodes.enumerated() { for name in node.outputs where !name.isEmpty { producer[name] = index } }
         var members: [DNNLRegionKernel.Member] = []
         var index = 0
         while index < nodes.count {
@@ -31,6 +34,16 @@ enum DNNLPostOpFusion {
             }
             var fused = nodes[index]
             var end = index
+            if var binary = fusing as? DNNLBinaryOperation, binary.residual == nil, binary.activation.isEmpty,
+               index + 1 < nodes.count, let output = fused.outputs.first, readers[output] == 1, !escaping.contains(output),
+               let step = residualStep(nodes[index + 1], operation: operations[index + 1], reading: output,
+                                       availableBefore: index, producer: producer, constants: constants) {
+                binary.residual = (step.opType, step.alg)
+                fusing = binary
+                fused.inputs.append(step.operand)
+                fused.outputs = nodes[index + 1].outputs
+                end = index + 1
+            }
             var chain = fusing?.activation ?? elementwise?.chain ?? []
             while end + 1 < nodes.count, let output = fused.outputs.first, readers[output] == 1, !escaping.contains(output),
                   let next = Self.chain(of: nodes[end + 1], operation: operations[end + 1], reading: output, constants: constants) {
@@ -54,6 +67,21 @@ enum DNNLPostOpFusion {
             index = end + 1
         }
         return members
+    }
+
+    /// The binary step `node` computes on `value` and a runtime tensor made before node
+    /// `availableBefore` (or a region input): an Add or Mul with `value` on either side, a Sub
+    /// with `value` first. Scalar constants are left to `chain` (an eltwise `linear` step).
+    static func residualStep(_ node: Node, operation: any DNNLOperation, reading value: String, availableBefore: Int,
+                             producer: [String: Int], constants: [String: Tensor])
+        -> (opType: String, alg: dnnl_alg_kind_t, operand: String)? {
+        guard let binary = operation as? DNNLBinaryOperation, binary.residual == nil, binary.activation.isEmpty,
+              node.domain.isEmpty, node.inputs.count == 2, node.outputs.count == 1,
+              let position = node.inputs.firstIndex(of: value), node.inputs[1 - position] != value else { return nil }
+        let operand = node.inputs[1 - position]
+        guard !operand.isEmpty, constants[operand] == nil, producer[operand].map({ $0 < availableBefore }) ?? true,
+              binary.commutative || position == 0 else { return nil }
+        return (node.opType, binary.alg, operand)
     }
 
     /// The eltwise steps computing `node` from `value` alone: an elementwise operator whose
