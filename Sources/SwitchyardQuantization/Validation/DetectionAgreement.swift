@@ -22,15 +22,39 @@ struct DetectionAgreement {
         } catch {
             throw QuantizationError("sample '\(sampleName)': --metric detection reads a YOLOv8 output [N, 4 + classes, anchors]: \(error)")
         }
+        return matching(found, truth) { $0.classIndex == $1.classIndex ? $0.box.iou($1.box) : 0 }
+    }
+
+    /// PP-OCR text boxes: each DB probability map (`[N, 1, H, W]`) read as rapidocr reads PP-OCRv4's
+    /// (`DBPostprocessor` with dilation, in the map's pixels), and each candidate box (best score first)
+    /// matched to the unused reference box it overlaps most at IoU ≥ 0.5.
+    static func textBoxes(_ output: Tensor, reference: Tensor, sampleName: String) throws(QuantizationError) -> DetectionAgreement {
+        guard output.shape == reference.shape, output.rank == 4 else {
+            throw QuantizationError("sample '\(sampleName)': --metric text-boxes compares DB probability maps [N, 1, H, W] of one shape; got \(output.shape) vs the reference's \(reference.shape)")
+        }
+        let postprocessor = DBPostprocessor(dilate: true)
+        let found: [[TextRegion]], truth: [[TextRegion]]
+        do {
+            found = try postprocessor.regions(probability: output, originalWidth: output.shape[3], originalHeight: output.shape[2])
+            truth = try postprocessor.regions(probability: reference, originalWidth: output.shape[3], originalHeight: output.shape[2])
+        } catch {
+            throw QuantizationError("sample '\(sampleName)': --metric text-boxes reads a DB probability map: \(error)")
+        }
+        return matching(found.map { $0.sorted { $0.score > $1.score } }, truth) { $0.quad.iou($1.quad) }
+    }
+
+    /// Per sample, each candidate (in the order given) matched to the unused reference it overlaps
+    /// most at `overlap` ≥ 0.5.
+    private static func matching<Item>(_ found: [[Item]], _ truth: [[Item]],
+                                       overlap: (Item, Item) -> Float) -> DetectionAgreement {
         var matched = 0, total = 0
         for (candidates, references) in zip(found, truth) {
             var used = Set<Int>()
-            for detection in candidates {
-                var best: Int?, bestIoU: Float = 0.5
-                for (index, other) in references.enumerated()
-                where !used.contains(index) && other.classIndex == detection.classIndex {
-                    let overlap = detection.box.iou(other.box)
-                    if overlap >= bestIoU { (best, bestIoU) = (index, overlap) }
+            for candidate in candidates {
+                var best: Int?, bestOverlap: Float = 0.5
+                for (index, reference) in references.enumerated() where !used.contains(index) {
+                    let value = overlap(candidate, reference)
+                    if value >= bestOverlap { (best, bestOverlap) = (index, value) }
                 }
                 if let best {
                     used.insert(best)

@@ -9,7 +9,7 @@ struct SampleScore {
     /// Character edits and label characters (ctc-exact only), for the character error rate.
     var characterEdits = 0
     var characters = 0
-    /// Metrics pooled over the set rather than averaged per sample (detection, mask-f1): this
+    /// Metrics pooled over the set rather than averaged per sample (detection, mask-f1, text-boxes): this
     /// sample's matches and total, F1 = Σ hits / Σ total.
     var pooled: (hits: Double, total: Double)?
 }
@@ -75,6 +75,9 @@ struct SampleScorer {
             return SampleScore(value: agreement.f1, pooled: (agreement.hits, agreement.total))
         case .maskF1:
             let agreement = try DetectionAgreement.mask(output, reference: referenceOutput, sampleName: sampleName)
+            return SampleScore(value: agreement.f1, pooled: (agreement.hits, agreement.total))
+        case .textBoxes:
+            let agreement = try DetectionAgreement.textBoxes(output, reference: referenceOutput, sampleName: sampleName)
             return SampleScore(value: agreement.f1, pooled: (agreement.hits, agreement.total))
         }
     }

@@ -24,6 +24,11 @@ public enum ValidationMetric: String, Sendable, CaseIterable, Codable {
     /// threshold) against the reference's: F1 = 2 · |both| / (|reference| + |candidate|) pixels over
     /// all samples, in percent.
     case maskF1 = "mask-f1"
+    /// DB text detection (PP-OCR det) at the task's level: the text boxes rapidocr finds in each
+    /// probability map (threshold 0.3, box score 0.5, unclip 1.6, dilation) matched one-to-one at
+    /// IoU ≥ 0.5 with the reference's: F1 as for `detection`. Pixels at a region's edge that cross
+    /// the threshold move `mask-f1` but rarely a box.
+    case textBoxes = "text-boxes"
 
     /// Whether a larger value is better (all but `mae`).
     public var higherIsBetter: Bool { self != .mae }
@@ -39,7 +44,7 @@ public enum ValidationMetric: String, Sendable, CaseIterable, Codable {
     /// The unit the value and the drop are written in.
     public var unit: String {
         switch self {
-        case .top1, .agreement, .ctcExact, .detection, .maskF1: "%"
+        case .top1, .agreement, .ctcExact, .detection, .maskF1, .textBoxes: "%"
         case .cosine, .mae: ""
         }
     }

@@ -38,6 +38,31 @@ import SwitchyardTensor
         }
     }
 
+    /// A DB probability map [1, 1, 60, 120]: 0.9 inside each (x, y, width, height) rectangle, 0.05 elsewhere.
+    static func probabilityMap(_ rectangles: [(Int, Int, Int, Int)]) -> Tensor {
+        var values = [Float](repeating: 0.05, count: 60 * 120)
+        for (x, y, width, height) in rectangles {
+            for row in y..<(y + height) { for column in x..<(x + width) { values[row * 120 + column] = 0.9 } }
+        }
+        return Tensor(shape: [1, 1, 60, 120], scalars: values)
+    }
+
+    @Test func textBoxesMatchAtHalfOverlap() throws {
+        let reference = Self.probabilityMap([(10, 10, 40, 8), (10, 30, 60, 10), (80, 45, 30, 8)])
+        // Line 1 a pixel wider (same box), line 2 cut to a third (IoU < 0.5), line 3 gone, one extra line.
+        let candidate = Self.probabilityMap([(10, 10, 41, 8), (10, 30, 20, 10), (70, 10, 40, 6)])
+        let agreement = try DetectionAgreement.textBoxes(candidate, reference: reference, sampleName: "s")
+        #expect(agreement.hits == 2 && agreement.total == 6)
+        #expect(try DetectionAgreement.textBoxes(reference, reference: reference, sampleName: "s").f1 == 100)
+        // Edge pixels crossing the threshold move mask-f1 but not the boxes.
+        let thinner = Self.probabilityMap([(11, 10, 38, 8), (10, 31, 60, 9), (80, 45, 30, 7)])
+        #expect(try DetectionAgreement.textBoxes(thinner, reference: reference, sampleName: "s").f1 == 100)
+        #expect(abs(try DetectionAgreement.mask(thinner, reference: reference, sampleName: "s").f1 - 100.0 * 2108 / 2214) < 1e-9)
+        #expect(throws: QuantizationError.self) {
+            try DetectionAgreement.textBoxes(candidate, reference: Tensor(shape: [1, 60, 120], scalars: [Float](repeating: 0, count: 7200)), sampleName: "s")
+        }
+    }
+
     @Test func pooledScoresAverageOverTheSetNotPerSample() {
         var total = ScoreTotal()
         total.add(SampleScore(value: 100, pooled: (hits: 2, total: 2)))
