@@ -56,6 +56,26 @@ struct DNNLInPlaceConcatTests {
         #expect(result.error <= 1e-4)
     }
 
+    /// YOLOv8's head: a box and a class convolution (64 and 18 channels) concatenated as the
+    /// region's output. Each part is converted to plain NCHW on its way into its slice; no reorder
+    /// of the whole follows.
+    @Test("a concatenation that leaves the region is written plain: one copy per part, none after")
+    func regionOutputConcatIsPlain() throws {
+        var generator = SeededGenerator(seed: 95)
+        var graph = Graph(name: "head", nodes: [
+            Node(name: "box", opType: "Conv", inputs: ["x", "wb"], outputs: ["b"]),
+            Node(name: "cls", opType: "Conv", inputs: ["x", "wc"], outputs: ["c"]),
+            Node(name: "concat", opType: "Concat", inputs: ["b", "c"], outputs: ["cat"], attributes: ["axis": .int(1)]),
+        ], inputs: [ValueInfo(name: "x", dataType: .float32, shape: [.fixed(2), .fixed(32), .fixed(6), .fixed(5)])],
+        outputs: [ValueInfo(name: "cat")],
+        initializers: ["wb": generator.tensor([64, 32, 1, 1], in: -0.3...0.3), "wc": generator.tensor([18, 32, 1, 1], in: -0.3...0.3)])
+        ShapeInference.annotate(&graph, opsets: Self.opsets)
+        let result = try DNNLDataMovementTests.compiled(graph, x: generator.tensor([2, 32, 6, 5]))
+        #expect(result.error <= 1e-4)
+        // Two convolutions, two copies into the slices, at most one reorder of the input.
+        #expect(result.kernel.implementationNames.count <= 5, "\(result.kernel.implementationNames)")
+    }
+
     @Test("a channel slice of a batch-1 tensor and a batch slice have byte offsets; a channel slice of batch 2 none")
     func placementGeometry() throws {
         let parent = try DNNLMemoryDesc.plain([1, 24, 5, 6])

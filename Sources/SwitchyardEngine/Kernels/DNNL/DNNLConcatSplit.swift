@@ -7,7 +7,7 @@ import SwitchyardTensor
 /// (`DNNLPlanBuilder.placeInSlices`), else the source is copied into its slice (a reorder into a
 /// sub-memory view), or, when a slice is not a sub-memory of the layout, a oneDNN concat primitive runs. The output takes the first source's
 /// layout when every part fits it (channel counts that are multiples of the block), plain
-/// row-major otherwise.
+/// row-major otherwise or when it leaves the region.
 struct DNNLConcatOperation: DNNLOperation {
     let axis: Int
     /// Copies of 8-bit data keep its type (`QuantizedMovementFusion`).
@@ -34,6 +34,8 @@ struct DNNLConcatOperation: DNNLOperation {
         let type = builder.storedType(builder.desc(first.slot).dataType)
         if let same = builder.desc(first.slot).sameLayout(dims: shape) { layouts.append(same.withDataType(type)) }
         let plain = try DNNLMemoryDesc.plain(shape, type: type)
+        // A region output is plain in the end: each part is converted once, on its way into its slice.
+        if builder.writesRegionOutput { layouts.removeAll { $0 == plain }; layouts.insert(plain, at: 0) }
         if !layouts.contains(plain) { layouts.append(plain) }
         if let destination = layouts.first, let written = try? Self.copiedIntoSlices(sources, axis: axis, shape: shape,
                                                                                   destination: destination, into: &builder) {

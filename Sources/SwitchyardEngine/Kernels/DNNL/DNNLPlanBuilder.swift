@@ -24,6 +24,9 @@ struct DNNLPlanBuilder {
     /// Whether the member being lowered may store its output in BF16: every reader rounds it
     /// to BF16 anyway (`DNNLOperation.bf16RoundedInput`), and it is no output of the region.
     var mayStoreBF16 = false
+    /// Whether the member being lowered produces an output of the region, which leaves it in
+    /// plain layout (`finish`): an operation that can write plain directly saves that reorder.
+    var writesRegionOutput = false
 
     /// The type the member being lowered stores a value computed as `type` in: BF16 for a
     /// float result when `mayStoreBF16`, else `type`.

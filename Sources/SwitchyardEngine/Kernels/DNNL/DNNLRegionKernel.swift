@@ -247,6 +247,7 @@ public final class DNNLRegionKernel: Sendable {
             builder.member = (member.node.displayName, member.originals.map(\.node.opType).joined(separator: "+"))
             let produced = member.node.outputs.filter { !$0.isEmpty }
             builder.mayStoreBF16 = !produced.isEmpty && produced.allSatisfy(bf16RoundedValues.contains)
+            builder.writesRegionOutput = produced.contains(where: outputNames.contains)
             let operands = member.node.inputs.map { $0.isEmpty ? nil : values[$0] }
             let outputs: [(slot: Int, shape: [Int])]
             do {
