@@ -5,15 +5,15 @@ import SwitchyardGraph
 /// broadcasts only its second operand, so the larger input comes first (swapped for the
 /// commutative operators); broadcasting both ways is left to the reference kernel. The first
 /// operand keeps whatever layout it arrives in; a broadcast second operand is plain.
-/// A second binary step on the result and a full-size tensor may follow as a binary post-op
-/// (`residual`, PP-OCR det's squeeze-excitation `x + x · s`), and elementwise nodes after
-/// that as eltwise post-ops (`activation`).
+/// Binary steps on the result and full-size tensors may follow as binary post-ops (`residual`:
+/// PP-OCR det's squeeze-excitation `x + x · s`, and the FPN's upsampled Add after it), and
+/// elementwise nodes after them as eltwise post-ops (`activation`).
 struct DNNLBinaryOperation: DNNLPostOpFusing {
     let opType: String
     let alg: dnnl_alg_kind_t
     let commutative: Bool
-    /// `result alg input 2`, applied before `activation` (`DNNLPostOpFusion`).
-    var residual: (opType: String, alg: dnnl_alg_kind_t)?
+    /// `result alg input 2`, then `alg input 3`…, applied before `activation` (`DNNLPostOpFusion`).
+    var residual: [(opType: String, alg: dnnl_alg_kind_t)] = []
     var activation: [DNNLEltwiseFunction] = []
 
     func lower(_ inputs: [DNNLOperand?], into builder: inout DNNLPlanBuilder) throws -> [(slot: Int, shape: [Int])] {
@@ -25,24 +25,25 @@ struct DNNLBinaryOperation: DNNLPostOpFusing {
             }
             swap(&first, &second)
         }
-        let residualOperand = try residual.map { _ throws(KernelError) in try inputs.required(2, opType) }
+        let residualOperands = try residual.indices.map { step throws(KernelError) in try inputs.required(2 + step, opType) }
         let dims = outputShape.isEmpty ? [1] : outputShape
         let secondDims = [Int](repeating: 1, count: dims.count - second.shape.count) + second.shape
         var output: Int
         do {
-            output = try lower(first.slot, second, secondDims: secondDims, residual: residualOperand, into: &builder)
+            output = try lower(first.slot, second, secondDims: secondDims, residual: residualOperands, into: &builder)
         } catch {
             // Some broadcasts have no kernel for blocked layouts; plain layouts always do.
             let plainFirst = try builder.plain(first.slot)
             guard plainFirst != first.slot else { throw error }
-            output = try lower(plainFirst, second, secondDims: secondDims, residual: residualOperand, into: &builder)
+            output = try lower(plainFirst, second, secondDims: secondDims, residual: residualOperands, into: &builder)
         }
         return [(output, outputShape)]
     }
 
-    /// The result's slot. A residual whose shape is the output's is a binary post-op when
-    /// oneDNN has a kernel for it; otherwise it and the activation run as passes of their own.
-    private func lower(_ firstSlot: Int, _ second: DNNLOperand, secondDims: [Int], residual: DNNLOperand?,
+    /// The result's slot. Residual steps whose operands have the output's shape are binary
+    /// post-ops when oneDNN has a kernel for them; otherwise they and the activation run as passes
+    /// of their own.
+    private func lower(_ firstSlot: Int, _ second: DNNLOperand, secondDims: [Int], residual: [DNNLOperand],
                        into builder: inout DNNLPlanBuilder) throws -> Int {
         let src0 = builder.desc(firstSlot)
         let src1 = secondDims == src0.dims ? src0 : try DNNLMemoryDesc.plain(secondDims)
@@ -60,44 +61,47 @@ struct DNNLBinaryOperation: DNNLPostOpFusing {
             }
             try dnnlCheck(status, "dnnl_binary_desc_init(\(opType))")
             let attributes = try DNNLAttributes()
-            if withResidual, let residual = self.residual { try attributes.appendBinary(residual.alg, source: residualDesc) }
+            if withResidual { for step in self.residual { try attributes.appendBinary(step.alg, source: residualDesc) } }
             try DNNLActivations.appendPostOps(postOps, to: attributes)
             return try DNNLPrimitiveDescriptor(op, attributes: attributes, engine: builder.engine, name: opType)
         }
         let stored = builder.storedType(src0.dataType)
         // One primitive for every step when oneDNN has a kernel for it (stored as wanted, else as
-        // computed); otherwise the residual and the activation run as passes after it, in order.
-        let oneStep = residual.map { $0.shape == src0.dims } ?? true
+        // computed); otherwise the residual steps and the activation run as passes after it, in order.
+        let oneStep = residual.allSatisfy { $0.shape == src0.dims }
         var pd: DNNLPrimitiveDescriptor?
         for type in [stored, src0.dataType] where oneStep && pd == nil {
-            pd = try? descriptor(activation, storing: type, withResidual: residual != nil)
+            pd = try? descriptor(activation, storing: type, withResidual: true)
             if pd?.implementationName.hasPrefix("ref") == true { pd = nil }
         }
-        let residualPass = residual != nil && pd == nil
+        let residualPasses = pd == nil ? residual : []
         var separate: [DNNLEltwiseFunction] = []
         if pd == nil {
             separate = activation
-            pd = try descriptor([], storing: residualPass || !activation.isEmpty ? src0.dataType : stored, withResidual: false)
+            pd = try descriptor([], storing: residualPasses.isEmpty && activation.isEmpty ? stored : src0.dataType,
+                                withResidual: false)
         }
         guard let pd else { throw KernelError.unsupported("\(opType): no oneDNN binary kernel") }
         let secondSlot = secondDims == src0.dims
             ? try builder.reorder(second.slot, to: src0)
             : try builder.reshape(second.slot, to: secondDims)
         var arguments = [(DNNL_ARG_SRC_0, firstSlot), (DNNL_ARG_SRC_1, secondSlot)]
-        if let residual, !residualPass {
-            arguments.append((dnnlBinaryPostOpSource(0), try builder.reorder(residual.slot, to: residualDesc)))
+        if residualPasses.isEmpty {
+            for (index, operand) in residual.enumerated() {
+                arguments.append((dnnlBinaryPostOpSource(index), try builder.reorder(operand.slot, to: residualDesc)))
+            }
         }
         var output = builder.slot(pd.desc(dnnl_query_dst_md) ?? src0)
         arguments.append((DNNL_ARG_DST, output))
         try builder.add(pd, arguments: arguments)
         let shape = builder.desc(output).dims
-        if let residual, let step = self.residual, residualPass {
-            // Stored as the member's output only when no activation follows.
-            let mayStoreBF16 = builder.mayStoreBF16
-            builder.mayStoreBF16 = mayStoreBF16 && activation.isEmpty
-            defer { builder.mayStoreBF16 = mayStoreBF16 }
+        let mayStoreBF16 = builder.mayStoreBF16
+        defer { builder.mayStoreBF16 = mayStoreBF16 }
+        for (index, (step, operand)) in zip(self.residual, residualPasses).enumerated() {
+            // Stored as the member's output only by the last step, when no activation follows.
+            builder.mayStoreBF16 = mayStoreBF16 && activation.isEmpty && index == residualPasses.count - 1
             output = try DNNLBinaryOperation(opType: step.opType, alg: step.alg, commutative: false)
-                .lower([DNNLOperand(slot: output, shape: shape, value: nil), residual], into: &builder)[0].slot
+                .lower([DNNLOperand(slot: output, shape: shape, value: nil), operand], into: &builder)[0].slot
         }
         guard !separate.isEmpty else { return output }
         return try DNNLEltwiseOperation(opType: opType, chain: separate)
