@@ -69,10 +69,8 @@ struct DNNLBinaryOperation: DNNLPostOpFusing {
         // One primitive for every step when oneDNN has a kernel for it (stored as wanted, else as
         // computed); otherwise the residual steps and the activation run as passes after it, in order.
         let oneStep = residual.allSatisfy { $0.shape == src0.dims }
-        var pd: DNNLPrimitiveDescriptor?
-        for type in [stored, src0.dataType] where oneStep && pd == nil {
-            pd = try? descriptor(activation, storing: type, withResidual: true)
-            if pd?.implementationName.hasPrefix("ref") == true { pd = nil }
+        var pd = !oneStep ? nil : DNNLPrimitiveDescriptor.firstFast(storing: [stored, src0.dataType], primitive: { $0 }) {
+            try descriptor(activation, storing: $0, withResidual: true)
         }
         let residualPasses = pd == nil ? residual : []
         var separate: [DNNLEltwiseFunction] = []

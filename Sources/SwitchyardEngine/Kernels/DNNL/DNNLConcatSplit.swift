@@ -50,7 +50,7 @@ struct DNNLConcatOperation: DNNLOperation {
                 return desc
             }), let pd = try? DNNLPrimitiveDescriptor(concat: parts, axis: axis, destination: destination,
                                                         engine: builder.engine),
-                !pd.implementationName.hasPrefix("ref") else { continue }
+                !pd.isReference else { continue }
             var arguments: [(Int32, Int)] = []
             for (index, (source, desc)) in zip(sources, parts).enumerated() {
                 arguments.append((DNNL_ARG_MULTIPLE_SRC + Int32(index), try builder.reorder(source.slot, to: desc)))

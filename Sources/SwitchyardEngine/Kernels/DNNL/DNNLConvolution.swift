@@ -59,11 +59,10 @@ struct DNNLConvolutionOperation: DNNLPostOpFusing {
         func descriptor(_ postOps: [DNNLEltwiseFunction]) throws -> DNNLConvolutionDescriptor {
             let stored = bf16Destination ? dnnl_bf16 : dnnl_f32
             // A BF16 layer oneDNN has no JIT kernel for (a window shape, a post-op) computes in float32.
-            if computeType != dnnl_f32 {
-                for storing in [stored, dnnl_f32] {
-                    if let reduced = try? descriptor(postOps, type: computeType, storing: storing),
-                       !reduced.primitive.implementationName.hasPrefix("ref") { return reduced }
-                }
+            if computeType != dnnl_f32, let reduced = DNNLPrimitiveDescriptor.firstFast(storing: [stored, dnnl_f32], primitive: { $0.primitive }, {
+                try descriptor(postOps, type: computeType, storing: $0)
+            }) {
+                return reduced
             }
             // oneDNN 2.6 has no float32 convolution with a BF16 destination: a float32 layer (one
             // the quantizer kept) writes float32.
@@ -73,7 +72,7 @@ struct DNNLConvolutionOperation: DNNLPostOpFusing {
         // Post-ops only oneDNN's reference convolution takes (a long chain a region appended)
         // run as a separate elementwise pass instead.
         var separate: [DNNLEltwiseFunction] = []
-        if !postOps.isEmpty && convolution.primitive.implementationName.hasPrefix("ref") {
+        if !postOps.isEmpty && convolution.primitive.isReference {
             bf16Destination = false
             convolution = try descriptor([])
             separate = postOps

@@ -139,7 +139,7 @@ struct DNNLEltwiseOperation: DNNLOperation {
             // multiple of the block) for a function that does not keep 0 at 0 (Sigmoid, a
             // FakeQuantize with a zero point): the padding must stay zero for the primitives
             // that read it. Such a step runs on the plain layout instead of `ref:any`.
-            if pd.implementationName.hasPrefix("ref"), !builder.desc(slot).isPlain {
+            if pd.isReference, !builder.desc(slot).isPlain {
                 slot = try builder.plain(slot)
                 pd = try eltwise(function, on: builder.desc(slot), engine: builder.engine)
             }
@@ -193,7 +193,7 @@ struct DNNLEltwiseOperation: DNNLOperation {
         let attributes = try DNNLAttributes()
         try DNNLActivations.appendPostOps(steps, to: attributes)
         let pd = try DNNLPrimitiveDescriptor(op, attributes: attributes, engine: builder.engine, name: "\(opType) chain")
-        guard !pd.implementationName.hasPrefix("ref") else {
+        guard !pd.isReference else {
             throw KernelError.unsupported("\(opType): only oneDNN's reference binary kernel takes this chain")
         }
         let output = builder.slot(pd.desc(dnnl_query_dst_md) ?? src0)

@@ -51,7 +51,7 @@ struct DNNLMatMulOperation: DNNLOperation {
         var pd = try descriptor(type: dnnl_f32)
         // BF16 only with constant weights, and only where oneDNN has a JIT kernel for it.
         if computeType != dnnl_f32, b.value != nil, let reduced = try? descriptor(type: computeType),
-           !reduced.implementationName.hasPrefix("ref") {
+           !reduced.isReference {
             pd = reduced
             src = try builder.reorder(src, to: .plain(leftPadded, type: computeType))
         }

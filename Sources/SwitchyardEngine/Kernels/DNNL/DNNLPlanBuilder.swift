@@ -68,7 +68,7 @@ struct DNNLPlanBuilder {
         // oneDNN's `ref:any` implementations are scalar loops, far slower than the engine's own
         // reference kernels (measured: a broadcast Add of PP-OCR's recognizer, 22 ms in
         // `binary ref:any`): refuse them, so the region runs on the Swift kernels instead.
-        if descriptor.implementationName.hasPrefix("ref") {
+        if descriptor.isReference {
             throw DNNLError(call: "primitive creation for '\(member.node)' (\(member.opType); only oneDNN's slow '\(descriptor.implementationName)' implementation fits)",
                             status: dnnl_unimplemented.rawValue)
         }

@@ -127,6 +127,24 @@ final class DNNLPrimitiveDescriptor: @unchecked Sendable {
         return String(cString: name)
     }
 
+    /// Whether oneDNN chose its scalar reference code, which the engine avoids where it can.
+    var isReference: Bool { implementationName.hasPrefix("ref") }
+
+    /// The first descriptor `make` builds, over `destinationTypes` in order, on a kernel other
+    /// than oneDNN's reference code (`primitive` reads its primitive descriptor); nil when none.
+    /// How a layer stores BF16 where its readers allow, and its computed type otherwise.
+    static func firstFast<Descriptor>(
+        storing destinationTypes: [dnnl_data_type_t], primitive: (Descriptor) -> DNNLPrimitiveDescriptor,
+        _ make: (dnnl_data_type_t) throws -> Descriptor
+    ) -> Descriptor? {
+        var tried: [dnnl_data_type_t] = []
+        for type in destinationTypes where !tried.contains(type) {
+            tried.append(type)
+            if let made = try? make(type), !primitive(made).isReference { return made }
+        }
+        return nil
+    }
+
     /// Scratchpad bytes one execution needs (user scratchpad mode).
     var scratchpadSize: Int {
         desc(dnnl_query_scratchpad_md).map(\.byteSize) ?? 0

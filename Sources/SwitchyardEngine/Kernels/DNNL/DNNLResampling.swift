@@ -31,9 +31,9 @@ struct DNNLResizeOperation: DNNLOperation {
             try dnnlCheck(status, "dnnl_resampling_forward_desc_init(\(x.shape) -> \(shape))")
             return try DNNLPrimitiveDescriptor(op, attributes: DNNLAttributes(), engine: builder.engine, name: "Resize")
         }
-        let stored = builder.storedType(src.dataType)
-        let converting = stored == src.dataType ? nil : try? descriptor(storing: stored)
-        let pd = try converting.flatMap { $0.implementationName.hasPrefix("ref") ? nil : $0 } ?? descriptor(storing: src.dataType)
+        let pd = try DNNLPrimitiveDescriptor.firstFast(storing: [builder.storedType(src.dataType)], primitive: { $0 }) {
+            try descriptor(storing: $0)
+        } ?? descriptor(storing: src.dataType)
         guard let chosen = pd.desc(dnnl_query_dst_md) else {
             throw KernelError.unsupported("Resize: oneDNN reported no destination layout")
         }
