@@ -10,7 +10,8 @@ import SwitchyardTensor
 ///
 /// This is where QDQ models spend their time between int8 convolutions: YOLOv8's SiLU
 /// (`DQ → Sigmoid → Q → DQ → Mul(DQ(x), ·) → Q`), PP-OCR's HardSwish, residual `Add`s of
-/// two quantized tensors.
+/// two quantized tensors, and bare requantizations (`DQ → Q` at another scale: YOLOv8's C2f
+/// parts once `QuantizeHoisting` has moved their Concat's QuantizeLinear onto each part).
 public struct QuantizedLookupFusion: GraphPass {
     public let name = "quantized-lookup"
     public static let opType = "QuantizedLookup"
@@ -44,7 +45,6 @@ public struct QuantizedLookupFusion: GraphPass {
                   let output = QDQParameters(graph, node, dataType: nil, facts: facts), output.isPerTensor,
                   output.quantizedType == .uint8 || output.quantizedType == .int8,
                   let region = Region(ending: index, graph: graph, usage: usage, facts: facts),
-                  region.nodes.count >= 3 || region.roots.count == 2,
                   execution == .integer || region.roots.allSatisfy({ Self.isIntegerProduct($0, graph: graph, usage: usage) }),
                   let table = region.table(graph: graph, scope: scope) else { continue }
             absorbed.formUnion(region.nodes)

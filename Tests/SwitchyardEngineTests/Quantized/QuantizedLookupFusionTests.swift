@@ -42,6 +42,21 @@ struct QuantizedLookupFusionTests {
         try Self.expectExact(graph, inputs: ["x": Kit.data(type, [2, 4, 5, 5], &generator)], lookups: 1)
     }
 
+    /// A bare requantization, DQ → Q at another scale (a concatenation's part after
+    /// `QuantizeHoisting`), is a table too: one byte read instead of a float pass each way.
+    @Test(arguments: [DataType.uint8, .int8])
+    func requantizationBecomesOneTable(type: DataType) throws {
+        var generator = Kit.Generator(seed: 605)
+        let graph = Graph(nodes: [
+            Kit.dq("x", "xd", "sx", "zx"), Kit.q("xd", "rq", "sr", "zr"), Kit.dq("rq", "y", "sr", "zr"),
+        ], inputs: [ValueInfo(name: "x", dataType: type, shape: [.fixed(2), .fixed(3), .fixed(9)])],
+        outputs: [ValueInfo(name: "y")], initializers: [
+            "sx": Tensor(scalar: Float(0.05)), "zx": Kit.scalar(type, type == .uint8 ? 100 : -20),
+            "sr": Tensor(scalar: Float(0.037)), "zr": Kit.scalar(type, type == .uint8 ? 7 : 3),
+        ])
+        try Self.expectExact(graph, inputs: ["x": Kit.data(type, [2, 3, 9], &generator)], lookups: 1)
+    }
+
     /// DQ(a), DQ(b) → Add → Q → DQ → y, for `a` and `b` of `type` and the given shapes.
     static func quantizedAdd(_ type: DataType, _ aShape: [Int], _ bShape: [Int], zeroPoints: [Int64]) -> Graph {
         Graph(nodes: [
