@@ -104,22 +104,29 @@ def box_iou(a, b):
     return inter / union if union > 0 else 0.0
 
 
-def detection_agreement(reference_outputs, candidate_outputs):
+def agreement(pairs, overlap):
+    """F1 in % of candidate items matched one-to-one to reference items, pooled over the samples: for each
+    (reference items, candidate items) in `pairs`, each candidate (in order) takes the unused reference item it
+    overlaps most at `overlap` >= 0.5 (Switchyard's `DetectionAgreement.matching`)."""
     matched = total = 0
-    for ours, theirs in zip(candidate_outputs, reference_outputs):
-        truth, found = yolo_detections(theirs), yolo_detections(ours)
+    for truth, found in pairs:
         used = set()
-        for box, cls in found:
-            best, best_iou = None, 0.5
-            for index, (other, other_cls) in enumerate(truth):
-                overlap = box_iou(box, other)
-                if index not in used and other_cls == cls and overlap >= best_iou:
-                    best, best_iou = index, overlap
+        for item in found:
+            best, best_overlap = None, 0.5
+            for index, other in enumerate(truth):
+                value = overlap(item, other)
+                if index not in used and value >= best_overlap:
+                    best, best_overlap = index, value
             if best is not None:
                 used.add(best)
                 matched += 1
         total += len(truth) + len(found)
     return 100.0 if total == 0 else 100.0 * 2 * matched / total
+
+
+def detection_agreement(reference_outputs, candidate_outputs):
+    pairs = ((yolo_detections(theirs), yolo_detections(ours)) for ours, theirs in zip(candidate_outputs, reference_outputs))
+    return agreement(pairs, lambda a, b: box_iou(a[0], b[0]) if a[1] == b[1] else 0.0)
 
 
 def text_boxes(output):
@@ -138,21 +145,9 @@ def quad_iou(a, b):
 
 
 def text_box_agreement(reference_outputs, candidate_outputs):
-    matched = total = 0
-    for ours, theirs in zip(candidate_outputs, reference_outputs):
-        truth, found = [q for q, _ in text_boxes(theirs)], [q for q, _ in text_boxes(ours)]
-        used = set()
-        for quad in found:
-            best, best_iou = None, 0.5
-            for index, other in enumerate(truth):
-                overlap = quad_iou(quad, other)
-                if index not in used and overlap >= best_iou:
-                    best, best_iou = index, overlap
-            if best is not None:
-                used.add(best)
-                matched += 1
-        total += len(truth) + len(found)
-    return 100.0 if total == 0 else 100.0 * 2 * matched / total
+    pairs = (([q for q, _ in text_boxes(theirs)], [q for q, _ in text_boxes(ours)])
+             for ours, theirs in zip(candidate_outputs, reference_outputs))
+    return agreement(pairs, quad_iou)
 
 
 def secondary_metric(name, outputs, reference_outputs):
