@@ -150,9 +150,9 @@ def text_box_agreement(reference_outputs, candidate_outputs):
     return agreement(pairs, quad_iou)
 
 
-def secondary_metric(name, outputs, reference_outputs):
-    """A stricter check shown beside the task metric (det: the probability map's mask F1), or None."""
-    return mask_f1(reference_outputs, outputs) if name == "det" else None
+def secondary_metric(metric, outputs, reference_outputs):
+    """A check shown beside the task metric, by its `switchyard validate --metric` name (`mask-f1`), or None."""
+    return {"mask-f1": mask_f1}[metric](reference_outputs, outputs) if metric else None
 
 
 def task_metric(name, outputs, reference_outputs, truth, decoder):

@@ -189,7 +189,7 @@ def measure(name, args):
         try:
             outputs = reference_outputs if path == fp32 else qm.ort_outputs(path, input_name, data)
             ort_metric, ort_cer = qm.task_metric(name, outputs, reference_outputs, truth, decoder)
-            ort_secondary = qm.secondary_metric(name, outputs, reference_outputs)
+            ort_secondary = qm.secondary_metric(SECONDARY_METRIC.get(name), outputs, reference_outputs)
         except Exception as error:  # ONNX Runtime may not run a Switchyard file (e.g. a BF16 op it lacks)
             print(f"  ONNX Runtime cannot run {path.name}: {str(error)[:200]}", file=sys.stderr)
             ort_metric, ort_cer, ort_secondary = float("nan"), None, None
@@ -209,7 +209,8 @@ def measure(name, args):
                "switchyard_cer": validation_report["candidate"].get("characterErrorRate"),
                "switchyard_resident_bytes": validation_report["candidate"].get("residentBytes"),
                "ort_metric": ort_metric, "ort_cer": ort_cer,
-               "switchyard_secondary": sy_secondary and {"fp32": sy_secondary[0], "candidate": sy_secondary[1]},
+               "switchyard_secondary": sy_secondary and {"metric": SECONDARY_METRIC[name], "fp32": sy_secondary[0],
+                                                         "candidate": sy_secondary[1]},
                "ort_secondary": ort_secondary,
                "latency_ms": {str(batch): {"switchyard": t[0], "onnxruntime": t[1]} for batch, t in timings.items()},
                "quantize_seconds": seconds, "kept": gate_summary(report), "quantize_report": report}
@@ -219,7 +220,8 @@ def measure(name, args):
     for row in rows:
         row["ort_delta"] = row["ort_metric"] - fp32_ort
         if row["ort_secondary"] is not None and fp32_ort_secondary is not None:
-            row["ort_secondary"] = {"fp32": fp32_ort_secondary, "candidate": row["ort_secondary"]}
+            row["ort_secondary"] = {"metric": SECONDARY_METRIC[name], "fp32": fp32_ort_secondary,
+                                    "candidate": row["ort_secondary"]}
         else:
             row["ort_secondary"] = None
     return rows
@@ -231,7 +233,8 @@ def metric_text(metric, delta, cer, secondary=None):
     cer_text = f", CER {cer:.2f}%" if cer is not None else ""
     secondary_text = ""
     if secondary is not None:
-        secondary_text = f"; mask F1 {secondary['candidate']:.2f}% ({secondary['candidate'] - secondary['fp32']:+.2f})"
+        secondary_text = (f"; {secondary['metric']} {secondary['candidate']:.2f}% "
+                          f"({secondary['candidate'] - secondary['fp32']:+.2f})")
     return f"{metric:.2f}%{cer_text} ({delta:+.2f}){secondary_text}"
 
 
