@@ -52,10 +52,15 @@ public struct QDQFusion: GraphPass {
         let facts = scope.facts(of: graph)
         var names = NameAllocator(graph)
         var changes: [String] = []
+        // Rebuilt only when a fusion rewrote the nodes: building it per candidate made loading a
+        // quantized YOLOv8n take two seconds.
+        var usage = GraphUsage(graph)
         var index = 0
         while index < graph.nodes.count {
-            if let change = fuse(at: index, in: &graph, facts: facts, names: &names, opset: scope.opsets[""] ?? 1) {
+            if let change = fuse(at: index, in: &graph, usage: usage, facts: facts, names: &names,
+                                 opset: scope.opsets[""] ?? 1) {
                 changes.append(change)
+                usage = GraphUsage(graph)
                 index = 0
             } else {
                 index += 1
@@ -77,15 +82,15 @@ public struct QDQFusion: GraphPass {
         return weights.int64s().allSatisfy { abs($0) <= bound }
     }
 
-    /// Tries to rewrite the pattern ending at the QuantizeLinear node `index`.
-    private func fuse(at index: Int, in graph: inout Graph, facts: [String: ValueFact], names: inout NameAllocator,
-                      opset: Int) -> String? {
+    /// Tries to rewrite the pattern ending at the QuantizeLinear node `index`; `usage` describes
+    /// `graph`'s nodes (a failed attempt may add initializers, never nodes).
+    private func fuse(at index: Int, in graph: inout Graph, usage: GraphUsage, facts: [String: ValueFact],
+                      names: inout NameAllocator, opset: Int) -> String? {
         let quantize = graph.nodes[index]
         guard quantize.opType == "QuantizeLinear", Self.isONNX(quantize), quantize.outputs.count == 1,
               let output = QDQParameters(graph, quantize, dataType: nil, facts: facts), output.isPerTensor,
               Self.eightBit.contains(output.quantizedType),
               quantize.attributes["output_dtype"] == nil || output.zeroPointName != nil else { return nil }
-        let usage = GraphUsage(graph)
         guard var producerIndex = usage.producer[quantize.inputs[0]],
               usage.hasSingleUse(quantize.inputs[0], in: graph) else { return nil }
         var pattern: Set<Int> = [index]

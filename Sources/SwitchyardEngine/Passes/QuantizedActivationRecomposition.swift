@@ -18,10 +18,10 @@ public struct QuantizedActivationRecomposition: GraphPass {
     public func run(on graph: inout Graph, scope: PassScope) -> [String] {
         guard graph.nodes.contains(where: Self.isQuantizationOutput) else { return [] }
         var changes: [String] = []
+        var usage = GraphUsage(graph)
         var index = 0
         while index < graph.nodes.count {
             let node = graph.nodes[index]
-            let usage = GraphUsage(graph)
             guard Self.isQuantizationOutput(node), let value = node.outputs.first,
                   let match = ActivationMatcher.match(value, in: graph, usage: usage, allowed: ["HardSwish"]),
                   match.activation == .hardSwish, match.nodes.count > 1 else {
@@ -31,6 +31,7 @@ public struct QuantizedActivationRecomposition: GraphPass {
             let fused = Node(name: graph.nodes[match.nodes.max()!].name, opType: "HardSwish", inputs: [value],
                              outputs: [match.output])
             FusionRewrite.replace(match.nodes, with: fused, in: &graph)
+            usage = GraphUsage(graph)
             changes.append("\(match.nodes.count) nodes after \(node.opType) '\(node.displayName)' became one HardSwish")
             index += 1
         }

@@ -42,10 +42,12 @@ public struct QuantizedMovementFusion: GraphPass {
         let facts = scope.facts(of: graph)
         var names = NameAllocator(graph)
         var changes: [String] = []
+        var usage = GraphUsage(graph)
         var index = 0
         while index < graph.nodes.count {
-            if let (change, added) = fuse(at: index, in: &graph, facts: facts, scope: scope, names: &names) {
+            if let (change, added) = fuse(at: index, in: &graph, usage: usage, facts: facts, scope: scope, names: &names) {
                 changes.append(change)
+                usage = GraphUsage(graph)
                 index += added
             }
             index += 1
@@ -61,13 +63,13 @@ public struct QuantizedMovementFusion: GraphPass {
 
     /// Rewrites node `index` to move 8-bit data when its pattern holds: the change and how many
     /// nodes were inserted before it. The QuantizeLinear nodes it absorbs are removed (its
-    /// DequantizeLinear inputs stay for their other readers).
-    private func fuse(at index: Int, in graph: inout Graph, facts: [String: ValueFact], scope: PassScope,
-                      names: inout NameAllocator) -> (String, Int)? {
+    /// DequantizeLinear inputs stay for their other readers). `usage` describes `graph`; the graph
+    /// changes only when the pattern holds.
+    private func fuse(at index: Int, in graph: inout Graph, usage: GraphUsage, facts: [String: ValueFact],
+                      scope: PassScope, names: inout NameAllocator) -> (String, Int)? {
         let node = graph.nodes[index]
         guard QDQFusion.isONNX(node), Self.movement.contains(node.opType), Self.movesValues(node),
               !node.outputs.contains(where: \.isEmpty) else { return nil }
-        let usage = GraphUsage(graph)
         let dataPositions = node.opType == "Concat" ? Array(node.inputs.indices) : [0]
         var reads: [Endpoint] = []
         for position in dataPositions {
