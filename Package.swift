@@ -133,7 +133,7 @@ let package = Package(
             ]
         ),
         .testTarget(name: "SwitchyardQuantizationTests", dependencies: ["SwitchyardQuantization"]),
-        .testTarget(name: "SwitchyardCLITests", dependencies: ["switchyard"]),
+        .testTarget(name: "SwitchyardCLITests", dependencies: ["switchyard", "SwitchyardQuantization"]),
     ],
     swiftLanguageModes: [.v6]
 )

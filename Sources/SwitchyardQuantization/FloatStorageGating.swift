@@ -3,7 +3,7 @@ import SwitchyardTensor
 
 extension Quantizer {
     /// FP16/BF16 storage of `prepared` (`FloatStorageConversion`): layers named by `--exclude`
-    /// keep FP32 weights, and with `options.gate` the accuracy gate keeps in higher precision
+    /// keep FP32 weights, BF16 layers named by `options.fp16Storage` are stored as FP16, and with `options.gate` the accuracy gate keeps in higher precision
     /// the fewest most sensitive layers that bring the drop against `reference` within
     /// `--max-drop` (BF16's 8-bit mantissa moves PP-OCR det's probability map near its
     /// threshold, for one). Higher than BF16 is FP16 storage computed in FP32, so a gated BF16
@@ -28,17 +28,25 @@ extension Quantizer {
         for (index, node) in target.graph.nodes.enumerated() where exclusion.excludes(node) {
             kept[index] = "excluded by --exclude (\(node.opType) '\(node.displayName)')"
         }
-        guard let gate = options.gate else {
-            return FloatStorageConversion.convert(target, to: type, keeping: kept, report: &report)
+        var halves: [Int: String] = [:]
+        if type == .bfloat16 && !options.fp16Storage.isEmpty {
+            let chosen = try NodeExclusion(options.fp16Storage, graph: target.graph, option: "--fp16-storage")
+            for (index, node) in target.graph.nodes.enumerated() where kept[index] == nil && chosen.excludes(node) {
+                halves[index] = "stored as FP16 for speed"
+            }
         }
-        let layers = FloatStorageConversion.layers(of: target, target: type).filter { kept[$0.nodeIndex] == nil }
+        guard let gate = options.gate else {
+            return FloatStorageConversion.convert(target, to: type, keeping: kept, storingFP16: halves, report: &report)
+        }
+        let layers = FloatStorageConversion.layers(of: target, target: type).filter { kept[$0.nodeIndex] == nil && halves[$0.nodeIndex] == nil }
         let excluded = kept
         var scratch = QuantizationReport(precision: options.precision)
         func build(_ chosen: Set<Int>, half: Bool, report: inout QuantizationReport) -> Model {
             let reasons = Dictionary(uniqueKeysWithValues: chosen.map { ($0, "kept by the accuracy gate") })
-            return half ? FloatStorageConversion.convert(target, to: type, keeping: excluded, storingFP16: reasons, report: &report)
+            return half ? FloatStorageConversion.convert(target, to: type, keeping: excluded,
+                                                         storingFP16: halves.merging(reasons) { first, _ in first }, report: &report)
                 : FloatStorageConversion.convert(target, to: type, keeping: excluded.merging(reasons) { first, _ in first },
-                                                 report: &report)
+                                                 storingFP16: halves, report: &report)
         }
         // The layers a BF16 model keeps are checked once more as FP16 storage computed in FP32,
         // which keeps the model half the size; they stay FP32 where that misses the gate.
@@ -57,8 +65,10 @@ extension Quantizer {
                 ?? "kept by the accuracy gate: \(layer.opType) '\(layer.name)'"
         }
         if outcome.lighterMeets {
-            return FloatStorageConversion.convert(target, to: type, keeping: kept, storingFP16: gated, report: &report)
+            return FloatStorageConversion.convert(target, to: type, keeping: kept,
+                                                  storingFP16: halves.merging(gated) { first, _ in first }, report: &report)
         }
-        return FloatStorageConversion.convert(target, to: type, keeping: kept.merging(gated) { first, _ in first }, report: &report)
+        return FloatStorageConversion.convert(target, to: type, keeping: kept.merging(gated) { first, _ in first },
+                                              storingFP16: halves, report: &report)
     }
 }

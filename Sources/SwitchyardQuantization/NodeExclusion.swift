@@ -1,12 +1,13 @@
 import SwitchyardGraph
 
-/// `--exclude` entries resolved against a graph: each names an op type or a node.
+/// `--exclude` (or `--fp16-storage`) entries resolved against a graph: each names an op type or a node.
 struct NodeExclusion {
     let opTypes: Set<String>
     let nodeNames: Set<String>
 
-    /// Throws when an entry is neither an op type nor a node name in `graph`, listing near names.
-    init(_ entries: [String], graph: Graph) throws(QuantizationError) {
+    /// Throws when an entry is neither an op type nor a node name in `graph`, listing near names;
+    /// `option` names the flag the entries came from.
+    init(_ entries: [String], graph: Graph, option: String = "--exclude") throws(QuantizationError) {
         let ops = Set(graph.nodes.map(\.opType))
         let names = Set(graph.nodes.map(\.name).filter { !$0.isEmpty })
         var opTypes = Set<String>(), nodeNames = Set<String>()
@@ -15,7 +16,7 @@ struct NodeExclusion {
             if names.contains(entry) { nodeNames.insert(entry) }
             guard ops.contains(entry) || names.contains(entry) else {
                 let near = Self.nearest(to: entry, among: ops.union(names))
-                throw QuantizationError("--exclude '\(entry)' is neither an op type nor a node name in the model; nearest: \(near.joined(separator: ", "))")
+                throw QuantizationError("\(option) '\(entry)' is neither an op type nor a node name in the model; nearest: \(near.joined(separator: ", "))")
             }
         }
         self.opTypes = opTypes

@@ -40,6 +40,9 @@ public struct QuantizationOptions: Sendable {
     public var activations: ActivationType
     /// Op types or node names to keep in FP32.
     public var exclude: [String]
+    /// BF16: op types or node names whose weights are stored as FP16 and computed in FP32 — half
+    /// the bytes, FP32's speed where BF16 compute loses to it (the speed gate's choice).
+    public var fp16Storage: [String] = []
     /// Threads for the calibration runs.
     public var threads: Int
     /// How many bits of each int8 weight are used.

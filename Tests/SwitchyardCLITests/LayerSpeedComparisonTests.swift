@@ -1,4 +1,5 @@
 import Testing
+import SwitchyardQuantization
 @testable import switchyard
 
 /// The speed gate's choice on synthetic per-node timings (milliseconds per run, execution order).
@@ -106,3 +107,31 @@ import Testing
         #expect(SpeedGate.roundStands(ratio: 0.41, bestRatio: 0.44))
     }
 }
+
+/// Which conversions the speed gate times: int8 always; BF16 only where oneDNN computes it (on an
+/// AMX CPU PP-OCR cls ran 0.90× FP32's speed as BF16); FP16, and BF16 elsewhere, are storage
+/// formats computed in FP32.
+@Suite struct SpeedGatePrecisionTests {
+    @Test func int8AndNativeBF16AreChecked() {
+        #expect(SpeedGate.checks(.int8, nativeBF16: false))
+        #expect(SpeedGate.checks(.bf16, nativeBF16: true))
+    }
+
+    @Test func storageFormatsAreNot() {
+        #expect(!SpeedGate.checks(.bf16, nativeBF16: false))
+        #expect(!SpeedGate.checks(.fp16, nativeBF16: true))
+        #expect(!SpeedGate.checks(.int8Dynamic, nativeBF16: true))
+    }
+
+    @Test func bf16LayersMoveToFP16StorageAndInt8LayersToFP32() {
+        let bf16 = SpeedGate(source: "m.onnx", output: "o.onnx", calibration: "c", options: QuantizationOptions(precision: .bf16))
+        let moved = bf16.keeping(["conv1"], in: bf16.options)
+        #expect(moved.fp16Storage == ["conv1"] && moved.exclude.isEmpty)
+        #expect(bf16.keptAs == "FP16 storage computed in FP32")
+        let int8 = SpeedGate(source: "m.onnx", output: "o.onnx", calibration: "c", options: QuantizationOptions(precision: .int8))
+        let kept = int8.keeping(["conv1"], in: int8.options)
+        #expect(kept.exclude == ["conv1"] && kept.fp16Storage.isEmpty)
+        #expect(int8.alreadyKept(kept) == ["conv1"])
+    }
+}
+

@@ -75,4 +75,33 @@ import SwitchyardTensor
         let (bf16, _) = try Quantizer.quantize(model, options: QuantizationOptions(precision: .bf16))
         #expect(bf16.graph.initializers["wm"] == nil)  // bfloat16 holds 1e6: stored as wm_bf16
     }
+
+    /// `--fp16-storage` (the BF16 speed gate's choice): the named layers' weights are FP16 beside
+    /// the other layers' BF16, so the model stays half the size and those layers compute in FP32.
+    @Test func bf16StoresTheNamedLayersAsFP16() throws {
+        var options = QuantizationOptions(precision: .bf16)
+        options.fp16Storage = ["conv2", "MatMul"]
+        let (quantized, report) = try Quantizer.quantize(TinyModels.convNet(), options: options)
+        let types = Dictionary(uniqueKeysWithValues: quantized.graph.nodes.filter { $0.opType == "Cast" }.map {
+            ($0.outputs[0], quantized.graph.initializers[$0.inputs[0]]!.dataType)
+        })
+        #expect(types == ["w1_folded": .bfloat16, "w2": .float16, "wg": .bfloat16, "wm": .float16])  // w1 holds the folded BN
+        #expect(report.converted.filter { $0.detail.contains("stored as FP16 for speed") }.map(\.name).sorted() == ["w2", "wm"])
+        let loaded = try LoadedModel(model: quantized)
+        let reference = try Session(model: TinyModels.convNet()), candidate = try Session(model: loaded)
+        for input in TinyModels.inputs(count: 2, seed: 5) {
+            let expected = try reference.run(["x": input])["y"]!, actual = try candidate.run(["x": input])["y"]!
+            #expect(TinyModels.maxAbsDifference(expected, actual) / TinyModels.maxAbs(expected) < 2e-2)
+        }
+    }
+
+    @Test func fp16StorageNamingNoLayerIsRefusedWithTheFlag() throws {
+        var options = QuantizationOptions(precision: .bf16)
+        options.fp16Storage = ["conv9"]
+        #expect {
+            _ = try Quantizer.quantize(TinyModels.convNet(), options: options)
+        } throws: { error in
+            "\(error)".contains("--fp16-storage 'conv9'") && "\(error)".contains("conv1")
+        }
+    }
 }

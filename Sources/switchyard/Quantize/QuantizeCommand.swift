@@ -22,8 +22,11 @@ struct QuantizeCommand: ParsableCommand {
         --max-drop X (int8, fp16, bf16), the accuracy gate checks the converted model against the FP32 \
         one on held-out samples and, when the drop exceeds X, keeps in FP32 the fewest layers that meet \
         it (ranked by sensitivity, most sensitive first); it fails when even all-FP32 layers miss it. \
-        After int8, the speed gate times the result on this CPU and keeps in FP32 the layers that run \
-        slower quantized (--skip-speed-gate to keep exactly what was asked, e.g. for a VNNI target). \
+        After int8, and after bf16 on a CPU that computes BF16, the speed gate times the result on \
+        this CPU (on the first --calibration sample; bf16 also takes the first --validation sample) and \
+        moves the layers that run slower than FP32 to FP32 compute: int8 layers stay FP32, BF16 layers \
+        are stored as FP16 and computed in FP32; a model still not faster keeps every layer so \
+        (--skip-speed-gate to keep exactly what was asked, e.g. for another CPU). \
         int8-dynamic quantizes MatMul/Gemm weights and quantizes their activations at run time.
         """
     )
@@ -37,7 +40,7 @@ struct QuantizeCommand: ParsableCommand {
     @Option(help: "Where to write the converted model. Default: beside MODEL as the precision variant a model repository serves with parameter 'precision' (model.onnx → model.int8.onnx).")
     var output: String?
 
-    @Option(help: "Folder of calibration samples (int8).")
+    @Option(help: "Folder of calibration samples (int8), or of samples the bf16 speed gate times on.")
     var calibration: String?
 
     @Option(help: ArgumentHelp("How --calibration images become the input tensor: resize=WxH or letterbox=WxH, scale (default 1/255), mean and std (one value or three separated by ':'), layout=nchw|nhwc, channel_order=rgb|bgr; comma-separated.", valueName: "resize=192x48,mean=0.5,std=0.5"))
@@ -57,6 +60,9 @@ struct QuantizeCommand: ParsableCommand {
 
     @Option(help: ArgumentHelp("An op type or node name to keep in FP32 (repeatable).", valueName: "OP_TYPE_OR_NODE_NAME"))
     var exclude: [String] = []
+
+    @Option(name: .customLong("fp16-storage"), help: ArgumentHelp("bf16: an op type or node name whose weights are stored as FP16 and computed in FP32 (repeatable): half the bytes, FP32's speed where BF16 compute loses.", valueName: "OP_TYPE_OR_NODE_NAME"))
+    var fp16Storage: [String] = []
 
     @Option(help: "int8 weights: full (±127, for CPUs with VNNI) or reduced (±63, exact on AVX2). Default: this CPU's.")
     var weightRange: WeightRange = .forThisCPU
@@ -85,7 +91,7 @@ struct QuantizeCommand: ParsableCommand {
     @Flag(name: .customLong("quantize-before-silu"), help: "int8: quantize a layer followed by a SiLU (x·sigmoid(x)) at its own output, as the engine's int8 kernels need, and again after the SiLU; the default quantizes once, after the SiLU (more accurate: YOLOv8).")
     var quantizeBeforeSiLU = false
 
-    @Flag(name: .customLong("skip-speed-gate"), help: "int8: write the quantized model as asked, without timing it and keeping the layers that run slower than FP32 on this CPU in FP32 (for accuracy studies, or a model meant for another CPU).")
+    @Flag(name: .customLong("skip-speed-gate"), help: "int8, bf16: write the converted model as asked, without timing it and moving the layers that run slower than FP32 on this CPU to FP32 compute (for accuracy studies, or a model meant for another CPU).")
     var skipSpeedGate = false
 
     @Option(help: "Threads for the calibration runs.")
@@ -124,8 +130,11 @@ struct QuantizeCommand: ParsableCommand {
         if quantizeBeforeSiLU && precision != .int8 {
             throw ValidationError("--quantize-before-silu applies to --precision int8 (static activations)")
         }
-        if skipSpeedGate && precision != .int8 {
-            throw ValidationError("--skip-speed-gate applies to --precision int8 (the only conversion the speed gate checks)")
+        if skipSpeedGate && precision != .int8 && precision != .bf16 {
+            throw ValidationError("--skip-speed-gate applies to --precision int8 and bf16 (the conversions the speed gate checks)")
+        }
+        if !fp16Storage.isEmpty && precision != .bf16 {
+            throw ValidationError("--fp16-storage applies to --precision bf16 (layers stored as FP16 beside BF16 ones)")
         }
         if let maxDrop, !(maxDrop.isFinite && maxDrop >= 0) {
             throw ValidationError("--max-drop must be a finite number ≥ 0, got \(maxDrop)")
@@ -148,6 +157,7 @@ struct QuantizeCommand: ParsableCommand {
             },
             preprocess: preprocessing)
         chosen.quantizeAfterSiLU = !quantizeBeforeSiLU
+        chosen.fp16Storage = fp16Storage
         let options = chosen
         let (model, output, calibration) = (model, outputPath, calibration)
         let report: QuantizationReport
@@ -158,20 +168,30 @@ struct QuantizeCommand: ParsableCommand {
         } catch let error as QuantizationError {
             throw CLIError(error.message)
         }
-        guard let calibration, !skipSpeedGate else {
+        // int8 times on its calibration samples; bf16 on those or on the held-out ones.
+        let timingSamples = precision == .int8 ? calibration : calibration ?? validation
+        guard !skipSpeedGate, SpeedGate.checks(precision), let timingSamples else {
+            var report = report
+            if !skipSpeedGate && SpeedGate.checks(precision) {
+                report.notes.append("speed gate skipped: give --calibration DIR (samples to time on) to check that the \(precision.rawValue) model is faster than FP32 on this CPU")
+            }
             print(json ? report.json() : "\(report.text(listConverted: verbose))\nwrote \(output)")
             return
         }
         // The default never emits a model slower than its source here (issue 4): the gate times
-        // both and keeps in FP32 the int8 layers that lose.
-        // Its re-quantizations keep the accuracy gate's choice as plain exclusions instead of
-        // running the accuracy gate again each round.
+        // both and moves the layers that lose to FP32 compute.
+        // Its re-conversions keep the accuracy gate's choice as fixed layers (FP32, or FP16
+        // storage for BF16) instead of running the accuracy gate again each round.
         var speedOptions = options
         if let accuracy = report.accuracyGate {
             speedOptions.gate = nil
-            speedOptions.exclude += accuracy.kept.map(\.node)
+            if precision == .bf16 && accuracy.keptAs != "FP32" {
+                speedOptions.fp16Storage += accuracy.kept.map(\.node)
+            } else {
+                speedOptions.exclude += accuracy.kept.map(\.node)
+            }
         }
-        let gate = SpeedGate(source: model, output: output, calibration: calibration, options: speedOptions)
+        let gate = SpeedGate(source: model, output: output, calibration: timingSamples, options: speedOptions)
         let initial = report
         do {
             var outcome = try DedicatedThread.run { try gate.run(report: initial) }

@@ -5,9 +5,10 @@ import SwitchyardQuantization
 import SwitchyardTensor
 
 /// `quantize`'s rule that its output is never slower than the source on this CPU: after
-/// writing the converted model it times both (`SpeedCheck`), profiles both node by node, keeps
-/// in FP32 the quantized layers whose time exceeds the same layer's FP32 time
-/// (`LayerSpeedComparison`, applied through `--exclude`), quantizes again and re-checks; more
+/// writing the converted model it times both (`SpeedCheck`), profiles both node by node, moves
+/// the converted layers whose time exceeds the same layer's FP32 time (`LayerSpeedComparison`)
+/// to FP32 compute — int8 layers through `--exclude`, BF16 layers as FP16 storage computed in
+/// FP32 (`--fp16-storage`, still half the bytes) — converts again and re-checks; more
 /// rounds follow while the converted model is not faster beyond timing noise, and a model that
 /// stays so keeps every layer FP32 (`pays`). A round stands only when the whole
 /// model got faster: a layer slower alone can still pay inside a chain of int8 layers, and
@@ -17,6 +18,7 @@ import SwitchyardTensor
 struct SpeedGate: Sendable {
     var source: String
     var output: String
+    /// The folder of samples both models are timed on (the first one).
     var calibration: String
     var options: QuantizationOptions
     /// Quantize-and-check rounds after the first check.
@@ -28,92 +30,110 @@ struct SpeedGate: Sendable {
     static let layerOps: Set<String> = ["Conv", "ConvTranspose", "MatMul", "Gemm"]
     var comparison = LayerSpeedComparison()
 
+    /// The precisions the gate checks on this CPU: int8, and BF16 where oneDNN computes it (elsewhere
+    /// BF16 and FP16 are storage formats computed in FP32, at FP32's speed).
+    static func checks(_ precision: QuantizationPrecision, nativeBF16: Bool = CPUPrecisionSupport.current.nativeBF16) -> Bool {
+        precision == .int8 || (precision == .bf16 && nativeBF16)
+    }
+
+    /// How a layer that loses is moved to FP32 compute, in words for the report.
+    var keptAs: String { options.precision == .bf16 ? "FP16 storage computed in FP32" : "FP32" }
+
     struct Outcome: Sendable {
         var report: QuantizationReport
         var checks: [SpeedCheck.Outcome]
-        /// Layers kept in FP32 by the gate, in the order they were chosen.
+        /// Layers moved to FP32 compute by the gate, in the order they were chosen.
         var keptForSpeed: [String]
+        var precision: QuantizationPrecision
+        var keptAs: String
 
         var text: String {
             var lines = checks.enumerated().map { index, check in
                 (checks.count > 1 ? "round \(index): " : "") + check.text
             }
             if !keptForSpeed.isEmpty {
-                lines.append("speed gate: kept \(keptForSpeed.count) layer(s) in FP32 because int8 ran slower than FP32 here: \(keptForSpeed.joined(separator: ", "))")
+                lines.append("speed gate: kept \(keptForSpeed.count) layer(s) as \(keptAs) because \(precision.rawValue) ran slower than FP32 here: \(keptForSpeed.joined(separator: ", "))")
             }
             return lines.joined(separator: "\n")
         }
     }
 
-    /// Checks `report`'s output and, while it is slower than the source, re-quantizes with the
-    /// layers that run slower than in FP32 excluded. The file at `output` is the last model written.
+    /// `options` with `layers` moved to FP32 compute as the precision allows.
+    func keeping(_ layers: [String], in options: QuantizationOptions) -> QuantizationOptions {
+        var options = options
+        if options.precision == .bf16 { options.fp16Storage += layers } else { options.exclude += layers }
+        return options
+    }
+
+    /// Layers already moved to FP32 compute in `options`.
+    func alreadyKept(_ options: QuantizationOptions) -> Set<String> { Set(options.exclude + options.fp16Storage) }
+
+    /// Checks `report`'s output and, while it is not faster than the source, converts again with
+    /// the layers that run slower than in FP32 moved to FP32 compute. The file at `output` is the
+    /// last model written.
     func run(report initial: QuantizationReport) throws -> Outcome {
         var report = initial
         var options = self.options
-        var checks = [try SpeedCheck(source: source, converted: output, calibration: calibration, preprocess: options.preprocess).run()]
+        let precision = options.precision.rawValue
+        var checks = [try check(options)]
         var kept: [String] = []
         var reasons: [String: String] = [:]
         var round = 0
         let layerNames = try Self.layerNames(in: source)
         var floatTimes: [(node: String, milliseconds: Double)]?
         // The fastest model written so far, restored when a round makes the model slower.
-        var best = Standing(report: report, ratio: checks[0].ratio, kept: [], exclude: options.exclude,
+        var best = Standing(report: report, ratio: checks[0].ratio, kept: [], options: options,
                             file: try Data(contentsOf: URL(fileURLWithPath: output)))
         // The first round always runs: a layer that loses costs time even when the others'
         // gains hide it; later rounds only while the whole model is not yet faster.
         while let last = checks.last, round == 0 || !Self.pays(ratio: last.ratio), round < maxRounds {
             round += 1
             if floatTimes == nil { floatTimes = try nodeTimes(of: source) }
-            // Only layers this round quantized are candidates (not a MatMul whose weight is computed).
-            let quantizedLayers = layerNames.intersection(report.converted.map(\.name))
-            let layers = comparison.layers(quantized: try nodeTimes(of: output), float: floatTimes ?? [], layerNames: quantizedLayers)
-            let chosen = comparison.losing(layers, excluded: Set(options.exclude))
+            let candidates = convertedLayers(report: report, options: options, layerNames: layerNames)
+            let layers = comparison.layers(quantized: try nodeTimes(of: output), float: floatTimes ?? [], layerNames: candidates)
+            let chosen = comparison.losing(layers, excluded: alreadyKept(options))
             guard !chosen.isEmpty else {
                 if !Self.pays(ratio: last.ratio) {
-                    report.notes.append("speed gate: the converted model is \(String(format: "%.2f", last.ratio))× the source's time, not faster beyond timing noise, but no quantized layer runs slower than its FP32 version here; the difference is outside the layers (quantize steps between them)")
+                    report.notes.append("speed gate: the converted model is \(String(format: "%.2f", last.ratio))× the source's time, not faster beyond timing noise, but no converted layer runs slower than its FP32 version here; the difference is outside the layers (the conversions between them)")
                 }
                 break
             }
             for layer in chosen {
-                reasons[layer.name] = String(format: "kept FP32 by the speed gate: quantized it took %.3f ms per run against %.3f ms in FP32 on this CPU (round %ld, the model ran %.2f× FP32's time)", layer.quantizedMilliseconds, layer.floatMilliseconds, round, last.ratio)
+                reasons[layer.name] = String(format: "kept as %@ by the speed gate: as %@ it took %.3f ms per run against %.3f ms in FP32 on this CPU (round %ld, the model ran %.2f× FP32's time)", keptAs, precision, layer.quantizedMilliseconds, layer.floatMilliseconds, round, last.ratio)
             }
             kept += chosen.map(\.name)
-            options.exclude += chosen.map(\.name)
-            do {
-                report = try Quantizer.quantizeFile(at: source, to: output, options: options, calibrationDirectory: calibration)
-            } catch {
-                throw CLIError("speed gate round \(round): re-quantizing with \(chosen.count) layer(s) kept FP32 failed: \(error)")
-            }
-            let check = try SpeedCheck(source: source, converted: output, calibration: calibration, preprocess: options.preprocess).run()
+            options = keeping(chosen.map(\.name), in: options)
+            report = try convert(options, what: "speed gate round \(round): converting with \(chosen.count) layer(s) kept as \(keptAs)")
+            let check = try check(options)
             checks.append(check)
             guard Self.roundStands(ratio: check.ratio, bestRatio: best.ratio) else {
                 try best.file.write(to: URL(fileURLWithPath: output))
                 report = best.report
                 kept = best.kept
-                options.exclude = best.exclude
-                report.notes.append(String(format: "speed gate: round %ld kept %ld layer(s) FP32 and the model ran %.2f× the source's time, against %.2f× before it, no faster beyond timing noise; the round is undone and those layers stay int8 (inside the int8 chain they cost no more than alone)", round, chosen.count, check.ratio, best.ratio))
+                options = best.options
+                report.notes.append(String(format: "speed gate: round %ld kept %ld layer(s) as %@ and the model ran %.2f× the source's time, against %.2f× before it, no faster beyond timing noise; the round is undone and those layers stay %@ (inside a chain of %@ layers they cost no more than alone)", round, chosen.count, keptAs, check.ratio, best.ratio, precision, precision))
                 break
             }
-            best = Standing(report: report, ratio: check.ratio, kept: kept, exclude: options.exclude,
+            best = Standing(report: report, ratio: check.ratio, kept: kept, options: options,
                             file: try Data(contentsOf: URL(fileURLWithPath: output)))
         }
-        // Not faster with every losing layer kept: the cost is between the layers (their
-        // quantize steps), or the gain is within timing noise, so no int8 layer pays here. The
-        // default output is never slower than its source: keep them all FP32
-        // (`--skip-speed-gate` writes the int8 model anyway).
+        // Not faster with every losing layer kept: the cost is between the layers (the
+        // conversions between them), or the gain is within timing noise, so no converted layer
+        // pays here. The default output is never slower than its source: move them all to FP32
+        // compute (`--skip-speed-gate` writes the converted model anyway).
         if let remaining = Self.layersToKeepWhenNotFaster(
-            ratio: best.ratio, converted: layerNames.intersection(report.converted.map(\.name)), excluded: Set(options.exclude)) {
-            let reason = String(format: "kept FP32 by the speed gate: with %ld layer(s) already kept, the model ran %.2f× FP32's time, no faster beyond timing noise: int8 does not pay for this model on this CPU", kept.count, best.ratio)
+            ratio: best.ratio, converted: convertedLayers(report: report, options: options, layerNames: layerNames),
+            excluded: alreadyKept(options)) {
+            let reason = String(format: "kept as %@ by the speed gate: with %ld layer(s) already kept, the model ran %.2f× FP32's time, no faster beyond timing noise: %@ does not pay for this model on this CPU", keptAs, kept.count, best.ratio, precision)
             for layer in remaining { reasons[layer] = reason }
             kept += remaining
-            options.exclude += remaining
-            do {
-                report = try Quantizer.quantizeFile(at: source, to: output, options: options, calibrationDirectory: calibration)
-            } catch {
-                throw CLIError("speed gate: re-quantizing with every layer kept FP32 failed: \(error)")
-            }
-            report.notes.append(String(format: "speed gate: the model quantized ran %.2f× the source's time, not faster beyond timing noise (%.2f× or less), so every layer is kept FP32 and the output computes what the source does; --skip-speed-gate writes the int8 model anyway (for its size, or for another CPU)", best.ratio, 1 / Self.slowerRatio))
-            let check = try SpeedCheck(source: source, converted: output, calibration: calibration, preprocess: options.preprocess).run()
+            options = keeping(remaining, in: options)
+            report = try convert(options, what: "speed gate: converting with every layer kept as \(keptAs)")
+            let computes = options.precision == .bf16
+                ? "every layer is stored as FP16 and computed in FP32 (the source's arithmetic at half its bytes)"
+                : "every layer is kept FP32 and the output computes what the source does"
+            report.notes.append(String(format: "speed gate: the converted model ran %.2f× the source's time, not faster beyond timing noise (%.2f× or less), so %@; --skip-speed-gate writes the %@ model anyway (for its size, or for another CPU)", best.ratio, 1 / Self.slowerRatio, computes, precision))
+            let check = try check(options)
             checks.append(check)
             best.ratio = check.ratio
         }
@@ -123,7 +143,29 @@ struct SpeedGate: Sendable {
         if best.ratio > Self.slowerRatio {
             report.notes.append(String(format: "speed gate: still %.2f× the source's time after %ld round(s); on this CPU the FP32 source is the faster model", best.ratio, round))
         }
-        return Outcome(report: report, checks: checks, keptForSpeed: kept)
+        return Outcome(report: report, checks: checks, keptForSpeed: kept, precision: options.precision, keptAs: keptAs)
+    }
+
+    /// The source and the file at `output` timed on the first sample.
+    private func check(_ options: QuantizationOptions) throws -> SpeedCheck.Outcome {
+        try SpeedCheck(source: source, converted: output, calibration: calibration, preprocess: options.preprocess).run()
+    }
+
+    /// Converts the source to `output` again with `options`.
+    private func convert(_ options: QuantizationOptions, what: String) throws -> QuantizationReport {
+        do {
+            return try Quantizer.quantizeFile(at: source, to: output, options: options, calibrationDirectory: calibration)
+        } catch {
+            throw CLIError("\(what) failed: \(error)")
+        }
+    }
+
+    /// The layers the converted model computes in low precision: int8 layers the report names;
+    /// for BF16 (whose report names weights, not nodes) every layer not yet moved to FP32 compute.
+    private func convertedLayers(report: QuantizationReport, options: QuantizationOptions, layerNames: Set<String>) -> Set<String> {
+        options.precision == .bf16
+            ? layerNames.subtracting(alreadyKept(options))
+            : layerNames.intersection(report.converted.map(\.name))
     }
 
     /// A round's outcome: what the file at `output` holds after it.
@@ -132,7 +174,7 @@ struct SpeedGate: Sendable {
         /// Converted time ÷ source time.
         var ratio: Double
         var kept: [String]
-        var exclude: [String]
+        var options: QuantizationOptions
         var file: Data
     }
 
