@@ -83,7 +83,7 @@ def switchyard_quantize(binary, fp32, out, precision, calibration, extra, reuse)
         saved = json.loads(out.with_suffix(".report.json").read_text())
         return out, saved["report"], saved["seconds"]
     command = [binary, "quantize", fp32, "--precision", precision, "--output", out, "--json", "--threads", "2"]
-    if precision == "int8":
+    if precision in ("int8", "bf16"):  # bf16: the samples its speed gate times on (CPUs that compute BF16)
         command += ["--calibration", calibration]
     command += extra
     print(f"  $ {' '.join(str(c) for c in command)}", file=sys.stderr, flush=True)
