@@ -3,8 +3,9 @@ import SwitchyardTensor
 
 extension Quantizer {
     /// FP16/BF16 storage of `prepared` (`FloatStorageConversion`): layers named by `--exclude`
-    /// keep FP32 weights, BF16 layers named by `options.fp16Storage` are stored as FP16, and with `options.gate` the accuracy gate keeps in higher precision
-    /// the fewest most sensitive layers that bring the drop against `reference` within
+    /// keep FP32 weights, BF16 layers named by `options.fp16Storage` are stored as FP16, and with
+    /// `options.gate` the accuracy gate keeps in higher precision the fewest most sensitive
+    /// layers that bring the drop against `reference` within
     /// `--max-drop` (BF16's 8-bit mantissa moves PP-OCR det's probability map near its
     /// threshold, for one). Higher than BF16 is FP16 storage computed in FP32, so a gated BF16
     /// model stays half the size; higher than FP16 is FP32.

@@ -23,7 +23,7 @@ struct SpeedCheck: Sendable {
 
         var text: String {
             let verdict = ratio > 1.05
-                ? "WARNING: the converted model is slower than the source on this CPU; keep the source, or --exclude the layers that lose (switchyard bench --profile shows where the time goes)"
+                ? "WARNING: the converted model is slower than the source on this CPU; keep the source, or move the layers that lose to FP32 compute (--exclude; --fp16-storage for bf16; switchyard bench --profile shows where the time goes)"
                 : "not slower than the source on this CPU"
             return String(format: "speed on this CPU (1 thread, batch of the calibration sample, median of %d): source %.3f ms, converted %.3f ms (%.2f×): %@",
                           runs, sourceSeconds * 1e3, convertedSeconds * 1e3, ratio, verdict)
