@@ -38,6 +38,8 @@ public struct AccuracyGateReport: Sendable, Codable {
     public var kept: [LayerSensitivity] = []
     /// How the written model's kept layers compute: the last check's (FP32 unless it says).
     public var keptAs: String { checks.last?.keptAs ?? "FP32" }
+    /// True when the written model's kept layers hold FP32 weights (not the lighter FP16 storage).
+    public var keptInFP32: Bool { checks.last?.keptAs == nil }
 
     init(options: AccuracyGateOptions, samples: Int, referenceMetric: Double) {
         metric = options.metric

@@ -185,7 +185,7 @@ struct QuantizeCommand: ParsableCommand {
         var speedOptions = options
         if let accuracy = report.accuracyGate {
             speedOptions.gate = nil
-            if precision == .bf16 && accuracy.keptAs != "FP32" {
+            if precision == .bf16 && !accuracy.keptInFP32 {
                 speedOptions.fp16Storage += accuracy.kept.map(\.node)
             } else {
                 speedOptions.exclude += accuracy.kept.map(\.node)
