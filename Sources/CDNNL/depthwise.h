@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "team.h"
+#include "requantize.h"
 
 /// Depthwise int8 convolution (one filter per channel, dilation 1) on `nhwc` bytes with AVX-512
 /// VNNI, for CPUs where oneDNN 2.6 has no 4-way dot product for it: its depthwise kernels multiply
@@ -16,8 +17,9 @@
 /// 5×5 filter is 10 instructions per 16 outputs instead of 25.
 ///
 /// The source zero point is exact: padding is filled with it, and `-zero · Σ w` is folded into
-/// the bias when the weights are packed. Requantization is oneDNN's: `(acc + bias) · scale`, plus
-/// the destination zero point, rounded to nearest even and saturated.
+/// the bias when the weights are packed. Requantization is `switchyard_int8_store`'s: oneDNN's
+/// `(acc + bias) · scale`, plus the destination zero point, rounded to nearest even and saturated;
+/// with a fused activation (PP-OCR's HardSwish) it is applied to the real value first.
 
 /// The weights as the kernel reads them: `[channel block][kh][tap group][16 channels][4 taps]`,
 /// taps past the filter's width and channels past `channels` zero.
@@ -71,16 +73,17 @@ struct switchyard_dw_job {
     const int32_t *bias;
     const float *scales;
     uint8_t source_zero;
+    /// `enum switchyard_int8_activation`; with one, `scales` are the accumulator's real scale and
+    /// `output_scale` is `1 / y_scale`.
+    int activation;
+    float output_scale;
     float destination_zero;
     int signed_output;
 };
 
 #if defined(__x86_64__)
-#include <immintrin.h>
-
 /// Output columns computed at once: six accumulators hide `vpdpbusd`'s latency (4 and 8 measured slower).
 #define SWITCHYARD_DW_TILE 6
-#define SWITCHYARD_DW_TARGET __attribute__((target("avx512f,avx512bw,avx512vl,avx512vnni,avx512vbmi")))
 
 /// The input rows the output rows of a band read, each prepared once into one of `kernel_h` ring
 /// slots of `slot_bytes` (a kernel's own layout of the row), or the `padding` row (every byte the
@@ -153,26 +156,6 @@ SWITCHYARD_DW_TARGET static inline void switchyard_dw_gather_row(const struct sw
     }
 }
 
-/// Saturates 16 output codes to bytes (int8 when `signed_output`) and stores the `valid` ones at `out`.
-SWITCHYARD_DW_TARGET static inline void switchyard_dw_store_codes(int signed_output, __m512i q, uint8_t *out,
-                                                                   __mmask16 valid) {
-    __m128i bytes = signed_output ? _mm512_cvtsepi32_epi8(q)
-                                  : _mm512_cvtusepi32_epi8(_mm512_max_epi32(q, _mm512_setzero_si512()));
-    if (valid == 0xFFFF) {
-        _mm_storeu_si128((__m128i *)out, bytes);
-    } else {
-        _mm_mask_storeu_epi8(out, valid, bytes);
-    }
-}
-
-/// Requantizes 16 accumulators, `round((acc + bias) · scale) + zero`, and stores their `valid` bytes at `out`.
-SWITCHYARD_DW_TARGET static inline void switchyard_dw_store(int signed_output, __m512i acc,
-                                                             __m512i bias, __m512 scale, __m512 zero,
-                                                             uint8_t *out, __mmask16 valid) {
-    __m512 real = _mm512_mul_ps(_mm512_cvtepi32_ps(_mm512_add_epi32(acc, bias)), scale);
-    switchyard_dw_store_codes(signed_output, _mm512_cvtps_epi32(_mm512_add_ps(real, zero)), out, valid);
-}
-
 struct switchyard_dw_row_context {
     const struct switchyard_dw_job *job;
     size_t n, c0;
@@ -202,9 +185,9 @@ SWITCHYARD_DW_TARGET static void switchyard_dw_range(const struct switchyard_dw_
     memset(padding, job->source_zero, group_columns * 64);
     struct switchyard_row_ring ring = { (uint8_t *)aligned_alloc(64, (size_t)kh_count * group_columns * 64),
                                         group_columns * 64, padding, (long)job->height, kh_count, {0} };
-    const int signed_output = job->signed_output;
+    const int signed_output = job->signed_output, activation = job->activation;
     size_t blocks = (job->channels + 15) / 16;
-    const __m512 zero = _mm512_set1_ps(job->destination_zero);
+    const __m512 zero = _mm512_set1_ps(job->destination_zero), output_scale = _mm512_set1_ps(job->output_scale);
     size_t bands = (job->out_height + SWITCHYARD_DW_BAND - 1) / SWITCHYARD_DW_BAND;
     for (size_t unit = first * blocks; unit < last * blocks; unit++) {
         // Every channel block of one band before the next band: the band's input rows, read
@@ -240,7 +223,8 @@ SWITCHYARD_DW_TARGET static void switchyard_dw_range(const struct switchyard_dw_
                     }
                 }
                 _Pragma("GCC unroll 16") for (int t = 0; t < SWITCHYARD_DW_TILE; t++) {
-                    switchyard_dw_store(signed_output, acc[t], bias, scale, zero, out + (ow + (size_t)t) * job->channels, valid);
+                    switchyard_int8_store(activation, signed_output, acc[t], bias, scale, output_scale, zero,
+                                          out + (ow + (size_t)t) * job->channels, valid);
                 }
             }
             for (; ow < job->out_width; ow++) {
@@ -252,7 +236,8 @@ SWITCHYARD_DW_TARGET static void switchyard_dw_range(const struct switchyard_dw_
                         a0 = _mm512_dpbusd_epi32(a0, _mm512_loadu_si512(r + (size_t)g * group_advance * 64), w);
                     }
                 }
-                switchyard_dw_store(signed_output, a0, bias, scale, zero, out + ow * job->channels, valid);
+                switchyard_int8_store(activation, signed_output, a0, bias, scale, output_scale, zero, out + ow * job->channels,
+                                      valid);
             }
         }
     }

@@ -22,9 +22,7 @@
 /// multiplies four of them (broadcast) by 16 output channels' weights at once.
 ///
 /// The source zero point is exact (padding filled with it, `-zero · Σ w` folded into the bias).
-/// Without an activation the output is oneDNN's `round((acc + bias) · scale) + zero`; with a
-/// fused SiLU, `real = (acc + bias) · scale` (the accumulator's real scale), then
-/// `round(real · sigmoid(real) · output_scale) + zero`.
+/// Requantization is `switchyard_int8_store`'s (with or without a fused activation).
 
 /// The most input channels the kernel takes in planar layout (one 128-bit lane of a `vpermb` each).
 #define SWITCHYARD_NARROW_MAX_CHANNELS 4
@@ -84,8 +82,8 @@ struct switchyard_narrow_job {
     uint8_t source_zero;
     /// `src` is `[batch][height][width][channels]` (`nhwc`) instead of planar.
     int channels_last;
-    /// SiLU on the real accumulator, then `output_scale` (`1 / y_scale`).
-    int swish;
+    /// `enum switchyard_int8_activation` on the real accumulator, then `output_scale` (`1 / y_scale`).
+    int activation;
     float output_scale;
     float destination_zero;
     int signed_output;
@@ -136,44 +134,6 @@ SWITCHYARD_DW_TARGET static inline void switchyard_narrow_gather_row(const struc
     }
 }
 
-/// `real · sigmoid(real)`, from e^(−|real|) as `2^t`: a degree-6 polynomial on t's fraction scaled
-/// by `scalef`, and `1 / (1 + e)` as `rcp14` and one Newton step. Relative error under 6e-7
-/// (Cephes' exp and a division: 2e-7) at 70 % of their instructions. A cruder one (degree 4, no
-/// Newton step: 3e-5) moved YOLOv8n's INT8 outputs a third further from ONNX Runtime's on the
-/// same file, through rounding flips compounding over its SiLU layers.
-SWITCHYARD_DW_TARGET static inline __m512 switchyard_narrow_silu(__m512 real) {
-    __m512 t = _mm512_max_ps(_mm512_mul_ps(_mm512_abs_ps(real), _mm512_set1_ps(-1.44269504088896341f)),
-                             _mm512_set1_ps(-126.0f));
-    __m512 k = _mm512_roundscale_ps(t, _MM_FROUND_TO_NEAREST_INT | _MM_FROUND_NO_EXC);
-    __m512 f = _mm512_sub_ps(t, k);
-    __m512 p = _mm512_fmadd_ps(_mm512_set1_ps(1.535336188319500e-4f), f, _mm512_set1_ps(1.339887440266574e-3f));
-    p = _mm512_fmadd_ps(p, f, _mm512_set1_ps(9.618437357674640e-3f));
-    p = _mm512_fmadd_ps(p, f, _mm512_set1_ps(5.550332471162809e-2f));
-    p = _mm512_fmadd_ps(p, f, _mm512_set1_ps(2.402264791363012e-1f));
-    p = _mm512_fmadd_ps(p, f, _mm512_set1_ps(6.931472028550421e-1f));
-    p = _mm512_fmadd_ps(p, f, _mm512_set1_ps(1.0f));
-    __m512 e = _mm512_scalef_ps(p, k);
-    __m512 denominator = _mm512_add_ps(_mm512_set1_ps(1.0f), e);
-    __m512 inverse = _mm512_rcp14_ps(denominator);
-    inverse = _mm512_mul_ps(inverse, _mm512_fnmadd_ps(denominator, inverse, _mm512_set1_ps(2.0f)));
-    // sigmoid(r) = 1 / (1 + e^-r) for r ≥ 0, e^r / (1 + e^r) below.
-    __mmask16 negative = _mm512_cmp_ps_mask(real, _mm512_setzero_ps(), _CMP_LT_OQ);
-    return _mm512_mul_ps(real, _mm512_mask_mul_ps(inverse, negative, inverse, e));
-}
-
-/// Requantizes 16 accumulators (with SiLU when `swish`) and stores their `valid` bytes at `out`.
-SWITCHYARD_DW_TARGET static inline void switchyard_narrow_store(int swish, int signed_output, __m512i acc,
-                                                               __m512i bias, __m512 scale, __m512 output_scale,
-                                                               __m512 zero, uint8_t *out, __mmask16 valid) {
-    if (!swish) {
-        switchyard_dw_store(signed_output, acc, bias, scale, zero, out, valid);
-        return;
-    }
-    __m512 real = _mm512_mul_ps(_mm512_cvtepi32_ps(_mm512_add_epi32(acc, bias)), scale);
-    __m512i q = _mm512_cvtps_epi32(_mm512_add_ps(_mm512_mul_ps(switchyard_narrow_silu(real), output_scale), zero));
-    switchyard_dw_store_codes(signed_output, q, out, valid);
-}
-
 struct switchyard_narrow_row_context {
     const struct switchyard_narrow_job *job;
     size_t n, columns;
@@ -200,7 +160,7 @@ SWITCHYARD_DW_TARGET static void switchyard_narrow_range(const struct switchyard
     struct switchyard_row_ring ring = { (uint8_t *)aligned_alloc(64, (size_t)kh_count * row_bytes), row_bytes, padding,
                                         (long)job->height, kh_count, {0} };
     const __m512 zero = _mm512_set1_ps(job->destination_zero), output_scale = _mm512_set1_ps(job->output_scale);
-    const int swish = job->swish, signed_output = job->signed_output;
+    const int activation = job->activation, signed_output = job->signed_output;
     const __m512i interleaving = switchyard_narrow_interleaving(c_count);
     size_t bands = (job->out_height + SWITCHYARD_NARROW_BAND - 1) / SWITCHYARD_NARROW_BAND;
     for (size_t item = first; item < last; item++) {
@@ -239,12 +199,12 @@ SWITCHYARD_DW_TARGET static void switchyard_narrow_range(const struct switchyard
                     uint8_t *at = out + ow * job->out_channels + o0;
                     if (tile == SWITCHYARD_NARROW_TILE) {
                         _Pragma("GCC unroll 16") for (int t = 0; t < SWITCHYARD_NARROW_TILE; t++) {
-                            switchyard_narrow_store(swish, signed_output, acc[t], bias, scale, output_scale, zero,
+                            switchyard_int8_store(activation, signed_output, acc[t], bias, scale, output_scale, zero,
                                                   at + (size_t)t * job->out_channels, valid);
                         }
                     } else {
                         for (size_t t = 0; t < tile; t++) {
-                            switchyard_narrow_store(swish, signed_output, acc[t], bias, scale, output_scale, zero,
+                            switchyard_int8_store(activation, signed_output, acc[t], bias, scale, output_scale, zero,
                                                   at + t * job->out_channels, valid);
                         }
                     }

@@ -106,7 +106,7 @@ public enum Quantizer {
             }
         }
         let plan = QuantizationPlan(graph: target.graph, exclusion: exclusion, ops: ["Conv", "MatMul", "Gemm"],
-                                    quantizeAfterSiLU: options.quantizeAfterSiLU)
+                                    quantizeAfterActivation: options.quantizeAfterActivation)
         report.keptFP32 += plan.kept
         for node in target.graph.nodes where ["ConvTranspose", "LSTM", "GRU", "RNN", "Einsum"].contains(node.opType) {
             report.keptFP32.append(.init(name: node.displayName, opType: node.opType, detail: "no INT8 QDQ form in this quantizer"))

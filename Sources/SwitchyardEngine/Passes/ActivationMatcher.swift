@@ -151,3 +151,22 @@ enum ActivationMatcher {
         }
     }
 }
+
+/// The activations applied to a graph's values, for code outside the engine's passes (the
+/// quantizer places a layer's output quantization after the activation the engine fuses).
+public struct ActivationFinder {
+    private let graph: Graph
+    private let usage: GraphUsage
+
+    public init(_ graph: Graph) {
+        self.graph = graph
+        usage = GraphUsage(graph)
+    }
+
+    /// The activation applied to `value` and the value holding its result, when an activation
+    /// whose `FusedActivation` name is in `allowed` (one node or a decomposed form) is all that
+    /// reads `value`.
+    public func activation(after value: String, allowed: Set<String>) -> (activation: FusedActivation, output: String)? {
+        ActivationMatcher.match(value, in: graph, usage: usage, allowed: allowed).map { ($0.activation, $0.output) }
+    }
+}

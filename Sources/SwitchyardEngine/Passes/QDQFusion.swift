@@ -20,11 +20,13 @@ import SwitchyardTensor
 ///   output's saturation computes it exactly: QuantizeLinear is monotonic, so
 ///   `Q(Relu(v)) = max(Q(v), Q(0))` equals `Q(v)` when `Q(0)` is the type's minimum
 ///   (y_zero_point = 0 for uint8, −128 for int8), and likewise for Clip's bounds;
-/// - a SiLU (`v · Sigmoid(v)`, YOLOv8's activation, which `quantize` quantizes after) between
-///   a Conv and the QuantizeLinear becomes the QLinearConv's `activation` = `Swish` (alpha 1),
-///   the engine's fused-activation attributes (`FusedActivation`): it is applied to the real
-///   accumulator `acc · x_scale · w_scale` before the division by `y_scale` (the reference
-///   kernel and oneDNN's eltwise post-op both honour it).
+/// - a SiLU (`v · Sigmoid(v)`, YOLOv8's activation) or a HardSwish (one node, `v ·
+///   HardSigmoid(v)` or PaddleOCR's `v · Clip(v + 3, 0, 6) / 6`), which `quantize` quantizes
+///   after, between a Conv and the QuantizeLinear becomes the QLinearConv's `activation`
+///   (`Swish` with alpha 1, `HardSwish`), the engine's fused-activation attributes
+///   (`FusedActivation`): it is applied to the real accumulator `acc · x_scale · w_scale` before
+///   the division by `y_scale` (the reference kernel, oneDNN's eltwise post-ops and the engine's
+///   own int8 kernels all honour it).
 /// Anything else (float output without a QuantizeLinear, a runtime weight, blocked scales)
 /// stays as it is; constant folding then dequantizes the weights once.
 ///
@@ -38,6 +40,10 @@ import SwitchyardTensor
 public struct QDQFusion: GraphPass {
     public let name = "qdq-fusion"
     public let execution: QuantizedExecution
+
+    /// The activations (`FusedActivation` names) a Conv's int8 form computes between its
+    /// accumulator and its quantized output; `quantize` places a layer's output quantization after them.
+    public static let int8Activations: Set<String> = ["Swish", "HardSwish"]
 
     public init(execution: QuantizedExecution = .automatic) {
         self.execution = execution
@@ -104,10 +110,10 @@ public struct QDQFusion: GraphPass {
             pattern.insert(producerIndex)
             absorbed = candidate.opType
             producerIndex = inner
-        } else if let silu = Self.silu(ending: candidate, in: graph, usage: usage) {
-            pattern.formUnion(silu.match.nodes)
-            activation = silu.match.activation
-            producerIndex = silu.convolution
+        } else if let fused = Self.activation(ending: producerIndex, in: graph, usage: usage) {
+            pattern.formUnion(fused.match.nodes)
+            activation = fused.match.activation
+            producerIndex = fused.convolution
         }
         let core = graph.nodes[producerIndex]
         guard Self.isONNX(core), core.outputs.count == 1 else { return nil }
@@ -130,21 +136,32 @@ public struct QDQFusion: GraphPass {
             return nil
         }
         FusionRewrite.replace(pattern, with: fused, in: &graph)
-        let suffix = activation != nil ? " (SiLU as its Swish activation)"
-            : absorbed.map { " (\($0) absorbed by the output's saturation)" } ?? ""
+        let suffix = activation.map { " (\($0.name) as its activation)" }
+            ?? absorbed.map { " (\($0) absorbed by the output's saturation)" } ?? ""
         return "fused DequantizeLinear → \(core.opType) '\(core.displayName)' → QuantizeLinear into \(fused.opType)\(suffix)"
     }
 
-    /// The SiLU `v · Sigmoid(v)` whose product is `node`, when `v` is a Conv's output read only
-    /// by that SiLU: its nodes and the Conv's index.
-    private static func silu(ending node: Node, in graph: Graph,
-                             usage: GraphUsage) -> (match: ActivationMatch, convolution: Int)? {
-        guard node.opType == "Mul", isONNX(node), node.outputs.count == 1 else { return nil }
-        for value in Set(node.inputs) {
-            guard let producer = usage.producer[value], graph.nodes[producer].opType == "Conv",
-                  let match = ActivationMatcher.match(value, in: graph, usage: usage, allowed: ["Swish"]),
-                  match.activation == .swish(alpha: 1), match.output == node.outputs[0] else { continue }
-            return (match, producer)
+    /// The fused activation (`int8Activations`) whose last node is `index`, applied to a Conv's
+    /// output that only it reads: its nodes and the Conv's index. The Conv is at most three
+    /// producers up (PaddleOCR's HardSwish: Div ← Mul ← Conv).
+    private static func activation(ending index: Int, in graph: Graph,
+                                   usage: GraphUsage) -> (match: ActivationMatch, convolution: Int)? {
+        var frontier = [index], seen: Set<Int> = [index]
+        for _ in 0..<3 {
+            var next: [Int] = []
+            for node in frontier {
+                for value in Set(graph.nodes[node].inputs) {
+                    guard let producer = usage.producer[value], seen.insert(producer).inserted else { continue }
+                    if graph.nodes[producer].opType == "Conv", isONNX(graph.nodes[producer]),
+                       let match = ActivationMatcher.match(value, in: graph, usage: usage, allowed: int8Activations),
+                       [FusedActivation.swish(alpha: 1), .hardSwish].contains(match.activation),
+                       match.nodes.contains(index), match.output == graph.nodes[index].outputs.first {
+                        return (match, producer)
+                    }
+                    next.append(producer)
+                }
+            }
+            frontier = next
         }
         return nil
     }

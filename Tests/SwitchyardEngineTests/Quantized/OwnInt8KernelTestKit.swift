@@ -27,9 +27,9 @@ enum OwnInt8KernelTestKit {
     }
 
     /// A QLinearConv over x `[2, c, h, w]` in `group` groups, with per-channel (or one) weight
-    /// scales, an optional bias and optionally the SiLU `QDQFusion` folds into it.
+    /// scales, an optional bias and optionally an activation `QDQFusion` folds into it (SiLU, HardSwish).
     static func convolution(_ g: Geometry, group: Int = 1, x xType: DataType, y yType: DataType, perChannel: Bool,
-                            bias: Bool, swish: Bool = false, _ generator: inout Kit.Generator) -> Kit.Case {
+                            bias: Bool, activation: FusedActivation? = nil, _ generator: inout Kit.Generator) -> Kit.Case {
         let m = g.outputChannels
         let inputs: [Tensor?] = [
             Kit.data(xType, [2, g.channels, g.size.height, g.size.width], &generator), Tensor(scalar: Float(0.02)),
@@ -37,8 +37,9 @@ enum OwnInt8KernelTestKit {
             Kit.weights([m, g.channels / group, g.kernel.height, g.kernel.width], &generator),
             perChannel ? QuantizationTestKit.scales([m], in: 0.002...0.01, using: &generator) : Tensor(scalar: Float(0.006)),
             Tensor(dataType: .int8, shape: perChannel ? [m] : [], int64s: Array(repeating: 0, count: perChannel ? m : 1)),
-            // With the SiLU, a step of 0.05 puts its negative lobe (down to -0.2785) over several steps.
-            Tensor(scalar: Float(swish ? 0.05 : 0.25)), Kit.scalar(yType, yType == .uint8 ? 97 : -20),
+            // With an activation, a step of 0.05 puts its negative lobe (SiLU down to -0.2785,
+            // HardSwish to -0.375) over several steps.
+            Tensor(scalar: Float(activation != nil ? 0.05 : 0.25)), Kit.scalar(yType, yType == .uint8 ? 97 : -20),
             bias ? QuantizationTestKit.integers(.int32, [m], in: -3000...3000, using: &generator) : nil,
         ]
         let names = ["x", "x_scale", "x_zp", "w", "w_scale", "w_zp", "y_scale", "y_zp", "b"]
@@ -48,7 +49,7 @@ enum OwnInt8KernelTestKit {
             "pads": .ints([g.pads.0, g.pads.1, g.pads.2, g.pads.3]), "strides": .ints([g.strides.0, g.strides.1]),
             "group": .int(group),
         ])
-        if swish { node.attributes.merge(FusedActivation.swish(alpha: 1).attributes) { _, new in new } }
+        if let activation { node.attributes.merge(activation.attributes) { _, new in new } }
         return Kit.Case(node: node, inputs: bias ? inputs : Array(inputs.dropLast()))
     }
 

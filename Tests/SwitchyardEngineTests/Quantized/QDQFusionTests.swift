@@ -144,6 +144,40 @@ struct QDQFusionTests {
         try Self.check(graph, input: Kit.floats([2, 6, 8, 8], in: -2...2, using: &generator), fusedOp: "QLinearConv", step: 0.05)
     }
 
+    /// `convGraph` with PaddleOCR's HardSwish, `c · Clip(c + 3, 0, 6) / 6`, between the Conv and
+    /// the QuantizeLinear.
+    static func withPaddleHardSwish(_ graph: Graph) -> Graph {
+        var graph = graph
+        let quantize = graph.nodes.firstIndex { $0.name == "qy" }!
+        graph.nodes[quantize].inputs[0] = "r"
+        graph.initializers["three"] = Tensor(scalar: Float(3))
+        graph.initializers["zero"] = Tensor(scalar: Float(0))
+        graph.initializers["six"] = Tensor(scalar: Float(6))
+        graph.nodes.insert(contentsOf: [
+            Node(name: "add", opType: "Add", inputs: ["c", "three"], outputs: ["a"]),
+            Node(name: "clip", opType: "Clip", inputs: ["a", "zero", "six"], outputs: ["g"]),
+            Node(name: "mul", opType: "Mul", inputs: ["c", "g"], outputs: ["m"]),
+            Node(name: "div", opType: "Div", inputs: ["m", "six"], outputs: ["r"]),
+        ], at: quantize)
+        return graph
+    }
+
+    /// Conv → PaddleOCR's HardSwish → QuantizeLinear (what `quantize` writes for PP-OCR) becomes
+    /// one QLinearConv whose activation is HardSwish, within one step of the QDQ graph's output.
+    @Test(arguments: [(DataType.uint8, Int64(10)), (.int8, -118)])
+    func convWithHardSwishFusesWithAHardSwishActivation(type: DataType, zeroPoint: Int64) throws {
+        var generator = Generator(seed: 508)
+        let graph = Self.withPaddleHardSwish(Self.convGraph(.init(type: type, outputZeroPoint: zeroPoint), activation: nil,
+                                                            floatBias: false, &generator))
+        let optimized = try LoadedModel(model: Model(opsetImports: ["": 13], graph: graph),
+                                        options: LoadOptions(quantizedExecution: .integer))
+        let conv = try #require(optimized.graph.nodes.first { $0.opType == "QLinearConv" })
+        #expect(try FusedActivation(node: conv) == .hardSwish)
+        #expect(!optimized.graph.nodes.contains { ["Add", "Clip", "Mul", "Div", "HardSwish"].contains($0.opType) },
+                "\(optimized.graph.nodes.map(\.opType))")
+        try Self.check(graph, input: Kit.floats([2, 6, 8, 8], in: -2...2, using: &generator), fusedOp: "QLinearConv", step: 0.05)
+    }
+
     /// A SiLU whose pre-activation value has another reader is not absorbed: the Conv's output
     /// is needed in float, so the pattern stays on the float path.
     @Test func siluWithAnotherReaderStaysFloat() throws {

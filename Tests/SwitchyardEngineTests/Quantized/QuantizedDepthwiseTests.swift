@@ -38,6 +38,21 @@ struct QuantizedDepthwiseTests {
         }
     }
 
+    /// MobileNetV3's depthwise layers end in a HardSwish, which `QDQFusion` folds into them.
+    @Test(arguments: [0, 2, 4], [FusedActivation.hardSwish, .swish(alpha: 1)])
+    func fusedActivationsMatchReference(geometryIndex: Int, activation: FusedActivation) throws {
+        let geometry = Self.geometries[geometryIndex]
+        var generator = Kit.Generator(seed: 920 + UInt64(geometryIndex))
+        for (index, (x, y)) in QuantizedKernelTests.types.enumerated() {
+            let testCase = Own.convolution(geometry, group: geometry.channels, x: x, y: y, perChannel: index % 2 == 0,
+                                           bias: index != 3, activation: activation, &generator)
+            let result = try Kit.run(testCase)
+            Own.expectOwnKernel(result, y: y, "\(geometry) x \(x) y \(y) \(activation.name)")
+            let zeroPoint = try #require(testCase.inputs[7]).int64s()[0]
+            #expect(result.dnnl.int64s().contains { $0 < zeroPoint }, "the negative lobe is there")
+        }
+    }
+
     @Test func splitsOverAnOpenMPTeam() throws {
         var generator = Kit.Generator(seed: 950)
         let geometry = Geometry(channels: 64, size: (40, 24), kernel: (5, 5), pads: (2, 2, 2, 2))

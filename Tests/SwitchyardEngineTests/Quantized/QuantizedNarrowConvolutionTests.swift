@@ -34,20 +34,26 @@ struct QuantizedNarrowConvolutionTests {
         Geometry(channels: 96, filters: 16, size: (6, 7), kernel: (1, 1), strides: (1, 1), pads: (0, 0, 0, 0)),
     ]
 
-    @Test(arguments: 0..<planarGeometries.count, [false, true])
-    func planarInputsMatchReference(geometryIndex: Int, swish: Bool) throws {
+    /// No activation, SiLU, HardSwish, and the lowest output code each allows below the zero point
+    /// at y_scale 0.05 (SiLU's minimum −0.2785, HardSwish's −0.375).
+    static let activations: [(FusedActivation?, lowestCode: Int64?)] = [(nil, nil), (.swish(alpha: 1), 6), (.hardSwish, 8)]
+
+    @Test(arguments: 0..<planarGeometries.count, 0..<activations.count)
+    func planarInputsMatchReference(geometryIndex: Int, activationIndex: Int) throws {
         let geometry = Self.planarGeometries[geometryIndex]
-        var generator = Kit.Generator(seed: 970 + UInt64(geometryIndex) * 2 + (swish ? 1 : 0))
+        let (activation, lowestCode) = Self.activations[activationIndex]
+        var generator = Kit.Generator(seed: 970 + UInt64(geometryIndex) * 3 + UInt64(activationIndex))
         for (index, (x, y)) in QuantizedKernelTests.types.enumerated() {
             let testCase = Own.convolution(geometry, x: x, y: y, perChannel: index % 2 == 0, bias: index != 3,
-                                           swish: swish, &generator)
+                                           activation: activation, &generator)
             let result = try Kit.run(testCase)
-            Own.expectOwnKernel(result, y: y, "\(geometry) x \(x) y \(y) swish \(swish)")
-            if swish {
-                // The activation applied: nothing below Q(-0.2785) = zp - 6, yet the negative lobe is there.
+            Own.expectOwnKernel(result, y: y, "\(geometry) x \(x) y \(y) \(activation?.name ?? "no activation")")
+            if let lowestCode {
+                // The activation applied: nothing below its minimum's code, yet the negative lobe is there.
                 let zeroPoint = try #require(testCase.inputs[7]).int64s()[0]
                 let values = result.dnnl.int64s()
-                #expect(values.min()! >= zeroPoint - 6 && values.contains { $0 < zeroPoint }, "zp \(zeroPoint): min \(values.min()!)")
+                #expect(values.min()! >= zeroPoint - lowestCode && values.contains { $0 < zeroPoint },
+                        "zp \(zeroPoint): min \(values.min()!)")
             }
         }
     }
@@ -57,8 +63,8 @@ struct QuantizedNarrowConvolutionTests {
         let geometry = Self.narrowGeometries[geometryIndex]
         var generator = Kit.Generator(seed: 980 + UInt64(geometryIndex))
         for (index, (x, y)) in QuantizedKernelTests.types.enumerated() {
-            let testCase = Own.convolution(geometry, x: x, y: y, perChannel: index % 2 == 0, bias: index != 3, swish: true,
-                                           &generator)
+            let testCase = Own.convolution(geometry, x: x, y: y, perChannel: index % 2 == 0, bias: index != 3,
+                                           activation: .swish(alpha: 1), &generator)
             Own.expectOwnKernel(try Kit.run(testCase), y: y, "\(geometry) x \(x) y \(y)")
         }
     }
@@ -73,7 +79,7 @@ struct QuantizedNarrowConvolutionTests {
         wide.channels = 48
         for (geometry, swish) in [(fiveChannels, false), (Self.narrowGeometries[0], false), (wide, true)] {
             let result = try Kit.run(Own.convolution(geometry, x: .uint8, y: .uint8, perChannel: true, bias: true,
-                                                     swish: swish, &generator))
+                                                     activation: swish ? .swish(alpha: 1) : nil, &generator))
             #expect(result.implementations.contains { $0.contains("int8") || $0.hasPrefix("brg") },
                     "\(geometry) swish \(swish): \(result.implementations)")
             #expect(Kit.maxDifference(result.dnnl, result.reference) <= 1)
@@ -83,7 +89,8 @@ struct QuantizedNarrowConvolutionTests {
     @Test func splitsOverAnOpenMPTeam() throws {
         var generator = Kit.Generator(seed: 991)
         let geometry = Geometry(channels: 3, filters: 16, size: (70, 24), kernel: (3, 3), strides: (1, 1), pads: (1, 1, 1, 1))
-        let testCase = Own.convolution(geometry, x: .uint8, y: .uint8, perChannel: true, bias: true, swish: true, &generator)
+        let testCase = Own.convolution(geometry, x: .uint8, y: .uint8, perChannel: true, bias: true,
+                                       activation: .swish(alpha: 1), &generator)
         let kernel = try #require(DNNLKernels.makeKernel(for: testCase.node, opset: 13, constants: testCase.constants,
                                                          threads: 2))
         let team = try kernel.run(testCase.inputs)[0]

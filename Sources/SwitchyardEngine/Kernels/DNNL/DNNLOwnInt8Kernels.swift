@@ -20,6 +20,22 @@ extension Optional where Wrapped == [Int32] {
     }
 }
 
+/// How one of those kernels turns its accumulators into output bytes (`switchyard_int8_store`).
+struct DNNLOwnInt8Requantization {
+    /// None, SiLU or HardSwish, applied to the real accumulator.
+    var activation: switchyard_int8_activation
+    /// Per output channel (or one): the requantization multipliers without an activation, the
+    /// accumulator's real scale (`x_scale · w_scale`) with one.
+    var scales: [Float]
+    /// `1 / y_scale`, applied after the activation.
+    var outputScale: Float
+    var destinationZero: Int32
+    var destinationType: dnnl_data_type_t
+
+    var hasActivation: Bool { activation != SWITCHYARD_INT8_IDENTITY }
+    var signedOutput: Int32 { destinationType == dnnl_s8 ? 1 : 0 }
+}
+
 /// The C job of one of those kernels: geometry and requantization set at plan time, pointers bound per run.
 protocol DNNLOwnInt8Job {
     var src: UnsafePointer<UInt8>! { get set }

@@ -12,10 +12,10 @@ import SwitchyardGraph
 ///
 /// Where the CPU has AVX-512 VNNI, some shapes run on the engine's own kernels instead: a first
 /// layer over a planar input of at most 4 channels and narrow layers with a fused SiLU
-/// (`DNNLQuantizedNarrowConvolution`), and depthwise layers without an activation
-/// (`DNNLQuantizedDepthwise`).
+/// (`DNNLQuantizedNarrowConvolution`), and depthwise layers (`DNNLQuantizedDepthwise`), with no
+/// activation, a SiLU or a HardSwish.
 ///
-/// A QLinearConv with a fused activation (`QDQFusion`'s SiLU) scales the accumulator to its
+/// A QLinearConv with a fused activation (`QDQFusion`'s SiLU or HardSwish) scales the accumulator to its
 /// real value (`x_scale · w_scale`), applies the activation as eltwise post-ops, then a
 /// `linear(1 / y_scale)` post-op; oneDNN adds the destination zero point after the post-ops
 /// and rounds and saturates last, so the output is `Q(activation(real))` as the QDQ graph's.
@@ -67,19 +67,21 @@ struct DNNLQuantizedConvolutionOperation: DNNLOperation {
                     throw KernelError.unsupported("\(opType): oneDNN needs B as a constant int32 [\(channels)]")
                 }
             }
-            let swish = activation.count == 1 && activation[0].alg == dnnl_eltwise_swish && activation[0].alpha == 1
-            if activation.isEmpty || swish, let narrow = try DNNLQuantizedNarrowConvolution.lower(
-                x: x, weights: w, bias: bias, geometry: geometry, group: group, window: resolved,
-                scales: swish ? sw.map { sx * $0 } : Q.multipliers(source: sx, weights: sw, output: sy), swish: swish,
-                outputScale: 1 / sy, sourceZero: sourceZero, destinationZero: destinationZero, destinationType: dstType,
-                builder: &builder) {
-                return [narrow]
-            }
-            if activation.isEmpty, let depthwise = try DNNLQuantizedDepthwise.lower(
-                x: x, weights: w, bias: bias, geometry: geometry, group: group, window: resolved,
-                scales: Q.multipliers(source: sx, weights: sw, output: sy), sourceZero: sourceZero,
-                destinationZero: destinationZero, destinationType: dstType, builder: &builder) {
-                return [depthwise]
+            if let own = Self.ownKernelActivation(activation) {
+                let requantization = DNNLOwnInt8Requantization(
+                    activation: own, scales: own == SWITCHYARD_INT8_IDENTITY ? Q.multipliers(source: sx, weights: sw, output: sy)
+                        : sw.map { sx * $0 },
+                    outputScale: 1 / sy, destinationZero: destinationZero, destinationType: dstType)
+                if let narrow = try DNNLQuantizedNarrowConvolution.lower(
+                    x: x, weights: w, bias: bias, geometry: geometry, group: group, window: resolved,
+                    requantization: requantization, sourceZero: sourceZero, builder: &builder) {
+                    return [narrow]
+                }
+                if let depthwise = try DNNLQuantizedDepthwise.lower(
+                    x: x, weights: w, bias: bias, geometry: geometry, group: group, window: resolved,
+                    requantization: requantization, sourceZero: sourceZero, builder: &builder) {
+                    return [depthwise]
+                }
             }
         } else if let runtime = inputs.optional(2), runtime.value == nil {
             guard builder.desc(x.slot).dataType == dnnl_u8 else {
@@ -123,4 +125,14 @@ struct DNNLQuantizedConvolutionOperation: DNNLOperation {
         try builder.add(pd, arguments: arguments + zeroPointArguments)
         return [(output, dstShape)]
     }
+
+    /// The engine's own kernels' code for `activation` (none, SiLU, HardSwish), nil for others.
+    static func ownKernelActivation(_ activation: [DNNLEltwiseFunction]) -> switchyard_int8_activation? {
+        guard let only = activation.first else { return SWITCHYARD_INT8_IDENTITY }
+        guard activation.count == 1 else { return nil }
+        if only.alg == dnnl_eltwise_swish && only.alpha == 1 { return SWITCHYARD_INT8_SWISH }
+        if only.alg == dnnl_eltwise_hardswish { return SWITCHYARD_INT8_HARDSWISH }
+        return nil
+    }
+
 }

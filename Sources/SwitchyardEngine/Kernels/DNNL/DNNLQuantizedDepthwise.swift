@@ -6,14 +6,13 @@ import CDNNL
 /// oneDNN 2.6's depthwise int8 kernels multiply one filter tap per instruction, so int8 ran only
 /// 1.3–1.7× faster than float32 where dense convolutions run 4× (PP-OCR rec's 5×5 depthwise
 /// layers: 1.53 ms in `jit_int8`, 1.27 ms in `brdgmm_dw` without a source zero point, 0.75 ms
-/// here, at batch 8 on one core). The kernel reads and writes `nhwc` bytes, the layout oneDNN's
+/// here, at batch 8 on one core). A fused SiLU or HardSwish (MobileNetV3's depthwise layers) is
+/// applied as the bytes are written. The kernel reads and writes `nhwc` bytes, the layout oneDNN's
 /// int8 convolutions choose, so no reorder comes between them.
 enum DNNLQuantizedDepthwise {
     /// The output slot and shape when `kernel` can compute this QLinearConv, nil to leave it to oneDNN.
-    /// `scales` are the requantization multipliers (one, or one per channel).
     static func lower(x: DNNLOperand, weights: DNNLOperand, bias: DNNLOperand?, geometry: DNNLChannelGeometry,
-                      group: Int, window: DNNLWindow, scales: [Float], sourceZero: Int32, destinationZero: Int32,
-                      destinationType: dnnl_data_type_t,
+                      group: Int, window: DNNLWindow, requantization: DNNLOwnInt8Requantization, sourceZero: Int32,
                       builder: inout DNNLPlanBuilder) throws -> (slot: Int, shape: [Int])? {
         let channels = geometry.outputChannels
         guard DNNLInt8Support.hasOwnKernels, window.fitsOwnInt8Kernels, group == channels,
@@ -24,7 +23,7 @@ enum DNNLQuantizedDepthwise {
         let shape = [geometry.batch, channels] + window.outputs
         let source = try DNNLQuantizedOperands.unsignedSource(x, zeroPoint: sourceZero,
                                                               as: .channelsLast(x.shape, type: dnnl_u8), builder: &builder)
-        let output = builder.slot(try .channelsLast(shape, type: destinationType))
+        let output = builder.slot(try .channelsLast(shape, type: requantization.destinationType))
 
         let padded = (channels + 15) / 16 * 16
         var packed = [Int8](repeating: 0, count: switchyard_dw_packed_weight_bytes(channels, Int32(kernelHeight),
@@ -34,8 +33,9 @@ enum DNNLQuantizedDepthwise {
         let biasValues = bias?.value?.scalars(as: Int32.self)
         weightValues.scalars(as: Int8.self).withUnsafeBufferPointer { w in
             biasValues.withOptionalBuffer { b in
-                switchyard_dw_pack(w.baseAddress, b, scales, scales.count, channels, Int32(kernelHeight),
-                                   Int32(kernelWidth), source.zeroPoint, &packed, &packedBias, &packedScales)
+                switchyard_dw_pack(w.baseAddress, b, requantization.scales, requantization.scales.count, channels,
+                                   Int32(kernelHeight), Int32(kernelWidth), source.zeroPoint, &packed, &packedBias,
+                                   &packedScales)
             }
         }
         var job = switchyard_dw_job()
@@ -45,8 +45,10 @@ enum DNNLQuantizedDepthwise {
         (job.stride_h, job.stride_w) = (Int32(window.strides[0]), Int32(window.strides[1]))
         (job.pad_top, job.pad_left) = (Int32(window.padBegin[0]), Int32(window.padBegin[1]))
         job.source_zero = UInt8(source.zeroPoint)
-        job.destination_zero = Float(destinationZero)
-        job.signed_output = destinationType == dnnl_s8 ? 1 : 0
+        job.activation = Int32(requantization.activation.rawValue)
+        job.output_scale = requantization.outputScale
+        job.destination_zero = Float(requantization.destinationZero)
+        job.signed_output = requantization.signedOutput
         let step = DNNLOwnInt8ConvolutionStep(source: source.slot, destination: output, job: job, weights: packed,
                                               bias: packedBias, scales: packedScales)
         builder.kernel(step, work: shape.reduce(1, *) * kernelHeight * kernelWidth)

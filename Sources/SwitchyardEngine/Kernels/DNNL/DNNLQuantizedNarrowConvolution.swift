@@ -11,22 +11,21 @@ import CDNNL
 ///   arithmetic.
 enum DNNLQuantizedNarrowConvolution {
     /// The output slot and shape when the kernel can compute this QLinearConv, nil to leave it to
-    /// oneDNN. `scales` are the requantization multipliers without an activation, the
-    /// accumulator's real scale (`x_scale · w_scale`) with the SiLU; `outputScale` is then `1 / y_scale`.
+    /// oneDNN.
     static func lower(x: DNNLOperand, weights: DNNLOperand, bias: DNNLOperand?, geometry: DNNLChannelGeometry,
-                      group: Int, window: DNNLWindow, scales: [Float], swish: Bool, outputScale: Float,
-                      sourceZero: Int32, destinationZero: Int32, destinationType: dnnl_data_type_t,
+                      group: Int, window: DNNLWindow, requantization: DNNLOwnInt8Requantization, sourceZero: Int32,
                       builder: inout DNNLPlanBuilder) throws -> (slot: Int, shape: [Int])? {
         guard DNNLInt8Support.hasOwnKernels, window.fitsOwnInt8Kernels, group == 1,
               let weightValues = weights.value, weightValues.dataType == .int8 else { return nil }
         let (channels, outputChannels) = (geometry.inputChannels, geometry.outputChannels)
         let (kernelHeight, kernelWidth) = (geometry.kernel[0], geometry.kernel[1])
         let planar = channels <= Int(SWITCHYARD_NARROW_MAX_CHANNELS) && builder.desc(x.slot).isPlain
+        let swish = requantization.activation == SWITCHYARD_INT8_SWISH
         guard planar || (swish && kernelWidth * channels <= Int(SWITCHYARD_NARROW_MAX_ROW_BYTES)) else { return nil }
         let shape = [geometry.batch, outputChannels] + window.outputs
         let layout: DNNLMemoryDesc = planar ? try .plain(x.shape, type: dnnl_u8) : try .channelsLast(x.shape, type: dnnl_u8)
         let source = try DNNLQuantizedOperands.unsignedSource(x, zeroPoint: sourceZero, as: layout, builder: &builder)
-        let output = builder.slot(try .channelsLast(shape, type: destinationType))
+        let output = builder.slot(try .channelsLast(shape, type: requantization.destinationType))
 
         let padded = (outputChannels + 15) / 16 * 16
         var packed = [Int8](repeating: 0, count: switchyard_narrow_packed_weight_bytes(
@@ -36,8 +35,9 @@ enum DNNLQuantizedNarrowConvolution {
         let biasValues = bias?.value?.scalars(as: Int32.self)
         weightValues.scalars(as: Int8.self).withUnsafeBufferPointer { w in
             biasValues.withOptionalBuffer { b in
-                switchyard_narrow_pack(w.baseAddress, b, scales, scales.count, outputChannels, channels, Int32(kernelHeight),
-                                     Int32(kernelWidth), source.zeroPoint, &packed, &packedBias, &packedScales)
+                switchyard_narrow_pack(w.baseAddress, b, requantization.scales, requantization.scales.count,
+                                       outputChannels, channels, Int32(kernelHeight), Int32(kernelWidth),
+                                       source.zeroPoint, &packed, &packedBias, &packedScales)
             }
         }
         var job = switchyard_narrow_job()
@@ -51,10 +51,10 @@ enum DNNLQuantizedNarrowConvolution {
         (job.pad_top, job.pad_left) = (Int32(window.padBegin[0]), Int32(window.padBegin[1]))
         job.source_zero = UInt8(source.zeroPoint)
         job.channels_last = planar ? 0 : 1
-        job.swish = swish ? 1 : 0
-        job.output_scale = outputScale
-        job.destination_zero = Float(destinationZero)
-        job.signed_output = destinationType == dnnl_s8 ? 1 : 0
+        job.activation = Int32(requantization.activation.rawValue)
+        job.output_scale = requantization.outputScale
+        job.destination_zero = Float(requantization.destinationZero)
+        job.signed_output = requantization.signedOutput
         let step = DNNLOwnInt8ConvolutionStep(source: source.slot, destination: output, job: job, weights: packed,
                                          bias: packedBias, scales: packedScales)
         builder.kernel(step, work: shape.reduce(1, *) * channels * kernelHeight * kernelWidth)
