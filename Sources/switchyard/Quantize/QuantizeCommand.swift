@@ -23,7 +23,8 @@ struct QuantizeCommand: ParsableCommand {
         one on held-out samples and, when the drop exceeds X, keeps in FP32 the fewest layers that meet \
         it (ranked by sensitivity, most sensitive first); it fails when even all-FP32 layers miss it. \
         After int8, and after bf16 on a CPU that computes BF16, the speed gate times the result on \
-        this CPU (on the first --calibration sample; bf16 also takes the first --validation sample) and \
+        this CPU (on the first --calibration sample, or the first --speed-batch samples as one batch; \
+        bf16 also takes --validation samples) and \
         moves the layers that run slower than FP32 to FP32 compute: int8 layers stay FP32, BF16 layers \
         are stored as FP16 and computed in FP32; a model still not faster keeps every layer so \
         (--skip-speed-gate to keep exactly what was asked, e.g. for another CPU). \
@@ -92,6 +93,9 @@ struct QuantizeCommand: ParsableCommand {
           help: "int8: quantize a convolution followed by a SiLU or HardSwish at its own output and again after the activation (ONNX Runtime's placement); the default quantizes once, after the activation, which the engine computes inside the int8 convolution (more accurate: YOLOv8; faster: PP-OCR).")
     var quantizeBeforeActivation = false
 
+    @Option(name: .customLong("speed-batch"), help: "int8, bf16: the batch the speed gate times both models at (the first N samples joined); give the batch the model will serve at, e.g. the server's max_batch_size (int8 can lose at batch 1 and win at 8).")
+    var speedBatch = 1
+
     @Flag(name: .customLong("skip-speed-gate"), help: "int8, bf16: write the converted model as asked, without timing it and moving the layers that run slower than FP32 on this CPU to FP32 compute (for accuracy studies, or a model meant for another CPU).")
     var skipSpeedGate = false
 
@@ -130,6 +134,9 @@ struct QuantizeCommand: ParsableCommand {
         }
         if quantizeBeforeActivation && precision != .int8 {
             throw ValidationError("--quantize-before-activation applies to --precision int8 (static activations)")
+        }
+        if speedBatch < 1 {
+            throw ValidationError("--speed-batch must be at least 1")
         }
         if skipSpeedGate && precision != .int8 && precision != .bf16 {
             throw ValidationError("--skip-speed-gate applies to --precision int8 and bf16 (the conversions the speed gate checks)")
@@ -192,7 +199,8 @@ struct QuantizeCommand: ParsableCommand {
                 speedOptions.exclude += accuracy.kept.map(\.node)
             }
         }
-        let gate = SpeedGate(source: model, output: output, calibration: timingSamples, options: speedOptions)
+        let gate = SpeedGate(source: model, output: output, calibration: timingSamples, options: speedOptions,
+                             batch: speedBatch)
         let initial = report
         do {
             var outcome = try DedicatedThread.run { try gate.run(report: initial) }

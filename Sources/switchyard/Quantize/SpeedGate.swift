@@ -18,9 +18,11 @@ import SwitchyardTensor
 struct SpeedGate: Sendable {
     var source: String
     var output: String
-    /// The folder of samples both models are timed on (the first one).
+    /// The folder of samples both models are converted with (calibration) and timed on.
     var calibration: String
     var options: QuantizationOptions
+    /// The batch both models are timed at (`--speed-batch`).
+    var batch = 1
     /// Quantize-and-check rounds after the first check.
     var maxRounds = 3
     /// Converted time ÷ source time above which the converted model counts as slower (timing
@@ -146,9 +148,14 @@ struct SpeedGate: Sendable {
         return Outcome(report: report, checks: checks, keptForSpeed: kept, precision: options.precision, keptAs: keptAs)
     }
 
-    /// The source and the file at `output` timed on the first sample.
+    /// The samples both models are timed on.
+    var timingSamples: SpeedGateSamples {
+        SpeedGateSamples(directory: calibration, preprocess: options.preprocess, batch: batch)
+    }
+
+    /// The source and the file at `output` timed on the first sample (`batch` of them).
     private func check(_ options: QuantizationOptions) throws -> SpeedCheck.Outcome {
-        try SpeedCheck(source: source, converted: output, calibration: calibration, preprocess: options.preprocess).run()
+        try SpeedCheck(source: source, converted: output, samples: timingSamples).run()
     }
 
     /// Converts the source to `output` again with `options`.
@@ -186,7 +193,7 @@ struct SpeedGate: Sendable {
     static func roundStands(ratio: Double, bestRatio: Double) -> Bool { ratio * slowerRatio < bestRatio }
 
     /// True when a converted model at `ratio` of its source's time is faster beyond timing noise.
-    /// The gate measures one thread at the calibration sample's batch; within the noise the same
+    /// The gate measures one thread at `--speed-batch` (default 1); within the noise the same
     /// model can lose where it serves: PP-OCR cls with 2 of 54 layers left int8 measured 1.03×
     /// here and ran 0.85× FP32's speed at batch 8 (BENCHMARKS, AMX section).
     static func pays(ratio: Double) -> Bool { ratio * slowerRatio < 1 }
@@ -211,8 +218,7 @@ struct SpeedGate: Sendable {
     /// profiles of `runsPerPass` runs (`LayerSpeedComparison.fastest`).
     func nodeTimes(of path: String, passes: Int = 7, runsPerPass: Int = 3) throws -> [(node: String, milliseconds: Double)] {
         let model = try LoadedModel(contentsOf: path)
-        let samples = try SampleSet(directory: calibration, inputNames: model.inputs.map(\.name), preprocess: options.preprocess)
-        let inputs = try samples.sample(at: 0)
+        let inputs = try timingSamples.inputs(names: model.inputs.map(\.name))
         let profile = StepProfile()
         let session = try Session(model: model, options: SessionOptions(threads: 1, profile: profile))
         for _ in 0..<3 { _ = try session.run(inputs) }
