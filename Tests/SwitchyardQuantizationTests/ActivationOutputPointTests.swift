@@ -85,6 +85,19 @@ import SwitchyardTensor
         #expect(errorAfter > 0 && errorAfter <= errorBefore * 1.05, "mean error after HardSwish \(errorAfter), before \(errorBefore)")
     }
 
+    /// PP-OCRv4 rec's HardSwish is followed by a learnable affine step (a scalar Mul, then Add):
+    /// there the HardSwish stays between the convolution's quantization and the affine step's,
+    /// where the engine computes both as one byte table.
+    @Test func aHardSwishBeforeScalarArithmeticKeepsTheQuantizationAtTheConvolution() throws {
+        var model = Self.net(.paddleHardSwish)
+        model.graph.initializers["lab_scale"] = Tensor(shape: [], scalars: [Float(0.8)])
+        let conv2 = try #require(model.graph.nodes.firstIndex { $0.name == "conv2" })
+        model.graph.nodes[conv2].inputs[0] = "lab"
+        model.graph.nodes.insert(Node(name: "lab", opType: "Mul", inputs: ["a1", "lab_scale"], outputs: ["lab"]), at: conv2)
+        let points = try quantize(model)
+        #expect(points.contains("c1") && points.contains("lab") && !points.contains("a1"), "\(points)")
+    }
+
     @Test func anActivationWhoseGateHasAnotherReaderIsNotMoved() throws {
         var model = Self.net(.silu)
         #expect(ActivationFinder(model.graph).activation(after: "c1", allowed: QDQFusion.int8Activations)?.output == "a1")
