@@ -34,7 +34,8 @@ public struct Optimizer: Sendable {
             QuantizeHoisting(execution: quantizedExecution),
             QuantizedLookupFusion(execution: quantizedExecution),
             QuantizedElementwiseFusion(execution: quantizedExecution),
-            // After the five above, which take the pairs they compute in int8.
+            DequantizedMeanFusion(execution: quantizedExecution),
+            // After the six above, which take the pairs they compute in int8.
             FakeQuantizeFusion(),
             ConstantFolding(),
             ShapeFolding(),

@@ -19,7 +19,7 @@ extension BatchSeparability {
     static let batchFirst: Set<String> = [
         "AveragePool", "BatchNormalization", "Conv", "ConvInteger", "ConvTranspose", "DepthToSpace", "FusedConv",
         "GlobalAveragePool", "GlobalLpPool", "GlobalMaxPool", "InstanceNormalization", "LpPool", "LRN", "MaxPool",
-        "QLinearConv", "SpaceToDepth",
+        "QLinearConv", "SpaceToDepth", DequantizedMeanFusion.opType,
     ]
 
     static let reductions: Set<String> = [

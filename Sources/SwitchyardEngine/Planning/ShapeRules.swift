@@ -30,6 +30,9 @@ enum ShapeRules {
             return [ValueFact(dataType: table.dataType, shape: context.shape(0))]
         },
         FakeQuantizeFusion.opType: { [ValueFact(dataType: .float32, shape: $0.shape(0))] },
+        DequantizedMeanFusion.opType: { context in
+            [ValueFact(dataType: .float32, shape: context.shape(0).map { Array($0.prefix(2)) + Array(repeating: .fixed(1), count: max($0.count - 2, 0)) })]
+        },
         QuantizedElementwiseFusion.opType: {
             broadcastShape($0, dataType: QuantizedElementwiseFusion.outputType(of: $0.node))
         },

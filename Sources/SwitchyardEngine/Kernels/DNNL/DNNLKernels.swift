@@ -61,6 +61,8 @@ public enum DNNLKernels {
             }
         case (ReferenceKernels.switchyardDomain, QuantizedLookupFusion.opType):
             operation = DNNLQuantizedLookupOperation(node: node)
+        case (ReferenceKernels.switchyardDomain, DequantizedMeanFusion.opType):
+            operation = DNNLDequantizedMeanOperation()
         case (ReferenceKernels.switchyardDomain, QuantizedElementwiseFusion.opType):
             operation = DNNLQuantizedElementwiseOperation(node: node)
         case (ReferenceKernels.switchyardDomain, "FusedMatMul"):

@@ -33,9 +33,10 @@ public enum DNNLRegionPartitioner {
     /// quantize steps around them then stays in oneDNN's layouts (`nhwc` u8 on VNNI) instead of
     /// going to plain NCHW and back at every layer.
     /// `QuantizedLookup` and `QuantizedElementwise` (the quantized elementwise work between them)
-    /// join for the same reason.
+    /// and `DequantizedMean` (a squeeze-excitation's pooling) join for the same reason.
     static let quantized: Set<String> = [
         "QLinearConv", "QuantizeLinear", "DequantizeLinear", QuantizedLookupFusion.opType, QuantizedElementwiseFusion.opType,
+        DequantizedMeanFusion.opType,
     ]
 
     /// `graph` with each run of at least `minimumSize` layout-friendly nodes replaced by one

@@ -8,6 +8,13 @@ extension ReferenceKernels {
         "FusedMatMul": FusedReferenceKernels.fusedMatMul,
         "QuantizedLookup": { try QuantizedLookupKernel.run($0) },
         FakeQuantizeFusion.opType: { try FakeQuantizeKernel.run($0) },
+        // DequantizeLinear, then GlobalAveragePool: the nodes it replaced.
+        DequantizedMeanFusion.opType: { context in
+            let dequantize = Node(opType: "DequantizeLinear", inputs: context.node.inputs, outputs: ["dequantized"])
+            let values = try DequantizeLinearKernel.run(OpContext(node: dequantize, opset: 13, inputs: context.inputs))
+            let pool = Node(opType: "GlobalAveragePool", inputs: ["dequantized"], outputs: context.node.outputs)
+            return try GlobalPoolKernel.average(OpContext(node: pool, opset: 13, inputs: values))
+        },
         // The region's own nodes are its reference.
         QuantizedElementwiseFusion.opType: { context in try context.runSubgraph("body", inputs: context.inputs) },
         // A oneDNN region whose kernel could not be built runs its nodes one by one.
