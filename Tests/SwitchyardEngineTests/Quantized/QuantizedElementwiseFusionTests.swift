@@ -123,6 +123,32 @@ struct QuantizedElementwiseFusionTests {
         #expect(fused.inputs.count == 4)
     }
 
+    /// Products that land on half-integer quotients of the output scale (0.1, whose inverse is
+    /// not exact) round as the reference's division rounds them: a kernel that multiplied by the
+    /// inverse instead would round some of them the other way (checked: 0.1 off).
+    @Test func quotientsNearHalvesRoundAsTheDivision() throws {
+        // Per channel, (k + 0.5) · 0.1 and its neighbours one and two ulps away.
+        let values: [Float] = (0..<200).flatMap { k -> [Float] in
+            let middle = (Float(k) + 0.5) * Float(0.1)
+            return [middle, middle.nextUp, middle.nextDown, middle.nextUp.nextUp, middle.nextDown.nextDown]
+        }
+        let channels = values.count
+        let graph = Graph(nodes: [
+            Kit.dq("x", "xd", "sx", "zx"),
+            Node(name: "mul", opType: "Mul", inputs: ["xd", "f"], outputs: ["m"]),
+            Kit.q("m", "mq", "sy", "zy"), Kit.dq("mq", "y", "sy", "zy"),
+        ], inputs: [
+            ValueInfo(name: "x", dataType: .uint8, shape: [.fixed(1), .fixed(channels), .fixed(2), .fixed(3)]),
+        ], outputs: [ValueInfo(name: "y")], initializers: [
+            "sx": Tensor(scalar: Float(1)), "zx": Kit.scalar(.uint8, 0),
+            "sy": Tensor(scalar: Float(0.1)), "zy": Kit.scalar(.uint8, 0),
+            "f": Tensor(shape: [1, channels, 1, 1], scalars: values),
+        ])
+        let ones = Tensor(dataType: .uint8, shape: [1, channels, 2, 3], int64s: Array(repeating: 1, count: channels * 6))
+        let optimized = try QuantizedMovementFusionTests.expectExact(graph, inputs: ["x": ones], execution: .integer)
+        #expect(optimized.allNodes().contains { $0.opType == QuantizedElementwiseFusion.opType })
+    }
+
     /// A QuantizeLinear after upsampling and concatenation moves before them (`QuantizeHoisting`):
     /// each branch's float work ends in its own QuantizeLinear and runs on bytes, and the bytes
     /// are upsampled and concatenated.
