@@ -57,10 +57,17 @@ typedef struct {
 #define SWITCHYARD_QE_BLOCK 256
 
 /// Channels-last: pixels per block (whole pixels, so a channel operand's block is its channel
-/// values repeated). Plain: a block is part of one channel's row.
+/// values repeated), rounded up so that a block fills whole vectors where that keeps it within
+/// four nominal blocks: 200 channels make blocks of 2 pixels, 400 values, instead of 1 pixel ending
+/// in a half vector read and written byte by byte. Plain: a block is part of one channel's row.
 static inline size_t switchyard_qe_pixels_per_block(const switchyard_qe_job *job) {
     size_t pixels = SWITCHYARD_QE_BLOCK / job->channels;
-    return pixels == 0 ? 1 : pixels;
+    if (pixels == 0) pixels = 1;
+    size_t a = job->channels, b = 16;
+    while (b) { size_t t = a % b; a = b; b = t; }
+    const size_t whole = 16 / a;  // pixels that fill whole vectors: lcm(channels, 16) / channels
+    if (whole * job->channels <= 4 * SWITCHYARD_QE_BLOCK) pixels = (pixels + whole - 1) / whole * whole;
+    return pixels;
 }
 
 static inline size_t switchyard_qe_block_count(const switchyard_qe_job *job) {

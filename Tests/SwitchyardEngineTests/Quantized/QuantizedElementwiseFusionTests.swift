@@ -56,7 +56,7 @@ struct QuantizedElementwiseFusionTests {
     /// (within ONNX Runtime's tolerance), so the region is checked on the convolutions' own
     /// outputs: the model also returns `c` and `p`, and the region alone (without the
     /// convolutions) runs on the reference kernels from them.
-    @Test(arguments: [DataType.uint8, .int8], [8, 24, 300])
+    @Test(arguments: [DataType.uint8, .int8], [8, 24, 200, 300])
     func pyramidLevelRunsOnBytes(type: DataType, channels: Int) throws {
         var generator = Kit.Generator(seed: 710)
         var (graph, inputs) = Self.pyramidLevel(type: type, channels: channels, &generator)
