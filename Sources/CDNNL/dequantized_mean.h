@@ -27,13 +27,6 @@ static inline float switchyard_dequantized_mean_value(const switchyard_dequantiz
     return (float)(sum - (int64_t)job->spatial * job->zero) * job->scale / (float)job->spatial;
 }
 
-/// The least common multiple of `channels` and 16.
-static inline size_t switchyard_dequantized_mean_period(size_t channels) {
-    size_t a = channels, b = 16;
-    while (b) { size_t t = a % b; a = b; b = t; }
-    return channels / a * 16;
-}
-
 /// Adds `count` bytes (int8 when `is_signed`) to `sums`; `restrict` lets the compiler keep the
 /// sums in vector registers (a byte pointer may otherwise alias them).
 __attribute__((always_inline)) static inline void switchyard_dequantized_mean_add(int32_t *restrict sums,
@@ -55,7 +48,7 @@ __attribute__((always_inline)) static inline void switchyard_dequantized_mean_it
         // Rows of `period` bytes (a multiple of 16 and of the channel count) hold whole pixels, so
         // every vector lane adds one channel's bytes whatever the count (8 channels: two pixels a
         // vector); the lanes of each channel are folded at the end.
-        const size_t period = switchyard_dequantized_mean_period(channels), per_row = period / channels;
+        const size_t period = switchyard_lcm16(channels), per_row = period / channels;
         int32_t *wide = sums + channels;
         for (size_t n = first; n < last; n++) {
             memset(wide, 0, period * sizeof(int32_t));
@@ -105,7 +98,7 @@ switchyard_dequantized_mean_avx2(const switchyard_dequantized_mean_job *job, siz
 static void switchyard_dequantized_mean_range(const void *argument, size_t first, size_t last) {
     const switchyard_dequantized_mean_job *job = (const switchyard_dequantized_mean_job *)argument;
     // `channels` sums, then the channels-last kernel's `period` lanes.
-    size_t count = job->channels + switchyard_dequantized_mean_period(job->channels);
+    size_t count = job->channels + switchyard_lcm16(job->channels);
     int32_t *sums = (int32_t *)malloc((count > 16 ? count : 16) * sizeof(int32_t));
     if (!sums) abort();
 #if defined(__x86_64__)

@@ -63,9 +63,7 @@ typedef struct {
 static inline size_t switchyard_qe_pixels_per_block(const switchyard_qe_job *job) {
     size_t pixels = SWITCHYARD_QE_BLOCK / job->channels;
     if (pixels == 0) pixels = 1;
-    size_t a = job->channels, b = 16;
-    while (b) { size_t t = a % b; a = b; b = t; }
-    const size_t whole = 16 / a;  // pixels that fill whole vectors: lcm(channels, 16) / channels
+    const size_t whole = switchyard_lcm16(job->channels) / job->channels;  // pixels that fill whole vectors
     if (whole * job->channels <= 4 * SWITCHYARD_QE_BLOCK) pixels = (pixels + whole - 1) / whole * whole;
     return pixels;
 }

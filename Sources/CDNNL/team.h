@@ -29,6 +29,13 @@ static void switchyard_team_member(void *argument) {
     share->range(share->job, first, first + chunk < share->items ? first + chunk : share->items);
 }
 
+/// The least common multiple of `n` and 16: the values of `n`-wide rows that fill whole 16-lane vectors.
+static inline size_t switchyard_lcm16(size_t n) {
+    size_t a = n, b = 16;
+    while (b) { size_t t = a % b; a = b; b = t; }
+    return n / a * 16;
+}
+
 /// Runs `range` over `items` work items of `job`: on the calling thread when `threads` is 1 or
 /// there is one item, else in contiguous shares over an OpenMP team of `threads` (the team
 /// oneDNN's primitives use on this thread), each a multiple of `granule` items (so that, say, no

@@ -31,9 +31,6 @@ struct DNNLOwnInt8Requantization {
     var outputScale: Float
     var destinationZero: Int32
     var destinationType: dnnl_data_type_t
-
-    var hasActivation: Bool { activation != SWITCHYARD_INT8_IDENTITY }
-    var signedOutput: Int32 { destinationType == dnnl_s8 ? 1 : 0 }
 }
 
 /// The C job of one of those kernels: geometry and requantization set at plan time, pointers bound per run.
@@ -43,8 +40,22 @@ protocol DNNLOwnInt8Job {
     var packed_weights: UnsafePointer<Int8>! { get set }
     var bias: UnsafePointer<Int32>! { get set }
     var scales: UnsafePointer<Float>! { get set }
+    var activation: Int32 { get set }
+    var output_scale: Float { get set }
+    var destination_zero: Float { get set }
+    var signed_output: Int32 { get set }
     /// Runs the kernel on an OpenMP team of `threads`.
     static func run(_ job: inout Self, threads: Int32)
+}
+
+extension DNNLOwnInt8Job {
+    /// Sets the job's requantization fields (the scales go to the kernel's packing).
+    mutating func requantize(as requantization: DNNLOwnInt8Requantization) {
+        activation = Int32(requantization.activation.rawValue)
+        output_scale = requantization.outputScale
+        destination_zero = Float(requantization.destinationZero)
+        signed_output = requantization.destinationType == dnnl_s8 ? 1 : 0
+    }
 }
 
 extension switchyard_dw_job: DNNLOwnInt8Job {

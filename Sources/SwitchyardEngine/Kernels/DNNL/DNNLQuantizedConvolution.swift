@@ -134,5 +134,4 @@ struct DNNLQuantizedConvolutionOperation: DNNLOperation {
         if only.alg == dnnl_eltwise_hardswish { return SWITCHYARD_INT8_HARDSWISH }
         return nil
     }
-
 }

@@ -45,10 +45,7 @@ enum DNNLQuantizedDepthwise {
         (job.stride_h, job.stride_w) = (Int32(window.strides[0]), Int32(window.strides[1]))
         (job.pad_top, job.pad_left) = (Int32(window.padBegin[0]), Int32(window.padBegin[1]))
         job.source_zero = UInt8(source.zeroPoint)
-        job.activation = Int32(requantization.activation.rawValue)
-        job.output_scale = requantization.outputScale
-        job.destination_zero = Float(requantization.destinationZero)
-        job.signed_output = requantization.signedOutput
+        job.requantize(as: requantization)
         let step = DNNLOwnInt8ConvolutionStep(source: source.slot, destination: output, job: job, weights: packed,
                                               bias: packedBias, scales: packedScales)
         builder.kernel(step, work: shape.reduce(1, *) * kernelHeight * kernelWidth)
