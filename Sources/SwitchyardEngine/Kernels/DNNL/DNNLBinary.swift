@@ -1,5 +1,6 @@
 import CDNNL
 import SwitchyardGraph
+import SwitchyardTensor
 
 /// Add, Sub, Mul, Div, Max and Min (two inputs) as a oneDNN binary primitive. oneDNN
 /// broadcasts only its second operand, so the larger input comes first (swapped for the
@@ -29,24 +30,59 @@ struct DNNLBinaryOperation: DNNLPostOpFusing {
         let dims = outputShape.isEmpty ? [1] : outputShape
         let secondDims = [Int](repeating: 1, count: dims.count - second.shape.count) + second.shape
         var output: Int
+        // A failed attempt may have added steps (a reorder of the second operand): each retry
+        // starts from the builder as it was.
+        let before = builder
         do {
             output = try lower(first.slot, second, secondDims: secondDims, residual: residualOperands, into: &builder)
         } catch {
-            // Some broadcasts have no kernel for blocked layouts; plain layouts always do.
-            let plainFirst = try builder.plain(first.slot)
-            guard plainFirst != first.slot else { throw error }
-            output = try lower(plainFirst, second, secondDims: secondDims, residual: residualOperands, into: &builder)
+            builder = before
+            if let inFirstLayout = try? lowerInFirstLayout(first.slot, second, secondDims: secondDims,
+                                                           residual: residualOperands, into: &builder) {
+                output = inFirstLayout
+            } else {
+                builder = before
+                // Some broadcasts have no kernel for blocked layouts; plain layouts always do.
+                let plainFirst = try builder.plain(first.slot)
+                guard plainFirst != first.slot else { throw error }
+                output = try lower(plainFirst, second, secondDims: secondDims, residual: residualOperands, into: &builder)
+            }
         }
         return [(output, outputShape)]
+    }
+
+    /// The result's slot, with a broadcast second operand (a scalar, or a pooled `[N, C, 1, 1]`)
+    /// in the first operand's blocked layout, so that the first is not reordered to plain and
+    /// back (a QDQ model's HardSwish as `x · Clip(x + 3) / 6` with a FakeQuantize after each step).
+    /// oneDNN takes only operators that keep padded channels zero there, so a Div by constants
+    /// runs as a Mul by their reciprocals, as `ConvAffineFolding` folds one (the product may
+    /// differ from the quotient in the last bit).
+    private func lowerInFirstLayout(_ firstSlot: Int, _ second: DNNLOperand, secondDims: [Int], residual: [DNNLOperand],
+                                    into builder: inout DNNLPlanBuilder) throws -> Int {
+        guard let layout = builder.desc(firstSlot).sameLayout(dims: secondDims), !layout.isPlain else {
+            throw KernelError.unsupported("\(opType): \(secondDims) has no blocked layout like the first input's")
+        }
+        guard alg == dnnl_binary_div else {
+            return try lower(firstSlot, second, secondDims: secondDims, residual: residual, secondLayout: layout, into: &builder)
+        }
+        guard let divisors = second.value, divisors.dataType == .float32,
+              !divisors.scalars(as: Float.self).contains(0) else {
+            throw KernelError.unsupported("\(opType): oneDNN divides in blocked layouts by nonzero constants only")
+        }
+        let reciprocals = Tensor(shape: divisors.shape, scalars: divisors.scalars(as: Float.self).map { 1 / $0 })
+        let multiply = DNNLBinaryOperation(opType: opType, alg: dnnl_binary_mul, commutative: true,
+                                           residual: self.residual, activation: activation)
+        return try multiply.lower(firstSlot, DNNLOperand(slot: second.slot, shape: second.shape, value: reciprocals),
+                                  secondDims: secondDims, residual: residual, secondLayout: layout, into: &builder)
     }
 
     /// The result's slot. Residual steps whose operands have the output's shape are binary
     /// post-ops when oneDNN has a kernel for them; otherwise they and the activation run as passes
     /// of their own.
     private func lower(_ firstSlot: Int, _ second: DNNLOperand, secondDims: [Int], residual: [DNNLOperand],
-                       into builder: inout DNNLPlanBuilder) throws -> Int {
+                       secondLayout: DNNLMemoryDesc? = nil, into builder: inout DNNLPlanBuilder) throws -> Int {
         let src0 = builder.desc(firstSlot)
-        let src1 = secondDims == src0.dims ? src0 : try DNNLMemoryDesc.plain(secondDims)
+        let src1 = secondDims == src0.dims ? src0 : try secondLayout ?? DNNLMemoryDesc.plain(secondDims)
         let residualDesc = src0.withDataType(dnnl_f32)
         func descriptor(_ postOps: [DNNLEltwiseFunction], storing type: dnnl_data_type_t,
                         withResidual: Bool) throws -> DNNLPrimitiveDescriptor {
@@ -80,9 +116,11 @@ struct DNNLBinaryOperation: DNNLPostOpFusing {
                                 withResidual: false)
         }
         guard let pd else { throw KernelError.unsupported("\(opType): no oneDNN binary kernel") }
-        let secondSlot = secondDims == src0.dims
-            ? try builder.reorder(second.slot, to: src0)
-            : try builder.reshape(second.slot, to: secondDims)
+        let secondSlot = secondDims == src0.dims ? try builder.reorder(second.slot, to: src0)
+            : src1.isPlain ? try builder.reshape(second.slot, to: secondDims)
+            : try builder.packed(DNNLOperand(slot: second.value != nil || builder.desc(second.slot).dims == secondDims
+                                                 ? second.slot : try builder.reshape(second.slot, to: secondDims),
+                                             shape: secondDims, value: second.value), as: src1)
         var arguments = [(DNNL_ARG_SRC_0, firstSlot), (DNNL_ARG_SRC_1, secondSlot)]
         if residualPasses.isEmpty {
             for (index, operand) in residual.enumerated() {
