@@ -50,6 +50,30 @@ struct DNNLPoolingTests {
         #expect(DNNLKernels.kernel(for: node, opset: 12) == nil)
     }
 
+    /// ONNX Runtime's QDQ YOLOv8 pools bytes (its SPPF's MaxPools sit between a QuantizeLinear
+    /// and a DequantizeLinear); oneDNN has 8-bit pooling kernels for channels-last data only.
+    @Test("MaxPool on plain bytes runs oneDNN's 8-bit kernel on them reordered channels-last",
+          arguments: [DataType.uint8, .int8])
+    func bytes(type: DataType) throws {
+        var generator = SeededGenerator(seed: 54)
+        let shape = [2, 24, 10, 10]
+        let floats = generator.tensor(shape, in: -128...127).scalars(as: Float.self).map { $0.rounded() }
+        let x = type == .uint8 ? Tensor(shape: shape, scalars: floats.map { UInt8($0 + 128) })
+            : Tensor(shape: shape, scalars: floats.map { Int8($0) })
+        let node = DNNLHarness.node("MaxPool", inputs: 1,
+                                    attributes: ["kernel_shape": .ints([5, 5]), "pads": .ints([2, 2, 2, 2])])
+        let (actual, kernel) = try DNNLHarness.runDNNL(node, opset: 12, inputs: [x])
+        #expect(kernel.implementationNames.contains { $0.hasPrefix("jit_int") }, "\(kernel.implementationNames)")
+        let expected = try DNNLHarness.runReference(node, opset: 12, inputs: [x])
+        #expect(actual.dataType == type)
+        #expect(actual.shape == expected.shape)
+        if type == .uint8 {
+            #expect(actual.scalars(as: UInt8.self) == expected.scalars(as: UInt8.self))
+        } else {
+            #expect(actual.scalars(as: Int8.self) == expected.scalars(as: Int8.self))
+        }
+    }
+
     @Test("GlobalAveragePool and GlobalMaxPool match the reference kernel", arguments: ["GlobalAveragePool", "GlobalMaxPool"])
     func global(opType: String) throws {
         var generator = SeededGenerator(seed: 53)

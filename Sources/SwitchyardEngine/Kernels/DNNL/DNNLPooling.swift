@@ -47,24 +47,35 @@ struct DNNLPoolingOperation: DNNLOperation {
             alg = countIncludePad ? dnnl_pooling_avg_include_padding : dnnl_pooling_avg_exclude_padding
         }
         let dstShape = Array(x.shape.prefix(2)) + resolved.outputs
-        let src = builder.desc(x.slot)
-        // A maximum of 8-bit values is one of them: the destination keeps their type.
-        let dst = try DNNLMemoryDesc.any(dstShape, type: takesIntegerData ? src.dataType : dnnl_f32)
-        var op = dnnl_pooling_v2_desc_t()
-        let status = withUnsafePointer(to: src.raw) { srcRaw in
-            withUnsafePointer(to: dst.raw) { dstRaw in
-                dnnl_pooling_v2_forward_desc_init(&op, dnnl_forward_inference, alg, srcRaw, dstRaw,
-                                                  resolved.strides.int64, resolved.kernel.int64, resolved.dnnlDilations,
-                                                  resolved.padBegin.int64, resolved.padEnd.int64)
+        func descriptor(reading src: DNNLMemoryDesc) throws -> DNNLPrimitiveDescriptor {
+            // A maximum of 8-bit values is one of them: the destination keeps their type.
+            let dst = try DNNLMemoryDesc.any(dstShape, type: takesIntegerData ? src.dataType : dnnl_f32)
+            var op = dnnl_pooling_v2_desc_t()
+            let status = withUnsafePointer(to: src.raw) { srcRaw in
+                withUnsafePointer(to: dst.raw) { dstRaw in
+                    dnnl_pooling_v2_forward_desc_init(&op, dnnl_forward_inference, alg, srcRaw, dstRaw,
+                                                      resolved.strides.int64, resolved.kernel.int64, resolved.dnnlDilations,
+                                                      resolved.padBegin.int64, resolved.padEnd.int64)
+                }
             }
+            try dnnlCheck(status, "dnnl_pooling_v2_forward_desc_init(\(opType))")
+            return try DNNLPrimitiveDescriptor(op, attributes: DNNLAttributes(), engine: builder.engine, name: opType)
         }
-        try dnnlCheck(status, "dnnl_pooling_v2_forward_desc_init(\(opType))")
-        let pd = try DNNLPrimitiveDescriptor(op, attributes: DNNLAttributes(), engine: builder.engine, name: opType)
+        var source = x.slot
+        var pd = try descriptor(reading: builder.desc(source))
+        // oneDNN's 8-bit pooling kernels read channels-last only: bytes in a float path's blocked
+        // layout (ONNX Runtime's QDQ YOLOv8 pools between a QuantizeLinear and a DequantizeLinear)
+        // would get its reference kernel.
+        let type = builder.desc(source).dataType
+        if pd.isReference, type == dnnl_u8 || type == dnnl_s8 {
+            source = try builder.reorder(source, to: .channelsLast(x.shape, type: type))
+            pd = try descriptor(reading: builder.desc(source))
+        }
         guard let dstChosen = pd.desc(dnnl_query_dst_md) else {
             throw KernelError.unsupported("\(opType): oneDNN reported no destination layout")
         }
         let output = builder.slot(dstChosen)
-        try builder.add(pd, arguments: [(DNNL_ARG_SRC, x.slot), (DNNL_ARG_DST, output)])
+        try builder.add(pd, arguments: [(DNNL_ARG_SRC, source), (DNNL_ARG_DST, output)])
         return [(output, dstShape)]
     }
 }
