@@ -3,19 +3,28 @@
 # oneDNN from Debian, a Python venv (.venv) with the reference tools (onnx, onnxruntime, numpy),
 # the example models (models/) and ONNX's conformance cases (.cache/conformance).
 # Idempotent: a second run only checks.
+# `scripts/setup.sh system` installs only the Debian packages (what the Swift build links);
+# `scripts/setup.sh python` only the rest (the venv, models and test data).
 set -euo pipefail
 cd "$(dirname "$0")/.."
+
+phase="${1:-all}"
+case "$phase" in
+    all | system | python) ;;
+    *) echo "usage: scripts/setup.sh [system|python]" >&2; exit 2 ;;
+esac
 
 apt_packages=(libdnnl-dev libturbojpeg0-dev libpng-dev libsqlite3-dev ffmpeg fonts-dejavu-core unzip python3-venv)
 missing=()
 for package in "${apt_packages[@]}"; do
     dpkg -s "$package" >/dev/null 2>&1 || missing+=("$package")
 done
-if ((${#missing[@]})); then
+if [[ $phase != python ]] && ((${#missing[@]})); then
     sudo=""; [[ $(id -u) -ne 0 ]] && sudo="sudo"
     $sudo apt-get update -qq
     DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${missing[@]}" >/dev/null
 fi
+[[ $phase == system ]] && exit 0
 
 if [[ ! -x .venv/bin/python ]]; then
     python3 -m venv .venv
