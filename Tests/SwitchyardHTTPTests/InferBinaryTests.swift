@@ -4,6 +4,7 @@ import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
 import NIOCore
+import SwitchyardServing
 import Testing
 @testable import SwitchyardHTTP
 

@@ -137,7 +137,7 @@ enum InferRequestDecoder {
             throw .invalidArgument("input '\(name)': unknown datatype '\(datatypeName)'; expected one of \(DataType.kserveNames)")
         }
         let shape = try decodeShape(input["shape"], input: name)
-        let elementCount = try checkedElementCount(shape, input: name)
+        let elementCount = try BinaryTensor.elementCount(of: shape, input: name)
 
         var binarySize: Int?
         if let parameters = input["parameters"] {
@@ -169,13 +169,7 @@ enum InferRequestDecoder {
         }
         let slice = UnsafeRawBufferPointer(rebasing: bytes[binaryOffset..<binaryOffset + binarySize])
         binaryOffset += binarySize
-        if dataType == .string {
-            // Keep the raw elements too: a BYTES input may be binary (an encoded image for a pipeline).
-            let elements = try BinaryTensor.elements(from: slice, count: elementCount, input: name)
-            return NamedTensor(name: name, tensor: Tensor(shape: shape, strings: elements.map(BinaryTensor.decodeUTF8)),
-                               rawBytes: elements)
-        }
-        return NamedTensor(name: name, tensor: try BinaryTensor.tensor(from: slice, dataType: dataType, shape: shape, input: name))
+        return try BinaryTensor.input(named: name, from: slice, dataType: dataType, shape: shape)
     }
 
     private static func decodeShape(_ value: JSONValue?, input: String) throws(ServingError) -> [Int] {
@@ -189,16 +183,6 @@ enum InferRequestDecoder {
             shape.append(Int(size))
         }
         return shape
-    }
-
-    private static func checkedElementCount(_ shape: [Int], input: String) throws(ServingError) -> Int {
-        var count = 1
-        for dim in shape {
-            let (product, overflow) = count.multipliedReportingOverflow(by: dim)
-            guard !overflow else { throw .invalidArgument("input '\(input)': shape \(shape) has too many elements") }
-            count = product
-        }
-        return count
     }
 
     private static func requiredString(_ object: JSONValue, _ key: String, in place: String) throws(ServingError) -> String {
