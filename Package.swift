@@ -9,6 +9,7 @@ let package = Package(
         .library(name: "SwitchyardEngine", targets: ["SwitchyardEngine"]),
         .library(name: "SwitchyardServing", targets: ["SwitchyardServing"]),
         .library(name: "SwitchyardHTTP", targets: ["SwitchyardHTTP"]),
+        .library(name: "SwitchyardGRPC", targets: ["SwitchyardGRPC"]),
         .library(name: "SwitchyardVision", targets: ["SwitchyardVision"]),
         .library(name: "SwitchyardPipeline", targets: ["SwitchyardPipeline"]),
         .library(name: "SwitchyardQuantization", targets: ["SwitchyardQuantization"]),
@@ -21,6 +22,10 @@ let package = Package(
         .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        .package(url: "https://github.com/grpc/grpc-swift-2", from: "2.4.3"),
+        .package(url: "https://github.com/grpc/grpc-swift-nio-transport", from: "2.9.2"),
+        .package(url: "https://github.com/grpc/grpc-swift-protobuf", from: "2.4.1"),
         .package(url: "https://github.com/adam-fowler/compress-nio", from: "1.5.0"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
@@ -71,6 +76,28 @@ let package = Package(
                 .product(name: "Prometheus", package: "swift-prometheus"),
             ]
         ),
+        // KServe v2 over gRPC (Triton's `inference.GRPCInferenceService`), plaintext like Triton's
+        // default. The transport is grpc-swift's HTTP/2 server on a NIOPosix listener of our own
+        // (`PlaintextListenerFactory`): grpc-swift's Posix product also links swift-nio-ssl and
+        // swift-crypto, two BoringSSL builds that would add minutes to every clean build on 2 cores.
+        // The TransportServices product is taken for the transport core it re-exports (on Linux
+        // it has no code of its own).
+        .target(
+            name: "SwitchyardGRPC",
+            dependencies: [
+                "SwitchyardServing", "SwitchyardTensor",
+                .product(name: "GRPCCore", package: "grpc-swift-2"),
+                .product(name: "GRPCNIOTransportHTTP2TransportServices", package: "grpc-swift-nio-transport"),
+                .product(name: "GRPCProtobuf", package: "grpc-swift-protobuf"),
+                .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            // The .proto schema is compiled by scripts/generate-protos.sh into Generated/.
+            exclude: ["Schema"]
+        ),
         // Image codecs from Debian: libturbojpeg0-dev and libpng-dev.
         .systemLibrary(name: "CTurboJPEG", path: "Sources/CTurboJPEG"),
         .systemLibrary(name: "CPNG", path: "Sources/CPNG"),
@@ -101,7 +128,7 @@ let package = Package(
             name: "switchyard",
             dependencies: [
                 "SwitchyardEngine", "SwitchyardONNX", "SwitchyardGraph", "SwitchyardTensor",
-                "SwitchyardServing", "SwitchyardHTTP", "SwitchyardPipeline", "SwitchyardQuantization",
+                "SwitchyardServing", "SwitchyardHTTP", "SwitchyardGRPC", "SwitchyardPipeline", "SwitchyardQuantization",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -120,6 +147,15 @@ let package = Package(
             dependencies: [
                 "SwitchyardHTTP",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ]
+        ),
+        .testTarget(
+            name: "SwitchyardGRPCTests",
+            dependencies: [
+                "SwitchyardGRPC", "SwitchyardServing", "SwitchyardONNX", "SwitchyardGraph", "SwitchyardTensor",
+                // The generated client against the service, in process: every RPC through
+                // grpc-swift's serialization and routing, no socket.
+                .product(name: "GRPCInProcessTransport", package: "grpc-swift-2"),
             ]
         ),
         .testTarget(name: "SwitchyardVisionTests", dependencies: ["SwitchyardVision"]),
