@@ -3,6 +3,7 @@ import Foundation
 import Logging
 import Prometheus
 import ServiceLifecycle
+import SwitchyardGRPC
 import SwitchyardHTTP
 import SwitchyardPipeline
 import SwitchyardServing
@@ -11,7 +12,7 @@ import SwitchyardServing
 struct ServeCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "serve",
-        abstract: "Serve the models of a Triton-style model repository over KServe v2 HTTP, with Prometheus metrics.",
+        abstract: "Serve the models of a Triton-style model repository over KServe v2 HTTP and gRPC, with Prometheus metrics.",
         discussion: """
         Stops gracefully on SIGTERM or SIGINT: stops accepting, finishes queued and in-flight requests \
         (at most --shutdown-timeout seconds), exits 0.
@@ -26,6 +27,12 @@ struct ServeCommand: AsyncParsableCommand {
 
     @Option(help: "Port of the KServe v2 HTTP endpoint.")
     var httpPort = 8000
+
+    @Option(help: "Port of the KServe v2 gRPC endpoint (Triton's inference.GRPCInferenceService, plaintext).")
+    var grpcPort = 8001
+
+    @Option(help: ArgumentHelp("Serve gRPC too (Triton's --allow-grpc).", valueName: "true|false"))
+    var allowGrpc = true
 
     @Option(help: "Port of the Prometheus /metrics endpoint.")
     var metricsPort = 8002
@@ -63,7 +70,7 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("Least severe log level written.", valueName: "trace|debug|info|notice|warning|error|critical"))
     var logLevel: Logger.Level = .info
 
-    @Option(help: "Largest request body accepted, in bytes (after gzip decompression); larger bodies get 413.")
+    @Option(help: "Largest request accepted, in bytes: an HTTP body after gzip decompression (larger: 413) or a gRPC message (larger: RESOURCE_EXHAUSTED).")
     var maxRequestBytes = 64 << 20
 
     @Option(help: "Seconds shutdown waits for queued and in-flight requests.")
@@ -126,11 +133,17 @@ struct ServeCommand: AsyncParsableCommand {
         let http = KServeHTTPServer(service: routing, configuration: KServeHTTPConfiguration(
             host: host, port: httpPort, maxBodyBytes: maxRequestBytes
         ), logger: logger)
-        // Services shut down in reverse order: the HTTP endpoint first (it stops accepting and
-        // lets in-flight requests finish, which needs the pipelines and models), then the
-        // pipelines (their requests in flight need the models), the models last.
+        var services: [any Service] = [manager, pipelines, metrics, http]
+        if allowGrpc {
+            services.append(KServeGRPCServer(service: routing, configuration: KServeGRPCConfiguration(
+                host: host, port: grpcPort, maxMessageBytes: maxRequestBytes
+            ), logger: logger))
+        }
+        // Services shut down in reverse order: the gRPC and HTTP endpoints first (they stop
+        // accepting and let in-flight requests finish, which needs the pipelines and models), then
+        // the pipelines (their requests in flight need the models), the models last.
         let group = ServiceGroup(configuration: .init(
-            services: [manager, pipelines, metrics, http], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger
+            services: services, gracefulShutdownSignals: [.sigterm, .sigint], logger: logger
         ))
         try await group.run()
     }
