@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs Triton's real clients for the client checks (scripts/test-clients.sh) and the serving
 # benchmark (scripts/bench-serving.sh), each in its own venv, with the versions verified on Debian 12:
-#   .venv-clients   tritonclient[http] (newest: the Python client API), numpy, pytest, onnx (for the
+#   .venv-clients   tritonclient[http,grpc] (newest: the Python client API), numpy, pytest, onnx (for the
 #                   tiny test model scripts/make-repository.py writes)
 #   .venv-perf      tritonclient 2.51.0 for its perf_analyzer binary (newer wheels need glibc 2.38) and
 #                   libcudart.so.12 from nvidia-cuda-runtime-cu12, both --no-deps; plus apt libb64-0d.
@@ -20,7 +20,7 @@ for argument in "$@"; do
     esac
 done
 
-clients_packages=("tritonclient[http]==2.73.0" "numpy==2.4.6" "pytest==9.2.0" "onnx==1.23.2")
+clients_packages=("tritonclient[http,grpc]==2.73.0" "numpy==2.4.6" "pytest==9.2.0" "onnx==1.23.2")
 perf_packages=("tritonclient==2.51.0" "nvidia-cuda-runtime-cu12==12.9.79")
 pytriton_packages=("nvidia-pytriton==0.7.0" "onnxruntime==1.31.1" "numpy==1.26.4")
 pip_flags=(-q --disable-pip-version-check)
@@ -43,7 +43,7 @@ ensure_venv() {
     fi
 }
 
-ensure_venv .venv-clients "import tritonclient.http, numpy, pytest, onnx
+ensure_venv .venv-clients "import tritonclient.http, tritonclient.grpc, numpy, pytest, onnx
 from importlib.metadata import version
 assert version('tritonclient') == '2.73.0', version('tritonclient')" "${clients_packages[@]}"
 

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Triton's real clients against Switchyard: installs them (scripts/setup-clients.sh), builds a model
 # repository (scripts/make-repository.py), starts `switchyard serve` on free ports, runs the checks in
-# tests/clients (tritonclient, perf_analyzer, concurrency, bad requests), then stops the server with
+# tests/clients (tritonclient over HTTP and gRPC, perf_analyzer, concurrency, bad requests), then stops the server with
 # SIGTERM while requests are in flight and checks that it answers them and exits 0.
 #
 #   scripts/test-clients.sh [SWITCHYARD_BINARY] [-- pytest arguments]
@@ -28,14 +28,14 @@ work=.cache/clients
 rm -rf "$work"; mkdir -p "$work"
 .venv-clients/bin/python scripts/make-repository.py --out "$work/repository" --switchyard "$binary"
 
-read -r http_port metrics_port < <(python3 -c '
+read -r http_port grpc_port metrics_port < <(python3 -c '
 import socket
-sockets = [socket.socket() for _ in range(2)]
+sockets = [socket.socket() for _ in range(3)]
 for s in sockets: s.bind(("127.0.0.1", 0))
 print(*[s.getsockname()[1] for s in sockets])')
 
 # shellcheck disable=SC2086  # SWITCHYARD_SERVE_ARGS is a list of options
-"$binary" serve --model-repository "$work/repository" --http-port "$http_port" --metrics-port "$metrics_port" \
+"$binary" serve --model-repository "$work/repository" --http-port "$http_port" --grpc-port "$grpc_port" --metrics-port "$metrics_port" \
     ${SWITCHYARD_SERVE_ARGS:-} >"$work/server.log" 2>&1 &
 server=$!
 stop_server() { kill -TERM "$server" 2>/dev/null || true; }
@@ -52,7 +52,7 @@ for _ in $(seq 600); do
     sleep 0.2
 done
 curl -sf "http://127.0.0.1:$http_port/v2/health/ready" >/dev/null || { echo "test-clients: not ready after 120 s" >&2; tail -50 "$work/server.log" >&2; exit 1; }
-echo "test-clients: $binary ready on :$http_port (metrics :$metrics_port) after" \
+echo "test-clients: $binary ready on :$http_port (gRPC :$grpc_port, metrics :$metrics_port) after" \
     "$(awk -v a="$started" -v b="$(date +%s.%N)" 'BEGIN { printf "%.1f", b - a }') s"
 
 # Server-ready should imply every model is loaded (Triton's strict readiness); wait a little per
@@ -67,11 +67,11 @@ for model_dir in "$work/repository"/*/; do
         || echo "test-clients: WARNING: server ready, but model $model not ready 60 s later" >&2
 done
 
-export SWITCHYARD_URL=127.0.0.1:$http_port SWITCHYARD_METRICS_URL=127.0.0.1:$metrics_port
+export SWITCHYARD_URL=127.0.0.1:$http_port SWITCHYARD_GRPC_URL=127.0.0.1:$grpc_port SWITCHYARD_METRICS_URL=127.0.0.1:$metrics_port
 export SWITCHYARD_BIN=$binary SWITCHYARD_REPOSITORY=$root/$work/repository SWITCHYARD_WORK=$root/$work
 status=0
 (cd tests/clients && "$root/.venv-clients/bin/python" -m pytest -v -rfE -p no:cacheprovider \
-    check_clients.py check_concurrency.py check_bad_requests.py check_perf_analyzer.py check_ensemble.py check_shadow.py "$@") || status=1
+    check_clients.py check_grpc.py check_concurrency.py check_bad_requests.py check_perf_analyzer.py check_ensemble.py check_shadow.py "$@") || status=1
 
 rss_kib=$(awk '/VmRSS/ {print $2}' "/proc/$server/status" 2>/dev/null || echo "?")
 echo "test-clients: server RSS after the checks: ${rss_kib} KiB"

@@ -2,7 +2,8 @@
 input tensors completes, its server-side section (from the statistics extension) is filled in, and
 every request succeeded. Inputs come from a data directory of finite values: perf_analyzer's default
 random data is random bytes, which as FP32 include NaN, and in JSON mode it then sends bare `NaN`
-tokens, which Switchyard rejects with a 400 (checked below). This checks the protocol, not the speed: stability is loosened (-s 50) and a
+tokens, which Switchyard rejects with a 400 (checked below). Over gRPC (perf_analyzer's default
+protocol) both unary and streaming runs are checked. This checks the protocol, not the speed: stability is loosened (-s 50) and a
 run that fails only for want of a stable measurement (a noisy shared machine) is retried."""
 import re
 import subprocess
@@ -10,7 +11,7 @@ import subprocess
 import numpy as np
 import pytest
 
-from conftest import ROOT, URL, WORK
+from conftest import GRPC_URL, ROOT, URL, WORK
 
 
 @pytest.fixture(scope="module")
@@ -25,8 +26,9 @@ def input_data():
 UNSTABLE = "Failed to obtain stable measurement"
 
 
-def perf_analyzer(*arguments, attempts=3):
-    command = [str(ROOT / "scripts" / "perf_analyzer.sh"), "-i", "http", "-u", URL, *arguments]
+def perf_analyzer(*arguments, protocol="http", attempts=3):
+    url = GRPC_URL if protocol == "grpc" else URL
+    command = [str(ROOT / "scripts" / "perf_analyzer.sh"), "-i", protocol, "-u", url, *arguments]
     for _ in range(attempts):
         run = subprocess.run(command, capture_output=True, text=True, timeout=600)
         output = run.stdout + run.stderr
@@ -52,6 +54,22 @@ def test_perf_analyzer_run_completes(tensor_format, batch, input_data):
     assert len(inference_counts) == 2 and len(successes) == 2, f"no server-side section:\n{output[-3000:]}"
     assert all(n > 0 for n in successes), f"successful requests per level {successes}:\n{output[-3000:]}"
     assert all(n == s * batch for n, s in zip(inference_counts, successes)), f"inference counts {inference_counts}"
+
+
+@pytest.mark.parametrize("streaming", [False, True], ids=["unary", "streaming"])
+def test_perf_analyzer_over_grpc(streaming, input_data):
+    """perf_analyzer's default protocol: ModelInfer per request, or one ModelStreamInfer stream per
+    concurrent client with --streaming; the server section comes from ModelStatistics."""
+    output = perf_analyzer("-m", "cls", "-b", "2", "--concurrency-range", "1:2", "--input-data", input_data,
+                           "--measurement-interval", "2000", "--stability-percentage", "50", "--max-trials", "8",
+                           *(["--streaming"] if streaming else []), protocol="grpc")
+    assert re.findall(r"Request concurrency: (\d+)", output) == ["1", "2"], output[-3000:]
+    throughputs = [float(t) for t in re.findall(r"Throughput: ([\d.]+) infer/sec", output)]
+    assert len(throughputs) == 2 and all(t > 0 for t in throughputs), output[-3000:]
+    inference_counts = [int(n) for n in re.findall(r"Inference count: (\d+)", output)]
+    successes = [int(n) for n in re.findall(r"Successful request count: (\d+)", output)]
+    assert len(successes) == 2 and all(n > 0 for n in successes), f"no server-side section:\n{output[-3000:]}"
+    assert all(n == s * 2 for n, s in zip(inference_counts, successes)), f"inference counts {inference_counts}"
 
 
 def test_perf_analyzer_default_random_data_binary():

@@ -2,6 +2,7 @@
 reference outputs (`switchyard infer`), and seeded inputs. scripts/test-clients.sh sets the variables:
 
   SWITCHYARD_URL          host:port of the HTTP frontend (e.g. 127.0.0.1:8000)
+  SWITCHYARD_GRPC_URL     host:port of the gRPC frontend (e.g. 127.0.0.1:8001)
   SWITCHYARD_METRICS_URL  host:port of the Prometheus endpoint
   SWITCHYARD_BIN          the switchyard executable
   SWITCHYARD_REPOSITORY   the model repository the server serves (scripts/make-repository.py)
@@ -17,6 +18,7 @@ import pytest
 import tritonclient.http as httpclient
 
 URL = os.environ.get("SWITCHYARD_URL", "127.0.0.1:8000")
+GRPC_URL = os.environ.get("SWITCHYARD_GRPC_URL", "127.0.0.1:8001")
 METRICS_URL = os.environ.get("SWITCHYARD_METRICS_URL", "127.0.0.1:8002")
 BIN = os.environ.get("SWITCHYARD_BIN", "")
 REPOSITORY = Path(os.environ.get("SWITCHYARD_REPOSITORY", ".cache/repository"))
