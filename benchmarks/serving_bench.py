@@ -1,18 +1,18 @@
 #!/usr/bin/env python3
 """The serving benchmark's measuring and reporting half (scripts/bench-serving.sh drives it).
 
-  serving_bench.py sweep --url HOST:PORT --model cls[,cls_nobatch,…] --server switchyard --out FILE.json
-      perf_analyzer (scripts/perf_analyzer.sh, HTTP, binary tensors, batch-1 requests of a finite
-      image from --input-data) at each
-      concurrency level, REPEATS times; per level the medians of throughput, p50 and p99 and the
+  serving_bench.py sweep --url HOST:PORT [--grpc-url HOST:PORT] --model cls[,cls_nobatch,cls@grpc,…]
+                         --server switchyard --out FILE.json
+      perf_analyzer (scripts/perf_analyzer.sh, HTTP with binary tensors, or gRPC for a `model@grpc`
+      target; batch-1 requests of a finite image from --input-data) at each concurrency level, REPEATS times; per level the medians of throughput, p50 and p99 and the
       server's average batch (inference count / execution count from the statistics extension).
-      With several models (--out then names the file with `{model}`), every model is warmed up
-      before anything is timed, and the models take turns at each level, the first one rotating:
-      no model always runs first after start-up, and the models compared at a level are measured
-      minutes, not a whole sweep, apart.
+      With several targets (--out then names the file with `{model}`: `cls`, `cls-grpc`), every
+      target is warmed up before anything is timed, and the targets take turns at each level, the
+      first one rotating: no target always runs first after start-up, and the targets compared at a
+      level are measured minutes, not a whole sweep, apart.
   serving_bench.py report --sweeps A.json B.json … --engine BENCH.json [--markdown FILE]
       the table, server overhead (server throughput at saturation / in-process engine throughput
-      at the same batch, from `switchyard bench --json`) and the batching on/off ratios.
+      at the same batch, from `switchyard bench --json`), the batching on/off and gRPC/HTTP ratios.
 
 Noise: perf_analyzer measures in count windows (`--measurement-mode count_windows`: each window a
 fixed number of requests, throughput from the real elapsed time; `--request-count` would round the
@@ -79,12 +79,28 @@ def write_input_data(folder):
     return str(folder)
 
 
-def measure(url, model, concurrency, window, data):
+class Target:
+    """One measured thing: a model over one protocol (`cls` is HTTP, `cls@grpc` gRPC)."""
+
+    def __init__(self, spec, urls):
+        self.model, _, self.protocol = spec.partition("@")
+        self.protocol = self.protocol or "http"
+        if self.protocol not in urls or not urls[self.protocol]:
+            sys.exit(f"serving_bench: target {spec}: no --{self.protocol}-url given")
+        self.url = urls[self.protocol]
+        self.label = self.model if self.protocol == "http" else f"{self.model}-{self.protocol}"
+
+    def perf_analyzer(self, data, *options):
+        return [str(ROOT / "scripts/perf_analyzer.sh"), "-i", self.protocol, "-u", self.url, "-m", self.model,
+                "--input-data", data, *options]
+
+
+def measure(target, concurrency, window, data):
     """One perf_analyzer measurement; (parsed result, stability percentage it needed)."""
     for stability, trials in (("50", "4"), ("1000", "3")):
-        command = [str(ROOT / "scripts/perf_analyzer.sh"), "-i", "http", "-u", url, "-m", model, "--input-data", data,
-                   "--concurrency-range", str(concurrency), "--measurement-mode", "count_windows",
-                   "--measurement-request-count", str(window), "--stability-percentage", stability, "--max-trials", trials]
+        command = target.perf_analyzer(data,
+            "--concurrency-range", str(concurrency), "--measurement-mode", "count_windows",
+            "--measurement-request-count", str(window), "--stability-percentage", stability, "--max-trials", trials)
         run = subprocess.run(command, capture_output=True, text=True, timeout=900)
         output = run.stdout + run.stderr
         if run.returncode == 0:
@@ -96,34 +112,35 @@ def measure(url, model, concurrency, window, data):
 
 def sweep(args):
     levels = [int(c) for c in args.concurrency.split(",")]
-    models = [m for m in args.model.split(",") if m]
-    if len(models) > 1 and "{model}" not in args.out:
+    targets = [Target(spec, {"http": args.url, "grpc": args.grpc_url}) for spec in args.model.split(",") if spec]
+    if len(targets) > 1 and "{model}" not in args.out:
         sys.exit("serving_bench: with several models, --out must contain {model}")
-    runs = {(m, c): [] for m in models for c in levels}
-    data = write_input_data(Path(args.out.format(model=models[0])).parent / "input-data")
-    # One untimed warm-up per model (plans, connections, the batcher's first batches).
-    for model in models:
-        subprocess.run([str(ROOT / "scripts/perf_analyzer.sh"), "-i", "http", "-u", args.url, "-m", model, "--input-data", data,
-                        "--concurrency-range", str(max(levels)), "--request-count", str(4 * max(levels))],
+    runs = {(t.label, c): [] for t in targets for c in levels}
+    data = write_input_data(Path(args.out.format(model=targets[0].label)).parent / "input-data")
+    # One untimed warm-up per target (plans, connections, the batcher's first batches).
+    for target in targets:
+        subprocess.run(target.perf_analyzer(data, "--concurrency-range", str(max(levels)),
+                                            "--request-count", str(4 * max(levels))),
                        capture_output=True, text=True, timeout=600)
     turn = 0
     for repeat in range(args.repeats):
         for concurrency in levels:
-            first = turn % len(models)
+            first = turn % len(targets)
             turn += 1
-            for model in models[first:] + models[:first]:
-                result, stability = measure(args.url, model, concurrency, requests_for(concurrency, args.scale), data)
+            for target in targets[first:] + targets[:first]:
+                result, stability = measure(target, concurrency, requests_for(concurrency, args.scale), data)
                 result["stability_percentage"] = stability
-                runs[(model, concurrency)].append(result)
-                print(f"  {args.server} {model} c={concurrency} run {repeat + 1}/{args.repeats}: "
+                runs[(target.label, concurrency)].append(result)
+                print(f"  {args.server} {target.label} c={concurrency} run {repeat + 1}/{args.repeats}: "
                       f"{result['throughput']:.1f} infer/s, p50 {result['p50_ms']:.1f} ms, p99 {result['p99_ms']:.1f} ms, "
                       f"batch {result.get('average_batch', float('nan')):.2f}"
                       + ("" if stability == 50 else " (unstable: measured with stability off)"), flush=True)
     measured_at = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
-    for model in models:
-        levels_out = [summarize(concurrency, runs[(model, concurrency)]) for concurrency in levels]
-        Path(args.out.format(model=model)).write_text(json.dumps(
-            {"server": args.server, "model": model, "url": args.url, "measured_at": measured_at,
+    for target in targets:
+        levels_out = [summarize(concurrency, runs[(target.label, concurrency)]) for concurrency in levels]
+        Path(args.out.format(model=target.label)).write_text(json.dumps(
+            {"server": args.server, "model": target.model, "protocol": target.protocol, "url": target.url,
+             "measured_at": measured_at,
              "load_average": os.getloadavg(), "repeats": args.repeats, "levels": levels_out}, indent=1))
 
 
@@ -150,6 +167,15 @@ def nearest_engine_result(engine, batch):
     return min(engine["results"], key=lambda r: abs(math.log(r["batch"]) - math.log(max(batch, 1.0))))
 
 
+def protocol(run):
+    return run.get("protocol", "http")
+
+
+def name(run):
+    """`server model` with the protocol when it is not HTTP, for the summary lines."""
+    return f"{run['server']} {run['model']}" + ("" if protocol(run) == "http" else f" over {protocol(run)}")
+
+
 def where_requests_are(sweeps):
     """Little's law on each level's medians: how many of the concurrent requests are, on average,
     outside the model (client, HTTP, decode: client latency − the server's request latency),
@@ -166,7 +192,7 @@ def where_requests_are(sweeps):
             running = rate * level["server_compute_ms"]
             parts.append(f"c{level['concurrency']} {outside:.1f} / {queued:.1f} / {running:.1f}")
         if parts:
-            lines.append(f"- {run['server']} {run['model']}: requests outside the model / queued / running "
+            lines.append(f"- {name(run)}: requests outside the model / queued / running "
                          f"(Little's law on mean latencies): " + ", ".join(parts))
     return lines
 
@@ -174,13 +200,13 @@ def where_requests_are(sweeps):
 def report(args):
     sweeps = [json.loads(Path(p).read_text()) for p in args.sweeps]
     engine = json.loads(Path(args.engine).read_text()) if args.engine else None
-    lines = ["| server | model | concurrency | infer/s (median, min–max) | p50 ms | p99 ms | avg batch |",
-             "|---|---|---:|---:|---:|---:|---:|"]
+    lines = ["| server | model | protocol | concurrency | infer/s (median, min–max) | p50 ms | p99 ms | avg batch |",
+             "|---|---|---|---:|---:|---:|---:|---:|"]
     for run in sweeps:
         for level in run["levels"]:
             batch = f"{level['average_batch']:.2f}" if level["average_batch"] else "–"
             flag = f" ({level['unstable_runs']} unstable)" if level.get("unstable_runs") else ""
-            lines.append(f"| {run['server']} | {run['model']} | {level['concurrency']} | {level['throughput']:.1f} "
+            lines.append(f"| {run['server']} | {run['model']} | {protocol(run)} | {level['concurrency']} | {level['throughput']:.1f} "
                          f"({level['throughput_min']:.1f}–{level['throughput_max']:.1f}) | {level['p50_ms']:.1f} | "
                          f"{level['p99_ms']:.1f} | {batch}{flag} |")
     lines.append("")
@@ -193,8 +219,14 @@ def report(args):
             lines.append(f"| {result['batch']} | {result['threads']} | {result['itemsPerSecond']:.1f} | "
                          f"{result['medianSeconds'] * 1000:.2f} |")
         lines.append("")
-    by_key = {(s["server"], s["model"]): s for s in sweeps}
+    # The batching, overhead and peer comparisons are over HTTP; gRPC sweeps compare with their HTTP twin.
+    by_key = {(s["server"], s["model"]): s for s in sweeps if protocol(s) == "http"}
     summary = []
+    for run in sweeps:
+        twin = by_key.get((run["server"], run["model"]))
+        if protocol(run) != "http" and twin:
+            ratios = [f"c{a['concurrency']} {a['throughput'] / b['throughput']:.2f}×" for a, b in zip(run["levels"], twin["levels"])]
+            summary.append(f"- {run['server']} {run['model']}: {protocol(run)} / http throughput: {', '.join(ratios)}")
     for server in sorted({s["server"] for s in sweeps}):
         on, off = by_key.get((server, "cls")), by_key.get((server, "cls_nobatch"))
         for batched in ("cls", "cls_preferred"):
@@ -247,7 +279,7 @@ def report(args):
     summary += where_requests_are(sweeps)
     for run in sweeps:
         load = run.get("load_average")
-        summary.append(f"- sweep {run['server']} {run['model']}: finished {run.get('measured_at', '?')}"
+        summary.append(f"- sweep {name(run)}: finished {run.get('measured_at', '?')}"
                        + (f", load average {load[0]:.1f} (1 min) on {os.cpu_count()} cores" if load else ""))
     text = "\n".join(lines + summary) + "\n"
     print(text)
@@ -259,8 +291,10 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     commands = parser.add_subparsers(dest="command", required=True)
     s = commands.add_parser("sweep")
-    s.add_argument("--url", required=True)
-    s.add_argument("--model", required=True, help="one model, or several separated by commas (measured in turns)")
+    s.add_argument("--url", required=True, help="HOST:PORT of the HTTP endpoint")
+    s.add_argument("--grpc-url", help="HOST:PORT of the gRPC endpoint, for `model@grpc` targets")
+    s.add_argument("--model", required=True, help="one target, or several separated by commas (measured in turns): "
+                   "a model name (HTTP) or model@grpc")
     s.add_argument("--server", required=True, help="label in the report: switchyard or pytriton")
     s.add_argument("--out", required=True, help="the JSON file; with several models it contains {model}")
     s.add_argument("--concurrency", default=os.environ.get("BENCH_CONCURRENCY", "1,2,4,8,16"))

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The serving benchmark (BENCHMARKS.md, "Serving"): the same perf_analyzer sweep (concurrency
-# 1,2,4,8,16, batch-1 requests of a finite image, HTTP, binary tensors) on the PP-OCR classifier against
+# 1,2,4,8,16, batch-1 requests of a finite image, HTTP with binary tensors; model `cls` also over
+# gRPC, in turns with the HTTP runs) on the PP-OCR classifier against
 #   1. a real Triton 2.51 (nvidia-pytriton, ONNX Runtime in its Python backend: benchmarks/pytriton_peer.py),
 #   2. switchyard serve (model `cls`: dynamic batching; `cls_nobatch`: the same model without),
 # one server at a time, plus `switchyard bench` in-process on the same model and thread count; then
@@ -67,8 +68,8 @@ stop() {
     wait "$1" 2>/dev/null || true
 }
 
-sweep() {  # server label, url, models (comma-separated: warmed up first, then measured in turns per level)
-    .venv-clients/bin/python benchmarks/serving_bench.py sweep --server "$1" --url "$2" --model "$3" \
+sweep() {  # server label, HTTP url, gRPC url, targets (comma-separated: warmed up first, then measured in turns per level)
+    .venv-clients/bin/python benchmarks/serving_bench.py sweep --server "$1" --url "$2" --grpc-url "$3" --model "$4" \
         --out "$out/sweep-$1-{model}.json"
 }
 
@@ -83,19 +84,19 @@ if [[ $servers == *pytriton* ]]; then
     trap 'stop $peer' EXIT
     wait_ready "127.0.0.1:$http" "$peer" 180 "$out/pytriton.log"
     echo "bench-serving: pytriton (Triton 2.51) ready on :$http"
-    sweep pytriton "127.0.0.1:$http" cls,cls_nobatch
+    sweep pytriton "127.0.0.1:$http" "127.0.0.1:$grpc" cls,cls_nobatch,cls@grpc
     stop "$peer"; trap - EXIT
 fi
 
 if [[ $servers == *switchyard* ]]; then
-    read -r http metrics _ < <(free_ports)
-    "$binary" serve --model-repository "$out/repository" --http-port "$http" --metrics-port "$metrics" \
-        --threads "$threads" >"$out/switchyard.log" 2>&1 &
+    read -r http grpc metrics < <(free_ports)
+    "$binary" serve --model-repository "$out/repository" --http-port "$http" --grpc-port "$grpc" \
+        --metrics-port "$metrics" --threads "$threads" >"$out/switchyard.log" 2>&1 &
     server=$!
     trap 'stop $server' EXIT
     wait_ready "127.0.0.1:$http" "$server" 180 "$out/switchyard.log"
     echo "bench-serving: switchyard ready on :$http"
-    sweep switchyard "127.0.0.1:$http" cls,cls_preferred,cls_nobatch
+    sweep switchyard "127.0.0.1:$http" "127.0.0.1:$grpc" cls,cls_preferred,cls_nobatch,cls@grpc
     grep -o "batch_profile=[^[]*" "$out/switchyard.log" >"$out/switchyard-batch-profiles.txt" || true
     for model in cls cls_preferred cls_nobatch; do  # per batch size: executions and compute time
         curl -sf "http://127.0.0.1:$http/v2/models/$model/stats" >"$out/switchyard-$model-stats.json" || true
