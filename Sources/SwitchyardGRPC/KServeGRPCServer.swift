@@ -46,6 +46,11 @@ public struct KServeGRPCServer: Service {
     public func run() async throws {
         var config = HTTP2ServerTransport.Custom<PlaintextListenerFactory>.Config.defaults
         config.rpc.maxRequestPayloadSize = configuration.maxMessageBytes
+        // HTTP/2's default 64 KiB window makes a client stop mid-tensor and wait for a window
+        // update on every request larger than that (a 3×48×192 float image is 110 KiB); the
+        // flow-control window and frame size sized for tensors let a request arrive in one go.
+        config.http2.targetWindowSize = 8 << 20
+        config.http2.maxFrameSize = 1 << 20
         let transport = HTTP2ServerTransport.Custom(
             listenerFactory: PlaintextListenerFactory(host: configuration.host, port: configuration.port,
                                                       eventLoopGroup: MultiThreadedEventLoopGroup.singleton),
