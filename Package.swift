@@ -135,12 +135,18 @@ let package = Package(
                 .product(name: "Prometheus", package: "swift-prometheus"),
             ]
         ),
+        // What several test targets share: small models written in code and temporary repositories.
+        .target(
+            name: "SwitchyardTestSupport",
+            dependencies: ["SwitchyardGraph", "SwitchyardONNX", "SwitchyardTensor"],
+            path: "Tests/SwitchyardTestSupport"
+        ),
         .testTarget(name: "SwitchyardTensorTests", dependencies: ["SwitchyardTensor"]),
         .testTarget(name: "SwitchyardONNXTests", dependencies: ["SwitchyardONNX"]),
         .testTarget(name: "SwitchyardEngineTests", dependencies: ["SwitchyardEngine"]),
         .testTarget(
             name: "SwitchyardServingTests",
-            dependencies: ["SwitchyardServing", .product(name: "MetricsTestKit", package: "swift-metrics")]
+            dependencies: ["SwitchyardServing", "SwitchyardTestSupport", .product(name: "MetricsTestKit", package: "swift-metrics")]
         ),
         .testTarget(
             name: "SwitchyardHTTPTests",
@@ -152,7 +158,7 @@ let package = Package(
         .testTarget(
             name: "SwitchyardGRPCTests",
             dependencies: [
-                "SwitchyardGRPC", "SwitchyardServing", "SwitchyardONNX", "SwitchyardGraph", "SwitchyardTensor",
+                "SwitchyardGRPC", "SwitchyardServing", "SwitchyardTestSupport", "SwitchyardTensor",
                 // The generated client against the service, in process: every RPC through
                 // grpc-swift's serialization and routing, no socket.
                 .product(name: "GRPCInProcessTransport", package: "grpc-swift-2"),
@@ -162,7 +168,7 @@ let package = Package(
         .testTarget(
             name: "SwitchyardPipelineTests",
             dependencies: [
-                "SwitchyardPipeline", .product(name: "MetricsTestKit", package: "swift-metrics"),
+                "SwitchyardPipeline", "SwitchyardTestSupport", .product(name: "MetricsTestKit", package: "swift-metrics"),
                 // Served pipelines: KServe routes and the Prometheus scrape, in process.
                 "SwitchyardHTTP", .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "Prometheus", package: "swift-prometheus"),

@@ -41,7 +41,7 @@ import Testing
     @Test func eachBadRequestIsRefusedAndTheServerGoesOn() async throws {
         let kit = GRPCTestKit(seed: 11)
         let (good, x) = GRPCTestKit.request(rows: 2, seed: 12)
-        let expected = kit.expected(x)
+        let expected = kit.affine.expected(x)
         try await kit.withClient { client in
             for (label, code, mutate) in Self.cases {
                 var message = good

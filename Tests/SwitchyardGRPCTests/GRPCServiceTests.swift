@@ -18,7 +18,7 @@ import Testing
         #expect(response.outputs.first?.datatype == "FP32")
         #expect(response.outputs.first?.shape == [3, 3])
         let values = GRPCTestKit.values(response)
-        let expected = kit.expected(x)
+        let expected = kit.affine.expected(x)
         #expect(values.count == expected.count)
         for (value, reference) in zip(values, expected) {
             #expect(abs(value - reference) <= 1e-5 * max(1, abs(reference)))

@@ -36,7 +36,7 @@ import Testing
             }
             #expect(answer.errorMessage.isEmpty)
             let values = GRPCTestKit.values(answer.inferResponse)
-            let expected = kit.expected(request.x)
+            let expected = kit.affine.expected(request.x)
             #expect(values.count == expected.count)
             #expect(zip(values, expected).allSatisfy { abs($0 - $1) <= 1e-4 })
         }

@@ -2,9 +2,8 @@ import Foundation
 import GRPCCore
 import GRPCInProcessTransport
 import Logging
-import SwitchyardGraph
-import SwitchyardONNX
 import SwitchyardTensor
+import SwitchyardTestSupport
 @testable import SwitchyardGRPC
 @testable import SwitchyardServing
 
@@ -12,50 +11,23 @@ import SwitchyardTensor
 /// (`y = x·W + b`, x `[batch, 4]`, y `[batch, 3]`, random weights), served by `KServeGRPCService`
 /// and reached through the generated client over grpc-swift's in-process transport.
 struct GRPCTestKit {
-    let weights: [Float]
-    let bias: [Float]
+    /// The served model; `affine.expected(x)` is its answer.
+    let affine: AffineModel
 
     init(seed: UInt64) {
-        var generator = SplitMix64(seed: seed)
-        weights = (0..<12).map { _ in Float.random(in: -1...1, using: &generator) }
-        bias = (0..<3).map { _ in Float.random(in: -1...1, using: &generator) }
-    }
-
-    var model: Model {
-        let graph = Graph(
-            name: "affine",
-            nodes: [Node(name: "matmul", opType: "MatMul", inputs: ["x", "w"], outputs: ["xw"]),
-                    Node(name: "add", opType: "Add", inputs: ["xw", "b"], outputs: ["y"])],
-            inputs: [ValueInfo(name: "x", dataType: .float32, shape: [.symbolic("batch"), .fixed(4)])],
-            outputs: [ValueInfo(name: "y", dataType: .float32, shape: [.symbolic("batch"), .fixed(3)])],
-            initializers: ["w": Tensor(shape: [4, 3], scalars: weights), "b": Tensor(shape: [3], scalars: bias)])
-        return Model(irVersion: 8, opsetImports: ["": 17], graph: graph)
-    }
-
-    /// `x·W + b` computed here, row by row.
-    func expected(_ x: [Float]) -> [Float] {
-        var y: [Float] = []
-        for row in 0..<(x.count / 4) {
-            for column in 0..<3 {
-                var sum = bias[column]
-                for k in 0..<4 { sum += x[row * 4 + k] * weights[k * 3 + column] }
-                y.append(sum)
-            }
-        }
-        return y
+        affine = AffineModel(seed: seed)
     }
 
     /// Runs `body` with a client of a server whose repository holds the model as `affine`.
     func withClient<Result: Sendable>(
         _ body: @Sendable (Inference_GRPCInferenceService.Client<InProcessTransport.Client>) async throws -> Result
     ) async throws -> Result {
-        let repository = FileManager.default.temporaryDirectory.appendingPathComponent("grpc-repo-\(UUID().uuidString)").path
-        try FileManager.default.createDirectory(atPath: "\(repository)/affine/1", withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(atPath: repository) }
-        try ModelWriter.serialize(model).write(to: URL(fileURLWithPath: "\(repository)/affine/1/model.onnx"))
+        let repository = try TestRepository(prefix: "grpc-repo")
+        defer { repository.remove() }
+        try repository.add("affine", model: affine.model())
         var logger = Logger(label: "grpc-tests")
         logger.logLevel = .critical
-        let manager = try ModelManager(options: ModelManagerOptions(repositoryPath: repository, controlMode: .explicit, threads: 1),
+        let manager = try ModelManager(options: ModelManagerOptions(repositoryPath: repository.path, controlMode: .explicit, threads: 1),
                                        logger: logger)
         await manager.start()  // what the server's service group runs first: the server reports ready after it
         try await manager.loadModel(name: "affine")

@@ -1,37 +1,23 @@
 import Foundation
 import Logging
 import Testing
-import SwitchyardGraph
-import SwitchyardONNX
 import SwitchyardPipeline
 import SwitchyardServing
 import SwitchyardTensor
+import SwitchyardTestSupport
 
 /// Model stages go through a real `ModelManager` (and its batcher); a request that fails becomes
 /// an error event for its item only.
 @Suite struct ModelStageTests {
-    /// y = x · W + b, x [batch, 4] → y [batch, 3].
-    static func affine(weights: [Float], bias: [Float]) -> Model {
-        let graph = Graph(
-            name: "affine",
-            nodes: [Node(name: "matmul", opType: "MatMul", inputs: ["x", "w"], outputs: ["xw"]),
-                    Node(name: "add", opType: "Add", inputs: ["xw", "b"], outputs: ["y"])],
-            inputs: [ValueInfo(name: "x", dataType: .float32, shape: [.symbolic("batch"), .fixed(4)])],
-            outputs: [ValueInfo(name: "y", dataType: .float32, shape: [.symbolic("batch"), .fixed(3)])],
-            initializers: ["w": Tensor(shape: [4, 3], scalars: weights), "b": Tensor(shape: [3], scalars: bias)])
-        return Model(irVersion: 8, opsetImports: ["": 17], graph: graph)
-    }
-
     @Test func failingRequestBecomesAnErrorEventAndTheRestGoesOn() async throws {
         var generator = SplitMix64(seed: 17)
         let weights = (0..<12).map { _ in Float.random(in: -1...1, using: &generator) }
         let bias = (0..<3).map { _ in Float.random(in: -1...1, using: &generator) }
-        let repository = FileManager.default.temporaryDirectory.appendingPathComponent("pipeline-repo-\(UUID().uuidString)").path
-        try FileManager.default.createDirectory(atPath: "\(repository)/affine/1", withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(atPath: repository) }
-        try ModelWriter.serialize(Self.affine(weights: weights, bias: bias))
-            .write(to: URL(fileURLWithPath: "\(repository)/affine/1/model.onnx"))
-        let manager = try ModelManager(options: ModelManagerOptions(repositoryPath: repository, controlMode: .explicit, threads: 1),
+        let affine = AffineModel(weights: weights, bias: bias)
+        let repository = try TestRepository(prefix: "pipeline-repo")
+        defer { repository.remove() }
+        try repository.add("affine", model: affine.model())
+        let manager = try ModelManager(options: ModelManagerOptions(repositoryPath: repository.path, controlMode: .explicit, threads: 1),
                                        logger: Logger(label: "pipeline-tests"))
         try await manager.loadModel(name: "affine")
 
@@ -48,7 +34,7 @@ import SwitchyardTensor
         }
         let spec = """
             name: affine
-            repository: \(repository)
+            repository: \(repository.path)
             stages:
               - {name: in, type: source, kind: api}
               - {name: model, type: model, model: affine, inputs: [in], workers: 3, input_map: {features: x}, output_map: {y: scores}}
@@ -75,7 +61,7 @@ import SwitchyardTensor
                 continue
             }
             let x = inputs[event.frame]
-            let y = (0..<3).map { j in (0..<4).reduce(bias[j]) { $0 + x[$1] * weights[$1 * 3 + j] } }
+            let y = affine.expected(x)
             let best = y.indices.max { y[$0] < y[$1] }!
             #expect(event.label == "class \(best)")
             #expect(abs((event.score ?? .nan) - y[best]) < 1e-4)

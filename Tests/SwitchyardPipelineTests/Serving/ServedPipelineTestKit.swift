@@ -6,6 +6,7 @@ import SwitchyardONNX
 import SwitchyardPipeline
 @testable import SwitchyardServing
 import SwitchyardTensor
+import SwitchyardTestSupport
 import Testing
 
 /// A temporary model repository with two small generated models that chain (`first`: x [b, 4]
@@ -15,26 +16,14 @@ import Testing
 struct ServedPipelineRepository {
     let path: String
 
+    /// `first` and `second`: `relu(input · W + b)` with seeded weights and a positive bias.
+    static let first = AffineModel(rows: 4, columns: 3, seed: 31, biasRange: 0.1...1)
+    static let second = AffineModel(rows: 3, columns: 2, seed: 32, biasRange: 0.1...1)
+
     init() throws {
         path = FileManager.default.temporaryDirectory.appendingPathComponent("served-pipelines-\(UUID().uuidString)").path
-        try write(model: Self.affine(name: "first", input: "x", output: "y", rows: 4, columns: 3, seed: 31), as: "first")
-        try write(model: Self.affine(name: "second", input: "h", output: "z", rows: 3, columns: 2, seed: 32), as: "second")
-    }
-
-    /// `output = relu(input · W + b)`, input [batch, rows] → output [batch, columns], seeded weights.
-    static func affine(name: String, input: String, output: String, rows: Int, columns: Int, seed: UInt64) -> Model {
-        var generator = SplitMix64(seed: seed)
-        let weights = Tensor(shape: [rows, columns], scalars: (0..<(rows * columns)).map { _ in Float.random(in: -1...1, using: &generator) })
-        let bias = Tensor(shape: [columns], scalars: (0..<columns).map { _ in Float.random(in: 0.1...1, using: &generator) })
-        let graph = Graph(
-            name: name,
-            nodes: [Node(name: "matmul", opType: "MatMul", inputs: [input, "w"], outputs: ["xw"]),
-                    Node(name: "add", opType: "Add", inputs: ["xw", "b"], outputs: ["pre"]),
-                    Node(name: "relu", opType: "Relu", inputs: ["pre"], outputs: [output])],
-            inputs: [ValueInfo(name: input, dataType: .float32, shape: [.symbolic("batch"), .fixed(rows)])],
-            outputs: [ValueInfo(name: output, dataType: .float32, shape: [.symbolic("batch"), .fixed(columns)])],
-            initializers: ["w": weights, "b": bias])
-        return Model(irVersion: 8, opsetImports: ["": 17], graph: graph)
+        try write(model: Self.first.model(name: "first", input: "x", output: "y", relu: true), as: "first")
+        try write(model: Self.second.model(name: "second", input: "h", output: "z", relu: true), as: "second")
     }
 
     func write(model: Model, as name: String) throws {

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import SwitchyardTestSupport
 @testable import SwitchyardServing
 
 /// `switchyard serve --threads 1` on a machine with more cores keeps its frontend apart: seen from

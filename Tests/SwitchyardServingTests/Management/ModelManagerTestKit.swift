@@ -4,6 +4,7 @@ import SwitchyardEngine
 import SwitchyardGraph
 import SwitchyardTensor
 import Testing
+import SwitchyardTestSupport
 @testable import SwitchyardServing
 
 /// Managers over temporary repositories, and the checks the manager tests share.

@@ -1,4 +1,5 @@
 import Testing
+import SwitchyardTestSupport
 @testable import SwitchyardServing
 
 @Suite struct ModelManagerTests {

@@ -1,5 +1,6 @@
 import MetricsTestKit
 import Testing
+import SwitchyardTestSupport
 @testable import SwitchyardServing
 
 /// The metrics `/metrics` exports, recorded through a test factory: request and item counts per

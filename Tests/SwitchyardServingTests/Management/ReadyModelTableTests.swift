@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import SwitchyardTestSupport
 @testable import SwitchyardServing
 
 /// The table requests lease ready models from without entering the manager's actor.

@@ -1,4 +1,5 @@
 import Testing
+import SwitchyardTestSupport
 @testable import SwitchyardServing
 
 /// Unloading really returns a model's memory to the operating system.

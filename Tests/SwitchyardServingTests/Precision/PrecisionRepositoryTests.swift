@@ -4,6 +4,7 @@ import Testing
 import SwitchyardGraph
 import SwitchyardONNX
 import SwitchyardTensor
+import SwitchyardTestSupport
 @testable import SwitchyardServing
 
 /// A repository entry with several precisions of one model: `precision` selects the one that
