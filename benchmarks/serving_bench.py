@@ -4,8 +4,9 @@
   serving_bench.py sweep --url HOST:PORT [--grpc-url HOST:PORT] --model cls[,cls_nobatch,cls@grpc,…]
                          --server switchyard --out FILE.json
       perf_analyzer (scripts/perf_analyzer.sh, HTTP with binary tensors, or gRPC for a `model@grpc`
-      target; batch-1 requests of a finite image from --input-data) at each concurrency level, REPEATS times; per level the medians of throughput, p50 and p99 and the
-      server's average batch (inference count / execution count from the statistics extension).
+      target; batch-1 requests of a finite image from --input-data) at each concurrency level,
+      REPEATS times; per level the medians of throughput, p50 and p99 and the server's average
+      batch (inference count / execution count from the statistics extension).
       With several targets (--out then names the file with `{model}`: `cls`, `cls-grpc`), every
       target is warmed up before anything is timed, and the targets take turns at each level, the
       first one rotating: no target always runs first after start-up, and the targets compared at a
