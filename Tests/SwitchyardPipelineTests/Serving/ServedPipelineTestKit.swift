@@ -1,8 +1,6 @@
 import CoreMetrics
 import Foundation
 import Logging
-import SwitchyardGraph
-import SwitchyardONNX
 import SwitchyardPipeline
 @testable import SwitchyardServing
 import SwitchyardTensor
@@ -14,21 +12,17 @@ import Testing
 /// and the server's composition over it: a `ModelManager` that leaves pipeline directories alone
 /// and a `RoutingInferenceService` in front.
 struct ServedPipelineRepository {
-    let path: String
+    private let repository: TestRepository
+    var path: String { repository.path }
 
     /// `first` and `second`: `relu(input · W + b)` with seeded weights and a positive bias.
     static let first = AffineModel(rows: 4, columns: 3, seed: 31, biasRange: 0.1...1)
     static let second = AffineModel(rows: 3, columns: 2, seed: 32, biasRange: 0.1...1)
 
     init() throws {
-        path = FileManager.default.temporaryDirectory.appendingPathComponent("served-pipelines-\(UUID().uuidString)").path
-        try write(model: Self.first.model(name: "first", input: "x", output: "y", relu: true), as: "first")
-        try write(model: Self.second.model(name: "second", input: "h", output: "z", relu: true), as: "second")
-    }
-
-    func write(model: Model, as name: String) throws {
-        try FileManager.default.createDirectory(atPath: "\(path)/\(name)/1", withIntermediateDirectories: true)
-        try ModelWriter.serialize(model).write(to: URL(fileURLWithPath: "\(path)/\(name)/1/model.onnx"))
+        repository = try TestRepository(prefix: "served-pipelines")
+        try repository.add("first", model: Self.first.model(name: "first", input: "x", output: "y", relu: true))
+        try repository.add("second", model: Self.second.model(name: "second", input: "h", output: "z", relu: true))
     }
 
     /// Writes `<name>/<file>` (config.pbtxt or pipeline.yaml).
@@ -38,7 +32,7 @@ struct ServedPipelineRepository {
     }
 
     func remove() {
-        try? FileManager.default.removeItem(atPath: path)
+        repository.remove()
     }
 
     /// The ensemble first → second, with its steps listed second-first (the order is Triton's
