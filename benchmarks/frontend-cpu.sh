@@ -51,7 +51,7 @@ requests() {
     curl -sf "http://127.0.0.1:$http/v2/models/cls/stats" | python3 -c 'import json, sys; print(json.load(sys.stdin)["model_stats"][0]["inference_count"])'
 }
 read -r all0 instance0 < <(ticks); count0=$(requests)
-throughput=$(analyzer 8000 2>&1 | grep -o "Throughput: [0-9.]* infer/sec" | tail -1)
+throughput=$(analyzer 8000 2>&1 | grep -o "Throughput: [0-9.]* infer/sec" | tail -1 || true)
 read -r all1 instance1 < <(ticks); count1=$(requests)
 hz=$(getconf CLK_TCK)
 frontend=$(( (all1 - all0) - (instance1 - instance0) ))
