@@ -8,6 +8,7 @@
 #   benchmarks/frontend-cpu.sh [SWITCHYARD_BINARY] [http|grpc]   (defaults: .build/release/switchyard http)
 # Needs scripts/setup-clients.sh (perf_analyzer) and models/ (scripts/fetch-models.sh).
 set -euo pipefail
+trap 'echo "frontend-cpu: failed at line $LINENO (server log: .cache/bench-serving/frontend-cpu-server.log)" >&2' ERR
 cd "$(dirname "$0")/.."
 binary=${1:-.build/release/switchyard}
 protocol=${2:-http}

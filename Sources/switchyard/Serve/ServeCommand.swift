@@ -96,8 +96,7 @@ struct ServeCommand: AsyncParsableCommand {
     func run() async throws {
         let format = logFormat, level = logLevel
         LoggingSystem.bootstrap { label in
-            var handler: any LogHandler = format == .json
-                ? JSONLogHandler(label: label) : StreamLogHandler.standardError(label: label)
+            var handler: any LogHandler = format == .json ? JSONLogHandler(label: label) : TextLogHandler(label: label)
             handler.logLevel = level
             return handler
         }
