@@ -2,8 +2,9 @@
 # The serving frontend's CPU per request: `switchyard serve --threads 1` on the serving benchmark's
 # repository, perf_analyzer at concurrency 8 on the frontend's core, and the CPU ticks of every
 # server thread except the model instance's (`/proc/PID/task/*/stat`) over one 8 s measurement,
-# divided by the requests the statistics extension counted. Unlike throughput, this does not move
-# with what else the machine runs, so it is the number to compare when changing the frontend.
+# divided by the requests the statistics extension counted. It moves less than throughput with what
+# else the machine runs (±7 % run to run here), so it is the number to compare, over alternated runs,
+# when changing the frontend.
 #
 #   benchmarks/frontend-cpu.sh [SWITCHYARD_BINARY] [http|grpc]   (defaults: .build/release/switchyard http)
 # Needs scripts/setup-clients.sh (perf_analyzer) and models/ (scripts/fetch-models.sh).
@@ -14,16 +15,13 @@ binary=${1:-.build/release/switchyard}
 protocol=${2:-http}
 out=.cache/bench-serving
 [[ -d $out/repository/cls ]] || .venv-clients/bin/python scripts/make-repository.py --only cls,cls_preferred,cls_nobatch --out "$out/repository"
-mkdir -p "$out/input-data"
-[[ -f $out/input-data/x ]] || .venv-clients/bin/python -c '
-import numpy as np, sys
-np.random.default_rng(1).uniform(-1, 1, (3, 48, 192)).astype("<f4").tofile(sys.argv[1])' "$out/input-data/x"
-
-read -r http grpc metrics < <(python3 -c '
-import socket
-sockets = [socket.socket() for _ in range(3)]
-for s in sockets: s.bind(("127.0.0.1", 0))
-print(*[s.getsockname()[1] for s in sockets])')
+# The serving benchmark's input image and free ports (benchmarks/serving_bench.py, local_ports.py).
+read -r http grpc metrics < <(cd benchmarks && ../.venv-clients/bin/python -c '
+from pathlib import Path
+from local_ports import free_ports
+from serving_bench import write_input_data
+write_input_data(Path("../.cache/bench-serving/input-data"))
+print(*free_ports(3))')
 "$binary" serve --model-repository "$out/repository" --http-port "$http" --grpc-port "$grpc" \
     --metrics-port "$metrics" --threads 1 >"$out/frontend-cpu-server.log" 2>&1 &
 server=$!
