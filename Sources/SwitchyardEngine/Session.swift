@@ -9,13 +9,18 @@ public struct SessionOptions: Sendable {
     public var threads: Int
     /// Use reference kernels only (the oracle): for checking the fast path.
     public var referenceOnly: Bool
-    /// When set, every run adds each node's wall-clock time to it.
+    /// When set, every run adds each node's wall-clock time to it (and uses all `threads`).
     public var profile: StepProfile?
+    /// With more than one thread, whether a run may take one thread instead, where runs on inputs
+    /// of the same shapes have been measured faster that way (`ThreadChoice`): on a machine whose
+    /// other processes keep cores busy, a team's barriers wait for threads that are not running.
+    public var adaptsThreads: Bool
 
-    public init(threads: Int = 1, referenceOnly: Bool = false, profile: StepProfile? = nil) {
+    public init(threads: Int = 1, referenceOnly: Bool = false, profile: StepProfile? = nil, adaptsThreads: Bool = true) {
         self.threads = threads
         self.referenceOnly = referenceOnly
         self.profile = profile
+        self.adaptsThreads = adaptsThreads
     }
 }
 
@@ -26,14 +31,20 @@ public struct SessionOptions: Sendable {
 /// calling thread. Call it from a dedicated worker thread, never from Swift's cooperative pool.
 /// With more than one thread, a batch of a model that keeps its items apart
 /// (`LoadedModel.batchSeparability`) is cut into one piece per thread, run at once on the
-/// calling thread and the session's own helper threads (`BatchSplitRun`).
+/// calling thread and the session's own helper threads (`BatchSplitRun`); other runs give
+/// oneDNN an OpenMP team of that size. Unless `SessionOptions.adaptsThreads` is off, each run
+/// may instead take one thread, where that has been measured faster (`ThreadChoice`).
 public final class Session: Sendable {
     public let loadedModel: LoadedModel
     public let options: SessionOptions
     let program: GraphProgram
-    /// The single-threaded program and the helper threads that run the pieces of a split batch;
-    /// made at the first batch that is split.
-    private let splitting = Mutex<(program: GraphProgram, workers: PieceWorkers)?>(nil)
+    /// The single-threaded program: it runs the pieces of a split batch, and the runs
+    /// `threadChoice` gives one thread; made at its first use.
+    private let singleThreadProgram = Mutex<GraphProgram?>(nil)
+    /// The helper threads that run the pieces of a split batch; made at the first split.
+    private let pieceWorkers = Mutex<PieceWorkers?>(nil)
+    /// Whether each run uses all threads or one (nil: always all of them).
+    private let threadChoice: ThreadChoice?
     /// The reference-kernel program that runs inputs holding NaN or ±Inf, which the oneDNN
     /// kernels would turn finite (`NonFiniteInputs`); made at the first such run.
     private let nonFiniteProgram = Mutex<GraphProgram?>(nil)
@@ -45,6 +56,8 @@ public final class Session: Sendable {
         loadedModel = model
         self.options = options
         program = try Self.program(for: model, options: options)
+        let adapts = options.threads > 1 && options.adaptsThreads && !options.referenceOnly && options.profile == nil
+        threadChoice = adapts ? ThreadChoice() : nil
     }
 
     /// Loads `model` (optimizing it) and makes a session over it.
@@ -58,6 +71,13 @@ public final class Session: Sendable {
     public var inputs: [ValueInfo] { loadedModel.inputs }
     public var outputs: [ValueInfo] { loadedModel.outputs }
 
+    /// Runs so far on one thread and on all of the session's threads (all zero when the session
+    /// does not adapt its threads: see `SessionOptions.adaptsThreads`).
+    public var runWidthCounts: (oneThread: Int, allThreads: Int) {
+        guard let counts = threadChoice?.runCounts else { return (0, 0) }
+        return (counts.single, counts.parallel)
+    }
+
     /// Runs the model on `inputs` (by input name) and returns every graph output by name.
     public func run(_ inputs: [String: Tensor]) throws -> [String: Tensor] {
         let declared = loadedModel.inputs
@@ -68,15 +88,26 @@ public final class Session: Sendable {
         let results: [Tensor] = try buffers.withCurrent {
             if !options.referenceOnly && NonFiniteInputs.present(in: ordered) {
                 return try (referenceProgram() ?? program).run(inputs: ordered, profile: options.profile)
-            } else if let split = try splitRun(ordered) {
-                return split
-            } else {
-                return try program.run(inputs: ordered, profile: options.profile)
             }
+            guard let threadChoice else { return try runOnAllThreads(ordered) }
+            let shapes = ordered.map { $0?.shape ?? [] }
+            let width = threadChoice.width(for: shapes)
+            let started = ContinuousClock.now
+            let outputs = width == .single
+                ? try singleThreaded().run(inputs: ordered, profile: options.profile) : try runOnAllThreads(ordered)
+            threadChoice.record(StepProfile.seconds(since: started), width: width, for: shapes)
+            return outputs
         }
         var named: [String: Tensor] = [:]
         for (info, tensor) in zip(loadedModel.outputs, results) { named[info.name] = tensor }
         return named
+    }
+
+    /// The outputs of `inputs` on all the session's threads: split into pieces when it can be,
+    /// else on `program`.
+    private func runOnAllThreads(_ inputs: [Tensor?]) throws -> [Tensor] {
+        if let split = try splitRun(inputs) { return split }
+        return try program.run(inputs: inputs, profile: options.profile)
     }
 
     /// The outputs of `inputs` run as one piece per thread, or nil when this run is not split
@@ -85,17 +116,26 @@ public final class Session: Sendable {
         guard options.threads > 1, !options.referenceOnly, loadedModel.batchSeparability.isSeparable,
               let batch = BatchSplitRun.batchSize(of: inputs), batch > 1 else { return nil }
         let pieces = BatchSplitRun.pieces(batch: batch, threads: options.threads)
-        guard let made = try splitting.withLock({ made throws(EngineError) in
-            if made == nil {
-                var single = options
-                single.threads = 1
-                made = (try Self.program(for: loadedModel, options: single),
-                        PieceWorkers(count: options.threads - 1, name: "switchyard-piece"))
-            }
-            return made
-        }) else { return nil }
-        return try BatchSplitRun.run(made.program, inputs: inputs, pieces: pieces, workers: made.workers, buffers: buffers,
+        let program = try singleThreaded()
+        let workers = pieceWorkers.withLock { workers in
+            if workers == nil { workers = PieceWorkers(count: options.threads - 1, name: "switchyard-piece") }
+            return workers!
+        }
+        return try BatchSplitRun.run(program, inputs: inputs, pieces: pieces, workers: workers, buffers: buffers,
                                      profile: options.profile)
+    }
+
+    /// The program that computes on the calling thread alone (`program` itself for one thread).
+    private func singleThreaded() throws(EngineError) -> GraphProgram {
+        if options.threads <= 1 { return program }
+        return try singleThreadProgram.withLock { made throws(EngineError) in
+            if let made { return made }
+            var single = options
+            single.threads = 1
+            let program = try Self.program(for: loadedModel, options: single)
+            made = program
+            return program
+        }
     }
 
     private func referenceProgram() -> GraphProgram? {

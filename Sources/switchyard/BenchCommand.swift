@@ -52,6 +52,9 @@ struct BenchCommand: ParsableCommand {
     @Option(help: "Quantized (QDQ) layers: automatic (int8 where it is faster on this CPU), integer or float.")
     var int8: QuantizedExecution = .automatic
 
+    @Flag(name: .customLong("fixed-threads"), help: "Run every run on all --threads, instead of letting a session take one thread where runs of the same shapes were measured faster that way.")
+    var fixedThreads = false
+
     @Flag(help: "Print JSON instead of a table.")
     var json = false
 
@@ -81,7 +84,8 @@ struct BenchCommand: ParsableCommand {
             model: loaded, modelPath: model, givenShapes: try shapes.byName(),
             batches: try InputShapes.batchSizes(requested: batch, for: loaded.graph.inputs),
             threads: threads, warmup: warmup, stop: stopRule, compareWithONNXRuntime: compareONNXRuntime, seed: seed,
-            profile: profile, profileRows: profileRows, quantizedExecution: int8, cooldownSeconds: cooldownMs / 1000
+            profile: profile, profileRows: profileRows, quantizedExecution: int8, cooldownSeconds: cooldownMs / 1000,
+            adaptsThreads: !fixedThreads
         )
         let quiet = json
         let report = try DedicatedThread.run {

@@ -8,6 +8,9 @@ struct BenchReport: Encodable {
         var threads: Int
         var inputShapes: [String: [Int]]
         var iterations: Int
+        /// Of those runs, how many the session ran on one thread (`SessionOptions.adaptsThreads`;
+        /// nil when it could not).
+        var oneThreadRuns: Int?
         var medianSeconds: Double
         var p90Seconds: Double
         /// Batch items per second at the median time.
@@ -34,13 +37,16 @@ struct BenchReport: Encodable {
     var text: String {
         var lines = ["\(model)"]
         let compared = onnxRuntimeVersion != nil
+        let adaptive = results.contains { $0.oneThreadRuns != nil }
         var header = ["batch", "threads", "median", "p90", "items/s", "runs"]
+        if adaptive { header.append("on 1 thread") }
         if compared { header += ["ORT median", "ORT p90", "ratio"] }
         var rows = [header]
         for result in results {
             var row = ["\(result.batch)", "\(result.threads)", Formatting.milliseconds(result.medianSeconds),
                        Formatting.milliseconds(result.p90Seconds), String(format: "%.1f", result.itemsPerSecond),
                        "\(result.iterations)"]
+            if adaptive { row.append(result.oneThreadRuns.map { "\($0)" } ?? "-") }
             if compared {
                 row += [result.onnxRuntime.map { Formatting.milliseconds($0.medianSeconds) } ?? "-",
                         result.onnxRuntime.map { Formatting.milliseconds($0.p90Seconds) } ?? "-",

@@ -48,6 +48,9 @@ struct BenchRunner: Sendable {
     var quantizedExecution: QuantizedExecution = .automatic
     /// Pause between blocks: longer than ORT's and OpenMP's spin-wait after a run.
     var cooldownSeconds = 0.05
+    /// Whether a session with several threads may run on one where that is faster
+    /// (`SessionOptions.adaptsThreads`); off, every run uses all of them.
+    var adaptsThreads = true
 
     /// Runs per block on each side.
     static let blockLength = 5
@@ -81,7 +84,8 @@ struct BenchRunner: Sendable {
         let loaded = try LoadedModel(model: model, options: LoadOptions(quantizedExecution: quantizedExecution))
         for threadCount in threads {
             let stepProfile = profile ? StepProfile() : nil
-            let session = try Session(model: loaded, options: SessionOptions(threads: threadCount, profile: stepProfile))
+            let session = try Session(model: loaded, options: SessionOptions(threads: threadCount, profile: stepProfile,
+                                                                        adaptsThreads: adaptsThreads))
             try worker?.load(model: modelPath, threads: threadCount)
             for batch in batches {
                 let inputs = inputsByBatch[batch]!
@@ -98,6 +102,7 @@ struct BenchRunner: Sendable {
                 progress("batch \(batch), threads \(threadCount): measuring")
                 var ours: [Double] = []
                 var theirs: [Double] = []
+                let oneThreadRunsBefore = session.runWidthCounts.oneThread
                 let clock = ContinuousClock()
                 let start = clock.now
                 repeat {
@@ -113,7 +118,11 @@ struct BenchRunner: Sendable {
                         Thread.sleep(forTimeInterval: cooldownSeconds)
                     }
                 } while stop.wantsMore(samples: ours.count, elapsed: Self.seconds(clock.now - start))
-                results.append(Self.result(batch: batch, threads: threadCount, shapes: inputs.shapes, ours: ours, theirs: theirs))
+                var result = Self.result(batch: batch, threads: threadCount, shapes: inputs.shapes, ours: ours, theirs: theirs)
+                if threadCount > 1 && adaptsThreads && !profile {
+                    result.oneThreadRuns = session.runWidthCounts.oneThread - oneThreadRunsBefore
+                }
+                results.append(result)
                 if let stepProfile { progress(StepProfileReport.text(stepProfile, runs: ours.count, rows: profileRows)) }
             }
         }

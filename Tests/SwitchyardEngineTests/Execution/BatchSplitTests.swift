@@ -34,7 +34,7 @@ struct BatchSplitTests {
         var generator = SeededGenerator(seed: UInt64.random(in: 1...UInt64.max))
         let batch = Tensor(shape: [3] + item, scalars: (0..<(3 * item.reduce(1, *))).map { _ in Float.random(in: -1...1, using: &generator) })
         let whole = try Session(model: model, options: SessionOptions(threads: 1)).run([input: batch])
-        let split = try Session(model: model, options: SessionOptions(threads: 2)).run([input: batch])
+        let split = try Session(model: model, options: SessionOptions(threads: 2, adaptsThreads: false)).run([input: batch])
         for (name, expected) in whole {
             let got = try #require(split[name])
             #expect(got.shape == expected.shape)
@@ -59,7 +59,7 @@ struct BatchSplitTests {
         var generator = SeededGenerator(seed: 211)
         let x = generator.tensor([5, 3, 8, 8])
         let whole = try Session(model: model, options: SessionOptions(threads: 1)).run(["x": x])["y"]!
-        let split = try Session(model: model, options: SessionOptions(threads: threads)).run(["x": x])["y"]!
+        let split = try Session(model: model, options: SessionOptions(threads: threads, adaptsThreads: false)).run(["x": x])["y"]!
         #expect(split.shape == [5, 4])
         #expect(ModelErrors.normalizedMax(split.floats(), whole.floats()) <= 1e-6)
     }
