@@ -52,6 +52,9 @@ struct BenchCommand: ParsableCommand {
     @Option(help: "Quantized (QDQ) layers: automatic (int8 where it is faster on this CPU), integer or float.")
     var int8: QuantizedExecution = .automatic
 
+    @Option(name: .customLong("idle-ms"), help: "Idle time after each timed run, in milliseconds, as between a camera's frames (default 0).")
+    var idleMs = 0.0
+
     @Flag(name: .customLong("fixed-threads"), help: "Run every run on all --threads, instead of letting a session take one thread where runs of the same shapes were measured faster that way.")
     var fixedThreads = false
 
@@ -62,6 +65,7 @@ struct BenchCommand: ParsableCommand {
     var cooldownMs = 50.0
 
     func validate() throws {
+        guard idleMs >= 0 else { throw ValidationError("--idle-ms must be at least 0, got \(idleMs)") }
         guard cooldownMs >= 0 else { throw ValidationError("--cooldown-ms must be at least 0, got \(cooldownMs)") }
         if iterations != nil && seconds != nil {
             throw ValidationError("give --iterations or --seconds, not both")
@@ -85,7 +89,7 @@ struct BenchCommand: ParsableCommand {
             batches: try InputShapes.batchSizes(requested: batch, for: loaded.graph.inputs),
             threads: threads, warmup: warmup, stop: stopRule, compareWithONNXRuntime: compareONNXRuntime, seed: seed,
             profile: profile, profileRows: profileRows, quantizedExecution: int8, cooldownSeconds: cooldownMs / 1000,
-            adaptsThreads: !fixedThreads
+            adaptsThreads: !fixedThreads, idleSecondsBetweenRuns: idleMs / 1000
         )
         let quiet = json
         let report = try DedicatedThread.run {

@@ -51,6 +51,9 @@ struct BenchRunner: Sendable {
     /// Whether a session with several threads may run on one where that is faster
     /// (`SessionOptions.adaptsThreads`); off, every run uses all of them.
     var adaptsThreads = true
+    /// Idle time after each of Switchyard's timed runs (0: none), as between the frames of a
+    /// camera: the next run starts with the machine's cores gone idle.
+    var idleSecondsBetweenRuns = 0.0
 
     /// Runs per block on each side.
     static let blockLength = 5
@@ -111,6 +114,7 @@ struct BenchRunner: Sendable {
                         let before = clock.now
                         _ = try session.run(inputs.tensors)
                         ours.append(Self.seconds(clock.now - before))
+                        if idleSecondsBetweenRuns > 0 { Thread.sleep(forTimeInterval: idleSecondsBetweenRuns) }
                     }
                     if let worker {
                         Thread.sleep(forTimeInterval: cooldownSeconds)

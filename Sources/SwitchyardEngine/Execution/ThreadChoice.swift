@@ -54,13 +54,16 @@ final class ThreadChoice: Sendable {
 
 /// The recent run times of one input shape at each width, and the width they choose.
 ///
-/// Each width's first run compiles its plans and is not timed. Then both widths are timed
-/// alternately until each has `needed` times, and the one with the lower median is chosen. Every
+/// Each width's first runs are not timed: the first compiles its plans, and the second was still
+/// up to twice as slow as later ones now and then (YOLOv8n on two threads). Then both widths are
+/// timed alternately until each has `needed` times, and the one with the lower median is chosen. Every
 /// run on the chosen width adds its time, so a chosen width that slows down is left as soon as
 /// the median of its recent times passes the other's. The other width's times are retaken
-/// (`needed` runs) after `firstInterval` runs on the chosen one; each time that confirms the
-/// choice, the wait doubles, up to `longestInterval`.
+/// (one untimed run, then `needed` timed ones) after `firstInterval` runs on the chosen one; each
+/// time that confirms the choice, the wait doubles, up to `longestInterval`.
 struct WidthTimes {
+    /// Untimed first runs per width.
+    static let untimed = 2
     /// Times kept per width.
     static let kept = 5
     /// Times a width needs before it is compared, and the runs that retime the other width.
@@ -73,23 +76,22 @@ struct WidthTimes {
     static let margin = 0.95
 
     private var times: [RunWidth: [Double]] = [.single: [], .parallel: []]
-    private var warmed: Set<RunWidth> = []
+    private var untimedRuns: [RunWidth: Int] = [.single: 0, .parallel: 0]
     private(set) var chosen = RunWidth.parallel
     private(set) var interval = firstInterval
     private var runsUntilRetiming = firstInterval
 
     /// The width the next run should take.
     var next: RunWidth {
-        if !warmed.contains(.parallel) { return .parallel }
-        if !warmed.contains(.single) { return .single }
-        let (parallel, single) = (times[.parallel]!.count, times[.single]!.count)
-        if parallel < Self.needed || single < Self.needed { return parallel <= single ? .parallel : .single }
-        return chosen
+        guard times[.parallel]!.count < Self.needed || times[.single]!.count < Self.needed else { return chosen }
+        // Calibrating, or retiming the other width: the width with fewer runs so far.
+        let parallel = untimedRuns[.parallel]! + times[.parallel]!.count
+        return parallel <= untimedRuns[.single]! + times[.single]!.count ? .parallel : .single
     }
 
     mutating func record(_ seconds: Double, width: RunWidth) {
-        guard warmed.contains(width) else {
-            warmed.insert(width)
+        guard untimedRuns[width]! >= Self.untimed else {
+            untimedRuns[width]! += 1
             return
         }
         times[width]!.append(seconds)
@@ -105,7 +107,12 @@ struct WidthTimes {
             runsUntilRetiming = interval
         } else {
             runsUntilRetiming -= 1
-            if runsUntilRetiming <= 0 { times[chosen.other] = [] }
+            if runsUntilRetiming <= 0 {
+                // Its first run after a while on the chosen width is not timed either: on two
+                // threads it wakes a team thread that has gone to sleep.
+                times[chosen.other] = []
+                untimedRuns[chosen.other] = Self.untimed - 1
+            }
         }
     }
 
