@@ -73,10 +73,7 @@ public final class Session: Sendable {
 
     /// Runs so far on one thread and on all of the session's threads (all zero when the session
     /// does not adapt its threads: see `SessionOptions.adaptsThreads`).
-    public var runWidthCounts: (oneThread: Int, allThreads: Int) {
-        guard let counts = threadChoice?.runCounts else { return (0, 0) }
-        return (counts.single, counts.parallel)
-    }
+    public var runWidthCounts: (oneThread: Int, allThreads: Int) { threadChoice?.runCounts ?? (0, 0) }
 
     /// Runs the model on `inputs` (by input name) and returns every graph output by name.
     public func run(_ inputs: [String: Tensor]) throws -> [String: Tensor] {

@@ -47,7 +47,7 @@ final class ThreadChoice: Sendable {
     }
 
     /// Runs so far on one thread and on all of them.
-    var runCounts: (single: Int, parallel: Int) {
+    var runCounts: (oneThread: Int, allThreads: Int) {
         (singleRuns.load(ordering: .relaxed), parallelRuns.load(ordering: .relaxed))
     }
 }
