@@ -34,6 +34,7 @@ struct BatchRunner: Sendable {
         let inputs = BatchAssembly.mergeInputs(of: batch, names: inputNames)
         let assembled = MonotonicClock.now()
         let outputs: [String: Tensor]
+        let oneThreadRuns = session.runWidthCounts.oneThread
         do {
             outputs = try session.run(inputs)
         } catch {
@@ -56,7 +57,8 @@ struct BatchRunner: Sendable {
         recorder.recordExecution(items: batch.reduce(0) { $0 + $1.batchSize },
                                  inputNanoseconds: assembled - start, inferNanoseconds: inferred - assembled,
                                  outputNanoseconds: finished - inferred,
-                                 succeededRequestNanoseconds: batch.map { finished &- $0.enqueuedAt })
+                                 succeededRequestNanoseconds: batch.map { finished &- $0.enqueuedAt },
+                                 oneThread: session.runWidthCounts.oneThread > oneThreadRuns)
         for (request, response) in zip(batch, responses) {
             delivery.deliver(request, .success(response))
         }

@@ -14,6 +14,9 @@ public enum MetricNames {
     public static let inferenceCount = "switchyard_inference_count"
     /// Engine runs (batches) (`nv_inference_exec_count`).
     public static let executionCount = "switchyard_inference_exec_count"
+    /// Engine runs of an instance with several threads that took one thread, because runs of the
+    /// same shapes measured faster that way (Switchyard's own: `SessionOptions.adaptsThreads`).
+    public static let oneThreadExecutionCount = "switchyard_inference_exec_one_thread_count"
     /// Time each request waited in the queue, µs (`nv_inference_queue_duration_us`).
     public static let queueDuration = "switchyard_inference_queue_duration_us"
     /// Time assembling each batch's input tensors, µs (`nv_inference_compute_input_duration_us`).

@@ -9,6 +9,7 @@ final class ModelStatisticsRecorder: Sendable {
     private let requestFailure: Counter
     private let inferenceCount: Counter
     private let executionCount: Counter
+    private let oneThreadExecutionCount: Counter
     private let queueDuration: Recorder
     private let computeInputDuration: Recorder
     private let computeInferDuration: Recorder
@@ -26,6 +27,7 @@ final class ModelStatisticsRecorder: Sendable {
         requestFailure = Counter(label: MetricNames.requestFailure, dimensions: dimensions, factory: factory)
         inferenceCount = Counter(label: MetricNames.inferenceCount, dimensions: dimensions, factory: factory)
         executionCount = Counter(label: MetricNames.executionCount, dimensions: dimensions, factory: factory)
+        oneThreadExecutionCount = Counter(label: MetricNames.oneThreadExecutionCount, dimensions: dimensions, factory: factory)
         queueDuration = Recorder(label: MetricNames.queueDuration, dimensions: dimensions, aggregate: true, factory: factory)
         computeInputDuration = Recorder(label: MetricNames.computeInputDuration, dimensions: dimensions, aggregate: true, factory: factory)
         computeInferDuration = Recorder(label: MetricNames.computeInferDuration, dimensions: dimensions, aggregate: true, factory: factory)
@@ -38,10 +40,11 @@ final class ModelStatisticsRecorder: Sendable {
     var snapshot: ModelStatistics { statistics.withLock { $0 } }
 
     /// One engine run of `items` items and the requests it answered, each with its time since
-    /// arrival; durations in nanoseconds. One update, so a statistics snapshot never shows a
-    /// batch's inferences without its successful requests (perf_analyzer compares the two).
+    /// arrival; durations in nanoseconds; `oneThread` when a session with several threads ran it
+    /// on one. One update, so a statistics snapshot never shows a batch's inferences without its
+    /// successful requests (perf_analyzer compares the two).
     func recordExecution(items: Int, inputNanoseconds: UInt64, inferNanoseconds: UInt64, outputNanoseconds: UInt64,
-                         succeededRequestNanoseconds: [UInt64] = []) {
+                         succeededRequestNanoseconds: [UInt64] = [], oneThread: Bool = false) {
         statistics.withLock { stats in
             for nanoseconds in succeededRequestNanoseconds { stats.success.record(nanoseconds: nanoseconds) }
             stats.executionCount += 1
@@ -59,6 +62,7 @@ final class ModelStatisticsRecorder: Sendable {
             stats.batchStatistics[index].computeOutput.record(nanoseconds: outputNanoseconds)
         }
         executionCount.increment()
+        if oneThread { oneThreadExecutionCount.increment() }
         inferenceCount.increment(by: Int64(items))
         batchSize.record(items)
         computeInputDuration.record(Self.microseconds(inputNanoseconds))

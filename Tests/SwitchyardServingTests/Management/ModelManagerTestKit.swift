@@ -11,12 +11,12 @@ import SwitchyardTestSupport
 enum ModelManagerTestKit {
     static func manager(_ repository: TestRepository, mode: ModelControlMode = .none, residency: ResidencyMode = .resident,
                         budget: String? = nil, startup: [String] = [],
-                        metrics: (any MetricsFactory)? = nil) throws -> ModelManager {
+                        metrics: (any MetricsFactory)? = nil, threads: Int = 1) throws -> ModelManager {
         var logger = Logger(label: "test")
         logger.logLevel = .critical
         return try ModelManager(options: ModelManagerOptions(
             repositoryPath: repository.path, controlMode: mode, startupModels: startup,
-            memoryBudget: budget.map { try MemoryBudget.parse($0) } ?? .unlimited, residency: residency, threads: 1,
+            memoryBudget: budget.map { try MemoryBudget.parse($0) } ?? .unlimited, residency: residency, threads: threads,
             metricsFactory: metrics
         ), logger: logger)
     }

@@ -39,4 +39,25 @@ import SwitchyardTestSupport
         #expect(durations.count >= 2 && durations.allSatisfy { $0 > 0 })
         await manager.shutdown()
     }
+
+    @Test func oneThreadRunsOfATwoThreadInstanceAreCounted() async throws {
+        let repository = try TestRepository()
+        defer { repository.remove() }
+        // One instance, so it gets both threads (without an instance_group, each thread gets an instance).
+        try repository.add("a", model: TestModels.lookup(rows: 1 << 10),
+                           config: "instance_group { count: 1, kind: KIND_CPU }")
+        let metrics = TestMetrics()
+        let manager = try Kit.manager(repository, metrics: metrics, threads: 2)
+        await manager.start()
+        for round in 0..<12 {
+            _ = try await manager.infer(Kit.lookupRequest("a", ids: [Int64(round), 7, 9]))
+        }
+        let version = [("model", "a"), ("version", "1")]
+        #expect(try metrics.expectCounter(MetricNames.executionCount, version).totalValue == 12)
+        // The session times both widths in turn on its first runs of a shape (`ThreadChoice`):
+        // at least four of the first nine of these twelve take one thread, whatever it then chooses.
+        let oneThread = try metrics.expectCounter(MetricNames.oneThreadExecutionCount, version).totalValue
+        #expect(oneThread >= 4 && oneThread <= 12, "\(oneThread) of 12 runs on one thread")
+        await manager.shutdown()
+    }
 }
