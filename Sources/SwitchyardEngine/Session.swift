@@ -71,8 +71,12 @@ public final class Session: Sendable {
     public var inputs: [ValueInfo] { loadedModel.inputs }
     public var outputs: [ValueInfo] { loadedModel.outputs }
 
+    /// Whether runs may take one thread instead of all (`SessionOptions.adaptsThreads`, with more
+    /// than one thread, on the fast kernels, without a profile).
+    public var choosesThreads: Bool { threadChoice != nil }
+
     /// Runs so far on one thread and on all of the session's threads (all zero when the session
-    /// does not adapt its threads: see `SessionOptions.adaptsThreads`).
+    /// does not choose: `choosesThreads`).
     public var runWidthCounts: (oneThread: Int, allThreads: Int) { threadChoice?.runCounts ?? (0, 0) }
 
     /// Runs the model on `inputs` (by input name) and returns every graph output by name.

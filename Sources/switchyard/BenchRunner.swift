@@ -123,7 +123,7 @@ struct BenchRunner: Sendable {
                     }
                 } while stop.wantsMore(samples: ours.count, elapsed: Self.seconds(clock.now - start))
                 var result = Self.result(batch: batch, threads: threadCount, shapes: inputs.shapes, ours: ours, theirs: theirs)
-                if threadCount > 1 && adaptsThreads && !profile {
+                if session.choosesThreads {
                     result.oneThreadRuns = session.runWidthCounts.oneThread - oneThreadRunsBefore
                 }
                 results.append(result)

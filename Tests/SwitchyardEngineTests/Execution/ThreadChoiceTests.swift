@@ -95,6 +95,7 @@ struct ThreadChoiceTests {
                 #expect(ModelErrors.normalizedMax(got.floats(), expected.floats()) <= 1e-6, "seed \(generator.seed)")
             }
         }
+        #expect(session.choosesThreads)
         let counts = session.runWidthCounts
         #expect(counts.oneThread >= 2 * 4 && counts.allThreads >= 2 * 4, "calibration runs both widths per shape: \(counts)")
         #expect(counts.oneThread + counts.allThreads == 16)
@@ -106,6 +107,7 @@ struct ThreadChoiceTests {
         var generator = SeededGenerator(seed: 5)
         for options in [SessionOptions(threads: 2, adaptsThreads: false), SessionOptions(threads: 1)] {
             let session = try Session(model: model, options: options)
+            #expect(!session.choosesThreads)
             for _ in 0..<4 { _ = try session.run(["x": generator.tensor([2, 3, 8, 8])]) }
             #expect(session.runWidthCounts == (0, 0))
         }
