@@ -46,6 +46,8 @@ public final class LoadedModel: Sendable {
     public let options: LoadOptions
     /// Whether a batch can be cut into pieces that run at once on separate threads.
     public let batchSeparability: BatchSeparability
+    /// The weights reordered for oneDNN, one copy shared by every session of the model.
+    public let packedWeights = PackedWeights()
     private let plans: MemoryPlanCache
 
     /// Loads `model`: optimizes it (unless `options.optimize` is false), infers shapes, and
@@ -88,6 +90,11 @@ public final class LoadedModel: Sendable {
 
     /// Bytes held by the weights (initializers of the graph and all its subgraphs).
     public var weightBytes: Int { Self.initializerBytes(of: model.graph) }
+
+    /// Bytes of the weights packed for oneDNN so far, by every session of the model (they are
+    /// packed when a session first runs a shape, beside the weights, which stay for the kernels
+    /// that read them as they are).
+    public var packedWeightBytes: Int { packedWeights.byteCount }
 
     /// The memory plan for one run with these concrete input shapes (cached per signature).
     public func memoryPlan(for inputShapes: [String: [Int]]) throws(EngineError) -> MemoryPlan {

@@ -37,17 +37,17 @@ public struct SessionOptions: Sendable {
 public final class Session: Sendable {
     public let loadedModel: LoadedModel
     public let options: SessionOptions
-    let program: GraphProgram
+    let program: ExecutableProgram
     /// The single-threaded program: it runs the pieces of a split batch, and the runs
     /// `threadChoice` gives one thread; made at its first use.
-    private let singleThreadProgram = Mutex<GraphProgram?>(nil)
+    private let singleThreadProgram = Mutex<ExecutableProgram?>(nil)
     /// The helper threads that run the pieces of a split batch; made at the first split.
     private let pieceWorkers = Mutex<PieceWorkers?>(nil)
     /// Whether each run uses all threads or one (nil: always all of them).
     private let threadChoice: ThreadChoice?
     /// The reference-kernel program that runs inputs holding NaN or ±Inf, which the oneDNN
     /// kernels would turn finite (`NonFiniteInputs`); made at the first such run.
-    private let nonFiniteProgram = Mutex<GraphProgram?>(nil)
+    private let nonFiniteProgram = Mutex<ExecutableProgram?>(nil)
     /// The large buffers a run frees, kept for the next run (`BufferPool`).
     private let buffers = BufferPool()
 
@@ -55,7 +55,7 @@ public final class Session: Sendable {
     public init(model: LoadedModel, options: SessionOptions = SessionOptions()) throws(EngineError) {
         loadedModel = model
         self.options = options
-        program = try Self.program(for: model, options: options)
+        program = try ExecutableProgram(model: model, options: options)
         let adapts = options.threads > 1 && options.adaptsThreads && !options.referenceOnly && options.profile == nil
         threadChoice = adapts ? ThreadChoice() : nil
     }
@@ -78,6 +78,15 @@ public final class Session: Sendable {
     /// Runs so far on one thread and on all of the session's threads (all zero when the session
     /// does not choose: `choosesThreads`).
     public var runWidthCounts: (oneThread: Int, allThreads: Int) { threadChoice?.runCounts ?? (0, 0) }
+
+    /// Bytes this session keeps between runs for the next ones, on top of its model's weights
+    /// and packed weights (`LoadedModel`): the oneDNN regions' arenas and the large buffers of
+    /// its last runs (`BufferPool`). Between runs this is what the session holds; it grows with
+    /// the batch and image sizes it has run.
+    public var keptBufferBytes: Int {
+        let programs = [program] + [singleThreadProgram.withLock { $0 }].compactMap { $0 }
+        return programs.reduce(buffers.keptBytes) { $0 + $1.keptArenaBytes }
+    }
 
     /// Runs the model on `inputs` (by input name) and returns every graph output by name.
     public func run(_ inputs: [String: Tensor]) throws -> [String: Tensor] {
@@ -122,40 +131,32 @@ public final class Session: Sendable {
             if workers == nil { workers = PieceWorkers(count: options.threads - 1, name: "switchyard-piece") }
             return workers!
         }
-        return try BatchSplitRun.run(program, inputs: inputs, pieces: pieces, workers: workers, buffers: buffers,
+        return try BatchSplitRun.run(program.graph, inputs: inputs, pieces: pieces, workers: workers, buffers: buffers,
                                      profile: options.profile)
     }
 
     /// The program that computes on the calling thread alone (`program` itself for one thread).
-    private func singleThreaded() throws(EngineError) -> GraphProgram {
+    private func singleThreaded() throws(EngineError) -> ExecutableProgram {
         if options.threads <= 1 { return program }
         return try singleThreadProgram.withLock { made throws(EngineError) in
             if let made { return made }
             var single = options
             single.threads = 1
-            let program = try Self.program(for: loadedModel, options: single)
+            let program = try ExecutableProgram(model: loadedModel, options: single)
             made = program
             return program
         }
     }
 
-    private func referenceProgram() -> GraphProgram? {
+    private func referenceProgram() -> ExecutableProgram? {
         if let made = nonFiniteProgram.withLock({ $0 }) { return made }
         var options = self.options
         options.referenceOnly = true
-        guard let made = try? Self.program(for: loadedModel, options: options) else { return nil }
+        guard let made = try? ExecutableProgram(model: loadedModel, options: options) else { return nil }
         return nonFiniteProgram.withLock { stored in
             if let stored { return stored }
             stored = made
             return made
-        }
-    }
-
-    private static func program(for model: LoadedModel, options: SessionOptions) throws(EngineError) -> GraphProgram {
-        let opsets = model.model.opsetImports
-        let graph = KernelSelection.executableGraph(model.graph, opsets: opsets, options: options)
-        return try GraphProgram(graph: graph, opsets: opsets, outerNames: []) { node, opset in
-            KernelSelection.kernel(for: node, opset: opset, constants: graph.initializers, options: options)
         }
     }
 }

@@ -5,13 +5,17 @@ import SwitchyardTensor
 enum KernelSelection {
     /// The kernel for `node`: a oneDNN kernel when one is available and the options allow it,
     /// the reference kernel otherwise; `nil` when the engine cannot run the node at all.
-    /// `constants` are the graph's initializers, which oneDNN kernels prepack.
+    /// `constants` are the graph's initializers, which oneDNN kernels prepack into
+    /// `packedWeights`; the oneDNN kernels made are added to `regions`.
     static func kernel(
-        for node: Node, opset: Int, constants: [String: Tensor], options: SessionOptions
+        for node: Node, opset: Int, constants: [String: Tensor], options: SessionOptions,
+        packedWeights: PackedWeights, regions: inout [DNNLRegionKernel]
     ) -> KernelFunction? {
         if !options.referenceOnly,
-           let accelerated = DNNLKernels.kernel(for: node, opset: opset, constants: constants, threads: options.threads) {
-            return accelerated
+           let accelerated = DNNLKernels.makeKernel(for: node, opset: opset, constants: constants, threads: options.threads,
+                                                    packedWeights: packedWeights) {
+            regions.append(accelerated)
+            return accelerated.function
         }
         return ReferenceKernels.kernel(opType: node.opType, domain: node.domain)
     }

@@ -60,7 +60,8 @@ struct DNNLBenchmarks {
         var plainOperation = try #require(DNNLKernels.operation(for: node, opset: 11) as? DNNLConvolutionOperation)
         plainOperation.plainActivations = true
         let plain = DNNLRegionKernel(members: [.init(node: node, opset: 11, operation: plainOperation)],
-                                     inputNames: node.inputs, outputNames: node.outputs, constants: constants, threads: 1)
+                                     inputNames: node.inputs, outputNames: node.outputs, constants: constants, threads: 1,
+                                     packedWeights: PackedWeights())
         report("per-node, plain nchw", try Self.median { _ = try plain.run(inputs) }, plain)
 
         // A chain of four Conv+Relu: one region keeps the intermediates blocked.

@@ -107,14 +107,14 @@ struct DNNLRegionTests {
         _ = try kernel.run(inputs(8))
         _ = try kernel.run(inputs(8))
         #expect(kernel.cachedPlanCount == 1)
-        let packedBytes = kernel.packedConstants.byteCount
+        let packedBytes = kernel.packedConstants.store.byteCount
         #expect(packedBytes > 0)
         _ = try kernel.run(inputs(10))
         #expect(kernel.cachedPlanCount == 2)
         for size in stride(from: 12, through: 2 * DNNLPlanCache.capacity + 12, by: 2) { _ = try kernel.run(inputs(size)) }
         #expect(kernel.cachedPlanCount == DNNLPlanCache.capacity)
         // Every shape chose the same weight layouts: the weights were packed once.
-        #expect(kernel.packedConstants.byteCount == packedBytes)
+        #expect(kernel.packedConstants.store.byteCount == packedBytes)
     }
 
     @Test("runs that reuse a run context match the reference, with padded blocked layouts in a shared arena")

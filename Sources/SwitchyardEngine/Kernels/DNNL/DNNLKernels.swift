@@ -11,20 +11,21 @@ import SwitchyardTensor
 /// are found when the kernel first sees those shapes, and those calls run the reference kernel.
 public enum DNNLKernels {
     /// The kernel for `node`, or nil. `constants` are the graph's initializers: weights found
-    /// there are prepacked once per input shape instead of reordered on every call. `threads`
-    /// is the OpenMP team size oneDNN uses on the calling thread.
+    /// there are prepacked once into `packedWeights` (the model's, shared by all its kernels)
+    /// instead of reordered on every call. `threads` is the OpenMP team size oneDNN uses on the
+    /// calling thread.
     public static func kernel(for node: Node, opset: Int, constants: [String: Tensor] = [:],
-                              threads: Int = 1) -> KernelFunction? {
-        makeKernel(for: node, opset: opset, constants: constants, threads: threads)?.function
+                              threads: Int = 1, packedWeights: PackedWeights = PackedWeights()) -> KernelFunction? {
+        makeKernel(for: node, opset: opset, constants: constants, threads: threads, packedWeights: packedWeights)?.function
     }
 
-    /// Like `kernel(for:opset:constants:threads:)`, but returns the kernel object, which also
-    /// reports the oneDNN implementations it runs (`implementationNames`).
+    /// Like `kernel(for:opset:constants:threads:packedWeights:)`, but returns the kernel object,
+    /// which also reports the oneDNN implementations it runs (`implementationNames`).
     public static func makeKernel(for node: Node, opset: Int, constants: [String: Tensor] = [:],
-                                  threads: Int = 1) -> DNNLRegionKernel? {
+                                  threads: Int = 1, packedWeights: PackedWeights = PackedWeights()) -> DNNLRegionKernel? {
         guard (try? DNNLEngine.shared()) != nil else { return nil }
         if node.domain == ReferenceKernels.switchyardDomain && node.opType == DNNLRegionPartitioner.opType {
-            return DNNLRegionPartitioner.kernel(for: node, constants: constants, threads: threads)
+            return DNNLRegionPartitioner.kernel(for: node, constants: constants, threads: threads, packedWeights: packedWeights)
         }
         // Data movement alone is no faster in oneDNN; it pays off inside regions, where it keeps
         // values in blocked layouts.
@@ -38,7 +39,7 @@ public enum DNNLKernels {
         }) { return nil }
         return DNNLRegionKernel(members: [.init(node: node, opset: opset, operation: operation)],
                                 inputNames: node.inputs, outputNames: [node.outputs[0]],
-                                constants: constants, threads: threads)
+                                constants: constants, threads: threads, packedWeights: packedWeights)
     }
 
     /// The oneDNN lowering of `node`, or nil when oneDNN cannot compute it exactly.

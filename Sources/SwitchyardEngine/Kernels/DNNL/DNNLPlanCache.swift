@@ -23,7 +23,7 @@ struct DNNLPlanKey: Hashable, Sendable {
 
 /// A small least-recently-used cache of plans. A served model sees one shape per batch size
 /// (16 is a common maximum), so that many fit; a bound keeps a stream of varying shapes from
-/// holding a plan for each. Plans share their packed weights (`DNNLPackedConstants`), so one
+/// holding a plan for each. Plans share their packed weights (`PackedWeights`), so one
 /// plan more costs its primitives, not another copy of the weights.
 struct DNNLPlanCache: Sendable {
     static let capacity = 16
@@ -52,6 +52,11 @@ struct DNNLPlanCache: Sendable {
     }
 
     var count: Int { entries.count }
+
+    /// The cached plans that split the region around a member oneDNN cannot run.
+    var splitPlans: [DNNLSplitPlan] {
+        entries.compactMap { if case .split(let split) = $0.plan { split } else { nil } }
+    }
 
     private mutating func note(_ plan: DNNLCachedPlan) {
         switch plan {

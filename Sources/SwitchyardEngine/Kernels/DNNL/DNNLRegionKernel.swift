@@ -10,7 +10,7 @@ import SwitchyardTensor
 /// every per-node DNNL kernel runs.
 ///
 /// Per concrete input shape it compiles a `DNNLPlan` (primitives plus constants prepacked into
-/// the weight layouts the primitives chose, shared between plans: `DNNLPackedConstants`) and
+/// the weight layouts the primitives chose, shared between plans and sessions: `PackedWeights`) and
 /// keeps the last few in a cache shared by every thread that runs the kernel. Inputs oneDNN cannot compute exactly (a non-float32 tensor, a
 /// broadcast oneDNN lacks) run through the reference kernels of the member nodes instead.
 public final class DNNLRegionKernel: Sendable {
@@ -49,18 +49,19 @@ public final class DNNLRegionKernel: Sendable {
     let bf16RoundedValues: Set<String>
     private let cache = Mutex(DNNLPlanCache())
     private let contexts = DNNLRunContextPool()
-    /// Weights packed by any of this kernel's plans, reused by the others.
+    /// Weights packed by any plan of the model's kernels, reused by the others.
     let packedConstants: DNNLPackedConstants
     private static let logger = Logger(label: "switchyard.dnnl")
 
-    init(members: [Member], inputNames: [String], outputNames: [String], constants: [String: Tensor], threads: Int) {
+    init(members: [Member], inputNames: [String], outputNames: [String], constants: [String: Tensor], threads: Int,
+         packedWeights: PackedWeights) {
         self.members = members
         self.inputNames = inputNames
         self.outputNames = outputNames
         self.threads = threads
         let used = Set(members.flatMap(\.originals).flatMap(\.node.inputs))
         self.constants = constants.filter { used.contains($0.key) }
-        packedConstants = DNNLPackedConstants(initializers: self.constants.values)
+        packedConstants = DNNLPackedConstants(store: packedWeights, initializers: self.constants.values)
         var parameterNames = Set<String>()
         for member in members {
             for index in member.operation.parameterInputs where index < member.node.inputs.count {
@@ -123,6 +124,14 @@ public final class DNNLRegionKernel: Sendable {
 
     /// Run contexts (arena, stream, memory objects) kept for the next runs.
     var idleRunContexts: Int { contexts.idleCount }
+
+    /// Bytes of the arenas kept for the next runs, the split plans' regions' included.
+    var keptArenaBytes: Int {
+        let splits = cache.withLock { $0.splitPlans }
+        return contexts.idleArenaBytes + splits.flatMap(\.segments).reduce(0) { total, segment in
+            if case .region(let kernel) = segment { total + kernel.keptArenaBytes } else { total }
+        }
+    }
 
     /// Number of plans cached (one per input shape seen, up to `DNNLPlanCache.capacity`).
     public var cachedPlanCount: Int { cache.withLock { $0.count } }
@@ -208,7 +217,8 @@ public final class DNNLRegionKernel: Sendable {
                 DNNLFallbackLog.record(region: member.node.displayName, opTypes: member.originals.map(\.node.opType),
                                        inputs: "of region '\(members[0].node.displayName)'", reason: reason)
                 return .split(DNNLSplitPlan(members: members, failing: failure.member, regionOutputs: outputNames,
-                                            constants: constants, threads: threads, reason: reason))
+                                            constants: constants, threads: threads,
+                                            packedWeights: packedConstants.store, reason: reason))
             }
             let shapes = zip(inputNames, inputs).compactMap { name, tensor in
                 constants[name] == nil ? tensor.map { "\($0.dataType)\($0.shape)" } : nil

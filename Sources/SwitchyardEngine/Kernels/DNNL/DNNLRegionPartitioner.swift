@@ -90,7 +90,8 @@ public enum DNNLRegionPartitioner {
     /// The region kernel of a `DNNLRegion` node, or nil when its body holds a node oneDNN
     /// cannot run. A convolution, binary or elementwise operator runs as one primitive with the
     /// elementwise operators that follow it as post-ops (`DNNLPostOpFusion`).
-    static func kernel(for node: Node, constants: [String: Tensor], threads: Int) -> DNNLRegionKernel? {
+    static func kernel(for node: Node, constants: [String: Tensor], threads: Int,
+                       packedWeights: PackedWeights) -> DNNLRegionKernel? {
         guard case .graph(let body)? = node.attributes["body"], case .ints(let opsets)? = node.attributes["opsets"],
               opsets.count == body.nodes.count else { return nil }
         var operations: [any DNNLOperation] = []
@@ -101,7 +102,8 @@ public enum DNNLRegionPartitioner {
         let members = DNNLPostOpFusion.members(body.nodes, opsets: opsets, operations: operations,
                                                escaping: Set(body.outputs.map(\.name)), constants: constants)
         return DNNLRegionKernel(members: members, inputNames: body.inputs.map(\.name),
-                                outputNames: body.outputs.map(\.name), constants: constants, threads: threads)
+                                outputNames: body.outputs.map(\.name), constants: constants, threads: threads,
+                                packedWeights: packedWeights)
     }
 
     private static func region(_ nodes: [Node], opsets: [Int], escaping: Set<String>, index: Int) -> Node {

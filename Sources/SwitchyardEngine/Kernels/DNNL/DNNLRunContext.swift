@@ -106,6 +106,9 @@ final class DNNLRunContextPool: Sendable {
     /// Contexts waiting for a run.
     var idleCount: Int { idle.withLock { $0.count } }
 
+    /// Bytes of the idle contexts' arenas.
+    var idleArenaBytes: Int { idle.withLock { $0.reduce(0) { $0 + $1.arena.byteCount } } }
+
     /// Keeps `context` for a later run.
     func recycle(_ context: DNNLRunContext) {
         idle.withLock { idle in

@@ -18,7 +18,7 @@ struct DNNLSplitPlan: Sendable {
     /// Splits `members` around `members[failing]`. `regionOutputs` are the values the whole
     /// region returns; every other value a segment makes is passed on only if a later one reads it.
     init(members: [DNNLRegionKernel.Member], failing: Int, regionOutputs: [String], constants: [String: Tensor],
-         threads: Int, reason: String) {
+         threads: Int, packedWeights: PackedWeights, reason: String) {
         let needed = { (later: ArraySlice<DNNLRegionKernel.Member>) in
             Set(later.flatMap(Self.consumed(by:))).union(regionOutputs)
         }
@@ -27,14 +27,16 @@ struct DNNLSplitPlan: Sendable {
         if !before.isEmpty {
             let (inputs, outputs) = Self.boundary(of: before, needed: needed(members[failing...]))
             segments.append(.region(DNNLRegionKernel(members: Array(before), inputNames: inputs, outputNames: outputs,
-                                                     constants: constants, threads: threads)))
+                                                     constants: constants, threads: threads,
+                                                     packedWeights: packedWeights)))
         }
         segments.append(.reference(members[failing]))
         let after = members[(failing + 1)...]
         if !after.isEmpty {
             let (inputs, outputs) = Self.boundary(of: after, needed: Set(regionOutputs))
             segments.append(.region(DNNLRegionKernel(members: Array(after), inputNames: inputs, outputNames: outputs,
-                                                     constants: constants, threads: threads)))
+                                                     constants: constants, threads: threads,
+                                                     packedWeights: packedWeights)))
         }
         self.segments = segments
         self.reason = reason
