@@ -14,8 +14,8 @@ import Synchronization
 /// `TensorStorage` draws its buffers of at least `minimumBytes` from the pool installed on the
 /// calling thread (`withCurrent`) and gives them back when it is freed, on whatever thread. A
 /// buffer no run has given back during the last `keptRuns` runs is freed (`endRun`), so a pool
-/// holds about what its recent runs allocate: the per-instance arena the server's memory
-/// accounting already counts, not every batch size a load-time profile tried. At most `limitBytes`
+/// holds about what its recent runs allocate (`keptBytes`, which the server's memory accounting
+/// reads), not every batch size a load-time profile tried. At most `limitBytes`
 /// and `maximumEntries` buffers wait in any case, and the rest are freed when the pool goes (after
 /// its session and every tensor it allocated). Weights loaded outside a run never come from a
 /// pool, so unloading a model returns them to the system.

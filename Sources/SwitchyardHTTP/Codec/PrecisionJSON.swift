@@ -2,12 +2,14 @@ import SwitchyardServing
 
 /// The `precision` and `shadow` objects of a model version's statistics JSON.
 enum PrecisionJSON {
-    /// `,"precision": {"serving", "weight_bytes", "arena_bytes", "variants": [{"precision", "file", "file_bytes"}]}`.
+    /// `,"precision": {"serving", "weight_bytes", "packed_weight_bytes", "arena_bytes", "variants": [{"precision", "file", "file_bytes"}]}`.
     static func write(_ precision: PrecisionStatistics, to w: inout JSONWriter) {
         w.raw(",\"precision\":{\"serving\":")
         w.string(precision.serving)
         w.raw(",\"weight_bytes\":")
         w.integer(precision.weightBytes)
+        w.raw(",\"packed_weight_bytes\":")
+        w.integer(precision.packedWeightBytes)
         w.raw(",\"arena_bytes\":")
         w.integer(precision.arenaBytes)
         w.raw(",\"variants\":")

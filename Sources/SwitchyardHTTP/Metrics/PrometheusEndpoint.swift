@@ -7,7 +7,8 @@ import ServiceLifecycle
 
 /// The Prometheus scrape endpoint (`GET /metrics`, Triton's metrics port 8002) as a
 /// swift-service-lifecycle `Service`. It serves whatever the serving code recorded through
-/// swift-metrics into `registry`, plus process CPU and RSS gauges refreshed at each scrape.
+/// swift-metrics into `registry`, plus process CPU and RSS gauges refreshed at each scrape, after
+/// `beforeScrape` (which refreshes gauges of its own, such as the models' loaded bytes).
 /// The metric names and their Triton equivalents are in docs/metrics.md.
 public struct PrometheusEndpoint: Service {
     private let application: Application<RouterResponder<BasicRequestContext>>
@@ -17,10 +18,11 @@ public struct PrometheusEndpoint: Service {
         host: String = "0.0.0.0",
         port: Int = 8002,
         logger: Logger,
-        onServerRunning: @escaping @Sendable (_ port: Int) async -> Void = { _ in }
+        onServerRunning: @escaping @Sendable (_ port: Int) async -> Void = { _ in },
+        beforeScrape: @escaping @Sendable () async -> Void = {}
     ) {
         application = Application(
-            router: Self.router(registry: registry),
+            router: Self.router(registry: registry, beforeScrape: beforeScrape),
             configuration: .init(address: .hostname(host, port: port), serverName: "switchyard"),
             onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? port) },
             logger: logger)
@@ -31,10 +33,12 @@ public struct PrometheusEndpoint: Service {
     }
 
     /// `GET /metrics` over `registry` (tests drive it with `app.test(.router)`).
-    public static func router(registry: PrometheusCollectorRegistry) -> Router<BasicRequestContext> {
+    public static func router(registry: PrometheusCollectorRegistry,
+                              beforeScrape: @escaping @Sendable () async -> Void = {}) -> Router<BasicRequestContext> {
         let router = Router()
         let process = ProcessMetrics(registry: registry)
         router.get("/metrics") { _, _ in
+            await beforeScrape()
             process.update()
             let text = registry.emitToBuffer()
             return Response(

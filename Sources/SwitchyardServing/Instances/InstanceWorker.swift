@@ -15,7 +15,12 @@ final class InstanceWorker: Sendable {
     /// The cores the thread may run on, read back with `sched_getaffinity` on the thread itself.
     var appliedCores: [Int]? { applied.withLock { $0 } }
 
+    /// Bytes the instance's session keeps between runs (`Session.keptBufferBytes`), 0 before it
+    /// is made and after the thread exits.
+    var keptBufferBytes: Int { session.withLock { $0 }?.keptBufferBytes ?? 0 }
+
     private let applied = Mutex<[Int]?>(nil)
+    private let session = Mutex<Session?>(nil)
     private let wakeUp = DispatchSemaphore(value: 0)
 
     init(plan: InstancePlan.Instance) {
@@ -37,6 +42,8 @@ final class InstanceWorker: Sendable {
                 startup.report(.failure(error))
                 return
             }
+            self.session.withLock { $0 = session }
+            defer { self.session.withLock { $0 = nil } }
             setUp(session)
             startup.report(.success(()))
             while case .batch(let batch) = scheduler.nextBatch(instance: plan.index, wakeUp: wakeUp) {

@@ -55,12 +55,20 @@ extension ServedModel {
         return .deadlineExceeded("\(which) to model '\(modelName)' timed out: it waited in the queue longer than its timeout of \(request.timeoutMicroseconds) µs")
     }
 
-    /// Weights plus one arena per instance for a batch of max_batch_size (dims free in both the
-    /// model and the config count as 1).
-    static func memoryBytes(model: LoadedModel, configDims: [String: [Int64]], maxBatchSize: Int, instances: Int) -> Int {
+    /// The arena one instance plans for a batch of max_batch_size (dims free in both the model
+    /// and the config count as 1, so an image model with free sizes plans small until it runs).
+    static func plannedArenaBytes(model: LoadedModel, configDims: [String: [Int64]], maxBatchSize: Int) -> Int {
         let shapes = try? BatchProfiler.inputShapes(model: model, configDims: configDims, batchSize: max(1, maxBatchSize),
                                                     batching: maxBatchSize > 0, freeDimension: 1)
-        let arena = shapes.flatMap { try? model.arenaBytes(for: $0) } ?? 0
-        return model.weightBytes + instances * arena
+        return shapes.flatMap { try? model.arenaBytes(for: $0) } ?? 0
+    }
+
+    /// What `instances` sessions over `model` hold: the weights, their copy packed for oneDNN
+    /// (one for all sessions), and per instance the larger of the planned arena and what the
+    /// instance keeping the most keeps between runs (`kept`): each may come to run the largest
+    /// batch and image.
+    static func memoryHeld(model: LoadedModel, plannedArenaBytes: Int, kept: [Int]) -> MemoryHeld {
+        MemoryHeld(weightBytes: model.weightBytes, packedWeightBytes: model.packedWeightBytes,
+                   arenaBytes: max(1, kept.count) * max(plannedArenaBytes, kept.max() ?? 0))
     }
 }

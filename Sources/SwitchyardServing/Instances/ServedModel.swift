@@ -21,12 +21,21 @@ public final class ServedModel: Sendable {
     /// How long instance 0's warm-up batch took, when it ran one (a profiled model warms up
     /// while profiling; a model whose inputs cannot be made up, free dims or strings, skips it).
     public let warmUpMilliseconds: Double?
-    /// Weights plus the planned arenas of every instance at max batch, plus the shadow
-    /// reference's weights and arena when the model is shadowed.
-    public let memoryBytes: Int
-    /// The serving variant, the variants beside it, and what the serving one takes.
-    public let precision: PrecisionStatistics
+    /// What this version holds now: weights, packed weights, and its instances' arenas
+    /// (`memoryHeld`), plus the shadow reference's when the model is shadowed. It grows as the
+    /// instances first run larger batches or images than the load-time plan counted.
+    public var memoryBytes: Int { memoryHeld.totalBytes + (shadow?.memoryHeld.totalBytes ?? 0) }
+    /// The serving variant, the variants beside it, and what the serving one takes now.
+    public var precision: PrecisionStatistics {
+        let held = memoryHeld
+        return PrecisionStatistics(serving: precisionName, variants: variants, weightBytes: UInt64(held.weightBytes),
+                                   packedWeightBytes: UInt64(held.packedWeightBytes), arenaBytes: UInt64(held.arenaBytes))
+    }
 
+    private let precisionName: String
+    private let variants: [PrecisionVariant]
+    /// The arena one instance plans for max batch.
+    private let plannedArenaBytes: Int
     private let policy: BatchingPolicy
     private let validator: RequestValidator
     private let scheduler: BatchScheduler
@@ -71,13 +80,13 @@ public final class ServedModel: Sendable {
         let scheduler = BatchScheduler(modelName: name, policy: policy, formation: formation, onExpired: { expired in
             for request in expired { runner.fail(request, ServedModel.timeoutError(request, modelName: name)) }
         }, onDepthChange: { recorder.recordQueueDepth($0) })
-        let servedBytes = ServedModel.memoryBytes(model: model, configDims: configDims, maxBatchSize: policy.maxBatchSize,
-                                                  instances: plan.instances.count)
+        let plannedArenaBytes = ServedModel.plannedArenaBytes(model: model, configDims: configDims,
+                                                              maxBatchSize: policy.maxBatchSize)
         var shadow: ShadowEvaluator?
         if let reference {
-            let referenceBytes = ServedModel.memoryBytes(model: reference.model, configDims: configDims,
-                                                         maxBatchSize: policy.maxBatchSize, instances: 1)
-            shadow = try ShadowEvaluator(reference: reference, referenceBytes: referenceBytes, modelName: name, version: version,
+            let referenceArenaBytes = ServedModel.plannedArenaBytes(model: reference.model, configDims: configDims,
+                                                                    maxBatchSize: policy.maxBatchSize)
+            shadow = try ShadowEvaluator(reference: reference, plannedArenaBytes: referenceArenaBytes, modelName: name, version: version,
                                          isModelIdle: { scheduler.queuedCount == 0 }, metricsFactory: metricsFactory,
                                          logger: logger)
         }
@@ -129,14 +138,16 @@ public final class ServedModel: Sendable {
         self.shadow = shadow
         batchProfile = profile
         warmUpMilliseconds = (try? warmUp.value?.get()).map { Double($0) / 1e6 }
-        memoryBytes = servedBytes + (shadow?.referenceBytes ?? 0)
-        self.precision = PrecisionStatistics(serving: precision, variants: variants, weightBytes: UInt64(model.weightBytes),
-                                             arenaBytes: UInt64(max(0, servedBytes - model.weightBytes)))
+        precisionName = precision
+        self.variants = variants
+        self.plannedArenaBytes = plannedArenaBytes
+        let held = memoryHeld
         var metadata: Logger.Metadata = [
             "instances": "\(workers.count)", "threads_per_instance": "\(plan.instances.first?.threads ?? 1)",
             "cpu_cores": "\(plan.instances.first?.cores.map(CPUAffinity.describe) ?? "any")",
             "batch_profile": "\(profile)", "memory_bytes": "\(memoryBytes)", "precision": "\(precision)",
-            "weight_bytes": "\(model.weightBytes)", "arena_bytes": "\(servedBytes - model.weightBytes)",
+            "weight_bytes": "\(held.weightBytes)", "packed_weight_bytes": "\(held.packedWeightBytes)",
+            "arena_bytes": "\(held.arenaBytes)",
         ]
         if let warmUpMilliseconds {
             metadata["warm_up_ms"] = "\(String(format: "%.1f", warmUpMilliseconds))"
@@ -145,7 +156,7 @@ public final class ServedModel: Sendable {
         }
         if !variants.isEmpty { metadata["variants"] = "\(self.precision.summary)" }
         if let shadow {
-            metadata["shadow"] = "\(shadow.settings.reference) at rate \(shadow.settings.sampleRate), \(shadow.referenceBytes) bytes"
+            metadata["shadow"] = "\(shadow.settings.reference) at rate \(shadow.settings.sampleRate), \(shadow.memoryHeld.totalBytes) bytes"
         }
         logger.info("model '\(name)' version \(version) serving", metadata: metadata)
     }
@@ -231,6 +242,11 @@ public final class ServedModel: Sendable {
             shadow.stop()
             await shadow.waitForExit()
         }
+    }
+
+    /// What the serving model holds now (`ServedModel.memoryHeld(model:plannedArenaBytes:kept:)`).
+    var memoryHeld: MemoryHeld {
+        ServedModel.memoryHeld(model: model, plannedArenaBytes: plannedArenaBytes, kept: workers.map(\.keptBufferBytes))
     }
 
     /// Triton's statistics of this version; `residency.bytes` is `memoryBytes`, with the batch

@@ -96,6 +96,17 @@ extension ModelManager {
         }
     }
 
+    /// Sets each loaded model's `switchyard_model_loaded_bytes` to what it holds now: its
+    /// instances' arenas grow past the load-time figure as they first run larger batches or
+    /// images. The metrics endpoint calls this before each scrape.
+    public func recordMemoryGauges() {
+        for (name, record) in records {
+            guard let loaded = record.loaded else { continue }
+            Gauge(label: MetricNames.modelLoadedBytes, dimensions: metricDimensions(name), factory: metricsFactory)
+                .record(loaded.bytes)
+        }
+    }
+
     /// Drains and unloads `name`: no new requests, waits for its leases, finishes its queued and
     /// in-flight requests, then frees its memory. Returns when it is gone.
     func unload(_ name: String, reason: String, isEviction: Bool) async {
@@ -111,11 +122,13 @@ extension ModelManager {
         case .unavailable:
             return
         case .ready(let loaded):
+            // What it held while serving: its instances keep nothing once drained.
+            let heldBytes = loaded.bytes
             let task = Task { await self.drain(loaded, of: name) }
             setState(.unloading(task), of: name)
             await task.value
             setState(.unavailable(reason: reason), of: name)
-            records[name]?.residency.bytes = UInt64(loaded.bytes)
+            records[name]?.residency.bytes = UInt64(max(heldBytes, loaded.bytes))
             if isEviction {
                 records[name]?.residency.evictionCount += 1
                 Counter(label: MetricNames.modelEvictions, dimensions: metricDimensions(name), factory: metricsFactory).increment()

@@ -13,7 +13,7 @@ struct LoadedModelVersions: Sendable {
     /// the versions it replaces.
     var generation = 0
 
-    /// Bytes held by every version: weights and planned arenas.
+    /// Bytes held by every version now: weights, packed weights and arenas (`ServedModel.memoryBytes`).
     var bytes: Int { versions.values.reduce(0) { $0 + $1.memoryBytes } }
 
     /// The version a request without one goes to: the highest.

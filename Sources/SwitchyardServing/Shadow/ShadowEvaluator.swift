@@ -32,8 +32,10 @@ final class ShadowEvaluator: Sendable {
     }
 
     let settings: ShadowSettings
-    /// The reference's weights plus one arena at max batch.
-    let referenceBytes: Int
+    /// The arena the reference's session plans for max batch.
+    let plannedArenaBytes: Int
+    private let model: LoadedModel
+    private let session = Mutex<Session?>(nil)
     private let modelName: String
     private let sampler: ShadowSampler
     private let recorder: ShadowRecorder
@@ -46,17 +48,18 @@ final class ShadowEvaluator: Sendable {
 
     /// Starts the shadow thread and waits until its session is compiled. `isModelIdle` says
     /// whether the model's request queue is empty.
-    init(reference: ShadowReference, referenceBytes: Int, modelName: String, version: Int64,
+    init(reference: ShadowReference, plannedArenaBytes: Int, modelName: String, version: Int64,
          isModelIdle: @escaping @Sendable () -> Bool, metricsFactory: (any MetricsFactory)?,
          logger: Logger) throws(ServingError) {
         settings = reference.settings
-        self.referenceBytes = referenceBytes
+        self.plannedArenaBytes = plannedArenaBytes
+        model = reference.model
         self.modelName = modelName
         sampler = ShadowSampler(rate: reference.settings.sampleRate)
         recorder = ShadowRecorder(name: modelName, version: version, initial: ShadowStatistics(
             reference: reference.settings.reference, sampleRate: reference.settings.sampleRate,
             metric: reference.settings.metric.rawValue, tolerance: reference.settings.tolerance,
-            referenceBytes: UInt64(referenceBytes)), factory: metricsFactory)
+            referenceBytes: 0), factory: metricsFactory)
         self.isModelIdle = isModelIdle
         self.logger = logger
         let startup = InstanceStartup()
@@ -75,6 +78,8 @@ final class ShadowEvaluator: Sendable {
                 startup.report(.failure(.internal("the shadow reference could not be prepared: \(error)")))
                 return
             }
+            self.session.withLock { $0 = session }
+            defer { self.session.withLock { $0 = nil } }
             startup.report(.success(()))
             serve(session)
         }
@@ -84,7 +89,17 @@ final class ShadowEvaluator: Sendable {
         if let failure = startup.wait(count: 1) { throw failure }
     }
 
-    var statistics: ShadowStatistics { recorder.snapshot }
+    var statistics: ShadowStatistics {
+        var snapshot = recorder.snapshot
+        snapshot.referenceBytes = UInt64(memoryHeld.totalBytes)
+        return snapshot
+    }
+
+    /// What the reference holds now: its weights, packed weights and its session's arena.
+    var memoryHeld: MemoryHeld {
+        ServedModel.memoryHeld(model: model, plannedArenaBytes: plannedArenaBytes,
+                               kept: [session.withLock { $0 }?.keptBufferBytes ?? 0])
+    }
 
     /// Called on an instance thread right after `batch` was answered with `responses`: samples
     /// some of the requests and hands them to the shadow thread if the model is idle.

@@ -7,13 +7,19 @@ public struct PrecisionStatistics: Sendable, Equatable {
     public var variants: [PrecisionVariant]
     /// Weights of the serving variant as loaded (after the optimizer's folding).
     public var weightBytes: UInt64
-    /// Planned arenas of all its instances at max batch.
+    /// Its weights reordered into oneDNN's layouts (one copy for all instances, made as shapes
+    /// are first run).
+    public var packedWeightBytes: UInt64
+    /// Arenas and kept buffers of all its instances: per instance, the larger of the arena
+    /// planned for max batch and what the instance keeping the most keeps between runs.
     public var arenaBytes: UInt64
 
-    public init(serving: String, variants: [PrecisionVariant], weightBytes: UInt64, arenaBytes: UInt64) {
+    public init(serving: String, variants: [PrecisionVariant], weightBytes: UInt64, packedWeightBytes: UInt64 = 0,
+                arenaBytes: UInt64) {
         self.serving = serving
         self.variants = variants
         self.weightBytes = weightBytes
+        self.packedWeightBytes = packedWeightBytes
         self.arenaBytes = arenaBytes
     }
 

@@ -9,7 +9,7 @@ public struct ShadowStatistics: Sendable, Equatable {
     /// The configured metric (`auto`, `argmax` or `tolerance`).
     public var metric: String
     public var tolerance: Double
-    /// Bytes the reference holds: its weights and one arena at max batch (counted in the
+    /// Bytes the reference holds: its weights, packed weights and arena (counted in the
     /// model's `residency.bytes` and the memory budget).
     public var referenceBytes: UInt64
     /// Requests the sampler picked.

@@ -114,7 +114,6 @@ struct ServeCommand: AsyncParsableCommand {
         }
         let registry = PrometheusCollectorRegistry()
         PrometheusEndpoint.bootstrapMetricsSystem(registry: registry, histogramBuckets: MetricNames.histogramBuckets)
-        let metrics = PrometheusEndpoint(registry: registry, host: host, port: metricsPort, logger: logger)
         // Pipelines and ensembles of the repository are served by the routing service; the model
         // manager leaves their directories alone.
         let repository = modelRepository
@@ -125,6 +124,8 @@ struct ServeCommand: AsyncParsableCommand {
             threads: inferenceThreads, inferenceCores: cores.inference, shutdownTimeoutSeconds: shutdownTimeout,
             isServedElsewhere: { ServedPipelineLoader.isPipelineDirectory($0) }
         ), logger: logger)
+        let metrics = PrometheusEndpoint(registry: registry, host: host, port: metricsPort, logger: logger,
+                                         beforeScrape: { await manager.recordMemoryGauges() })
         let routing = RoutingInferenceService(models: manager, repositoryPath: modelRepository, logger: logger)
         let pipelines = PipelineServingService(
             service: routing, startup: modelControlMode == .explicit ? loadModels.filter(isPipeline) : nil,

@@ -23,4 +23,23 @@ enum TestModels {
             initializers: ["table": table])
         return Model(irVersion: 8, opsetImports: ["": 17], graph: graph)
     }
+
+    /// A 3×3 convolution over `channels` channels and a ReLU, with batch, height and width all
+    /// free: a model whose arenas depend on the image size, which no config names.
+    static func convolution(channels: Int = 8, seed: UInt64 = 13) -> Model {
+        var generator = SplitMix64(seed: seed)
+        let weights = Tensor(shape: [channels, channels, 3, 3],
+                             scalars: (0..<(channels * channels * 9)).map { _ in Float(generator.next() % 200) / 1000 - 0.1 })
+        let image: [Dimension] = [.symbolic("batch"), .fixed(channels), .symbolic("height"), .symbolic("width")]
+        let graph = Graph(
+            name: "convolution",
+            nodes: [
+                Node(name: "conv", opType: "Conv", inputs: ["x", "w"], outputs: ["c"], attributes: ["pads": .ints([1, 1, 1, 1])]),
+                Node(name: "relu", opType: "Relu", inputs: ["c"], outputs: ["y"]),
+            ],
+            inputs: [ValueInfo(name: "x", dataType: .float32, shape: image)],
+            outputs: [ValueInfo(name: "y", dataType: .float32, shape: image)],
+            initializers: ["w": weights])
+        return Model(irVersion: 8, opsetImports: ["": 17], graph: graph)
+    }
 }

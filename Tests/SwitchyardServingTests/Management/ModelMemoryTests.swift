@@ -1,0 +1,57 @@
+import MetricsTestKit
+import SwitchyardTensor
+import Testing
+import SwitchyardTestSupport
+@testable import SwitchyardServing
+
+/// What a loaded model counts against the memory budget follows what its instances hold: the
+/// arenas of a model whose image size no config names grow with the first large image, and the
+/// budget, the statistics and the loaded-bytes gauge see it.
+@Suite struct ModelMemoryTests {
+    typealias Kit = ModelManagerTestKit
+
+    static func imageRequest(_ model: String, size: Int) -> InferenceRequest {
+        var generator = SplitMix64(seed: UInt64(size))
+        let x = Tensor(shape: [1, 8, size, size], scalars: (0..<(8 * size * size)).map { _ in Float(generator.next() % 100) / 50 - 1 })
+        return InferenceRequest(modelName: model, inputs: [NamedTensor(name: "x", tensor: x)])
+    }
+
+    static func bytes(_ manager: ModelManager, _ name: String) async throws -> Int {
+        Int(try #require(try await manager.statistics(name: name, version: nil).first).residency.bytes)
+    }
+
+    @Test func loadedBytesGrowWithTheImagesTheInstancesRun() async throws {
+        let repository = try TestRepository()
+        defer { repository.remove() }
+        try repository.add("conv", model: TestModels.convolution())
+        let metrics = TestMetrics()
+        let manager = try Kit.manager(repository, metrics: metrics)
+        await manager.start()
+        let loaded = try await Self.bytes(manager, "conv")
+        _ = try await manager.infer(Self.imageRequest("conv", size: 256))
+        let grown = try await Self.bytes(manager, "conv")
+        // A 256² image of 8 channels is 2 MiB of floats; the instance keeps at least its arena.
+        #expect(grown >= loaded + (2 << 20), "\(loaded) bytes after loading, \(grown) after a 256² image")
+        await manager.recordMemoryGauges()
+        #expect(try metrics.expectGauge(MetricNames.modelLoadedBytes, [("model", "conv")]).lastValue == Double(grown))
+        await manager.shutdown()
+    }
+
+    @Test func theBudgetCountsWhatAModelGrewTo() async throws {
+        let repository = try TestRepository()
+        defer { repository.remove() }
+        try repository.add("conv", model: TestModels.convolution())
+        try repository.add("table", model: TestModels.lookup(rows: 1 << 18))  // 4 MiB of weights
+        let metrics = TestMetrics()
+        let manager = try Kit.manager(repository, residency: .onDemand, budget: "cpu=10MiB", metrics: metrics)
+        await manager.start()
+        _ = try await manager.infer(Self.imageRequest("conv", size: 512))
+        let grown = try await Self.bytes(manager, "conv")
+        // Loaded, the convolution plans a few KiB; a 512² image of 8 channels is 8 MiB.
+        #expect(grown > 8 << 20)
+        // 8 MiB and more beside the table's 4 do not fit 10: loading the table evicts it.
+        _ = try await manager.infer(Kit.lookupRequest("table", ids: [1, 2]))
+        #expect(try metrics.expectCounter(MetricNames.modelEvictions, [("model", "conv")]).totalValue == 1)
+        await manager.shutdown()
+    }
+}
