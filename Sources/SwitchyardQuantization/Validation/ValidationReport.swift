@@ -10,10 +10,14 @@ public struct ModelEvaluation: Sendable, Codable {
     public var path: String
     /// Size of the model file.
     public var fileBytes: Int
-    /// Bytes of the engine's weights after optimization, and of its activation arena for one sample.
+    /// Bytes of the engine's weights after optimization.
     public var weightBytes: Int
+    /// Bytes of the weights reordered into oneDNN's layouts (0 where no oneDNN kernel runs).
+    public var packedWeightBytes: Int
+    /// Bytes of the activations of one sample: the planned arena, or what the session kept
+    /// between runs when that is more.
     public var arenaBytes: Int
-    /// `weightBytes + arenaBytes`: what the engine keeps resident to run the model.
+    /// `weightBytes + packedWeightBytes + arenaBytes`: what the engine keeps resident to run the model.
     public var residentBytes: Int
     /// The task metric (see `ValidationMetric` for units).
     public var metric: Double

@@ -105,17 +105,20 @@ public enum Validator {
 
     private static func evaluation(_ model: ModelUnderTest, score: ScoreTotal, times: [Double],
                                    shapes: [String: [Int]], metric: ValidationMetric) throws(QuantizationError) -> ModelEvaluation {
-        let arena: Int
+        let planned: Int
         do {
-            arena = try model.loaded.arenaBytes(for: shapes)
+            planned = try model.loaded.arenaBytes(for: shapes)
         } catch {
             throw QuantizationError("cannot plan the memory of '\(model.path)' for input shapes \(shapes): \(error)")
         }
+        // What the runs kept, when more than the plan (oneDNN's regions keep arenas of their own).
+        let arena = max(planned, model.session.keptBufferBytes)
+        let weights = model.loaded.weightBytes, packed = model.loaded.packedWeightBytes
         let sorted = times.sorted()
         let median = sorted.isEmpty ? 0 : (sorted[(sorted.count - 1) / 2] + sorted[sorted.count / 2]) / 2
         return ModelEvaluation(
-            path: model.path, fileBytes: model.fileBytes, weightBytes: model.loaded.weightBytes, arenaBytes: arena,
-            residentBytes: model.loaded.weightBytes + arena, metric: score.mean,
+            path: model.path, fileBytes: model.fileBytes, weightBytes: weights, packedWeightBytes: packed,
+            arenaBytes: arena, residentBytes: weights + packed + arena, metric: score.mean,
             characterErrorRate: metric == .ctcExact ? score.characterErrorRate : nil,
             medianLatencyMilliseconds: median * 1000)
     }

@@ -11,7 +11,8 @@ enum ValidationText {
             var line = "  \(Formatting.padded(role, 10)) \(String(format: "%.4f", model.metric))\(unit)"
             if let rate = model.characterErrorRate { line += String(format: "  CER %.3f%%", rate) }
             line += "  file \(Formatting.bytes(model.fileBytes))  resident \(Formatting.bytes(model.residentBytes))"
-            line += " (weights \(Formatting.bytes(model.weightBytes)) + arena \(Formatting.bytes(model.arenaBytes)))"
+            line += " (weights \(Formatting.bytes(model.weightBytes)) + packed \(Formatting.bytes(model.packedWeightBytes))"
+                + " + arena \(Formatting.bytes(model.arenaBytes)))"
             line += "  latency \(String(format: "%.3f ms", model.medianLatencyMilliseconds)) (median, batch 1)"
             lines.append(line + "  \(model.path)")
         }

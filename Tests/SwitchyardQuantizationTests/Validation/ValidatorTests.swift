@@ -19,7 +19,8 @@ import SwitchyardTensor
         #expect(report.outputs == [OutputError(name: "y", maxAbsoluteError: 0, meanAbsoluteError: 0)])
         #expect(report.reference.fileBytes > 8 * 16 * 4)
         #expect(report.reference.weightBytes == (8 * 16 + 16 * 4) * 4)
-        #expect(report.reference.residentBytes == report.reference.weightBytes + report.reference.arenaBytes)
+        #expect(report.reference.residentBytes
+                == report.reference.weightBytes + report.reference.packedWeightBytes + report.reference.arenaBytes)
         #expect(report.reference.medianLatencyMilliseconds > 0)
     }
 
