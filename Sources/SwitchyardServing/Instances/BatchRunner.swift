@@ -15,6 +15,8 @@ struct BatchRunner: Sendable {
     let outputReshapes: [String: ConfigReshape]
     let recorder: ModelStatisticsRecorder
     let delivery: ResponseDelivery
+    /// Told the input shapes of every batch that ran.
+    let shapes: NewShapeNotice
 
     /// Answers a request that never reached the engine (timeout, shutdown, cancellation).
     func fail(_ request: PendingRequest, _ error: ServingError) {
@@ -46,6 +48,7 @@ struct BatchRunner: Sendable {
             return
         }
         let inferred = MonotonicClock.now()
+        shapes.ran(inputNames.map { inputs[$0]?.shape ?? [] })
         let responses: [InferenceResponse]
         do {
             responses = try split(outputs, for: batch)

@@ -54,10 +54,13 @@ public final class ServedModel: Sendable {
     /// `MetricsSystem` when nil). `precision` names the variant `model` is and `variants` lists
     /// the version directory's files (both only reported); with `shadow`, a sample of the
     /// answered requests also runs on the reference at idle priority (`ShadowEvaluator`).
+    /// `onNewShapes` is called, on an instance thread, after a batch ran input shapes no
+    /// earlier batch had: the version may have grown (`memoryBytes`).
     public init(name: String, version: Int64, config: Inference_ModelConfig, model: LoadedModel,
                 threadBudget: Int, cores: [Int]? = nil, metricsFactory: (any MetricsFactory)? = nil, logger: Logger,
                 precision: String = PrecisionVariant.fullPrecision, variants: [PrecisionVariant] = [],
-                shadow reference: ShadowReference? = nil) throws(ServingError) {
+                shadow reference: ShadowReference? = nil,
+                onNewShapes: @escaping @Sendable () -> Void = {}) throws(ServingError) {
         self.name = name
         self.version = version
         self.config = config
@@ -72,7 +75,7 @@ public final class ServedModel: Sendable {
         let delivery = ResponseDelivery(preservesOrder: policy.preserveOrdering) { outstanding.finished() }
         let runner = BatchRunner(modelName: name, modelVersion: version, inputNames: model.inputs.map(\.name),
                                  outputReshapes: BatchRunner.outputReshapes(of: config),
-                                 recorder: recorder, delivery: delivery)
+                                 recorder: recorder, delivery: delivery, shapes: NewShapeNotice(onNew: onNewShapes))
         let formation = BatchFormation(limit: ServedModel.batchLimit(policy: policy, model: model),
                                        preferredSizes: policy.preferredBatchSizes.filter { $0 <= policy.maxBatchSize },
                                        maxQueueDelayNanoseconds: policy.maxQueueDelayNanoseconds,

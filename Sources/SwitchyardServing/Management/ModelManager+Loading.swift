@@ -28,7 +28,7 @@ extension ModelManager {
             try await makeRoom(for: name, bytes: estimatedBytes(of: name), excluding: name)
             var loaded = try await ModelVersionLoader.load(name: name, repository: repository,
                                                            threads: options.threads, cores: options.inferenceCores, metricsFactory: options.metricsFactory,
-                                                           logger: logger)
+                                                           logger: logger, onNewShapes: budgetCheck(for: name))
             loaded.generation = nextGeneration
             nextGeneration += 1
             do throws(ServingError) {
@@ -67,10 +67,33 @@ extension ModelManager {
         return repository.modelFileBytes(of: name)
     }
 
+    /// What a version of `name` calls when it ran new input shapes: a check of the budget on
+    /// the manager (the version keeps no reference to it).
+    nonisolated func budgetCheck(for name: String) -> @Sendable () -> Void {
+        { [weak self] in
+            guard let self, options.memoryBudget.cpuBytes != nil else { return }
+            Task { await self.checkBudget(afterGrowthOf: name) }
+        }
+    }
+
+    /// Keeps the budget after `name` grew (its instances ran larger inputs than the load counted):
+    /// on demand, evicts idle models least recently used first until everything fits again; when
+    /// that cannot be done (resident models, or pinned or busy ones in the way), a warning with
+    /// the numbers. The grown model itself keeps serving either way.
+    func checkBudget(afterGrowthOf name: String) async {
+        guard let loaded = records[name]?.loaded else { return }
+        do {
+            try await makeRoom(for: name, bytes: loaded.bytes, excluding: name, grew: true)
+        } catch {
+            logger.warning("loaded models exceed the memory budget", metadata: ["model": "\(name)", "error": "\(error.message)"])
+        }
+    }
+
     /// Makes `bytes` fit the CPU budget beside the loaded models. Resident: fails when they do
     /// not fit. On demand: evicts least recently used unpinned models, or fails when even that
-    /// would not make room. Both errors give the numbers.
-    private func makeRoom(for name: String, bytes: Int, excluding: String) async throws(ServingError) {
+    /// would not make room. Both errors give the numbers. `grew`: `name` is loaded, and `bytes`
+    /// is what it grew to.
+    private func makeRoom(for name: String, bytes: Int, excluding: String, grew: Bool = false) async throws(ServingError) {
         guard let budget = options.memoryBudget.cpuBytes else { return }
         let usage = readyModels.usage()
         let candidates = records.compactMap { key, record -> EvictionPlanner.Candidate? in
@@ -88,11 +111,14 @@ extension ModelManager {
         }
         guard !victims.isEmpty else { return }
         guard options.residency == .onDemand else {
-            throw .resourceExhausted("loading model '\(name)' would exceed the memory budget: \(numbers) (use --residency on-demand to evict idle models, or raise --memory-budget)")
+            let what = grew ? "model '\(name)' grew past the memory budget as it ran larger inputs"
+                : "loading model '\(name)' would exceed the memory budget"
+            throw .resourceExhausted("\(what): \(numbers) (use --residency on-demand to evict idle models, or raise --memory-budget)")
         }
         for victim in victims {
             logger.info("evicting model to make room", metadata: ["model": "\(victim.name)", "for": "\(name)"])
-            await unload(victim.name, reason: "evicted to make room for '\(name)'", isEviction: true)
+            let why = grew ? "evicted to make room for '\(name)', which grew" : "evicted to make room for '\(name)'"
+            await unload(victim.name, reason: why, isEviction: true)
         }
     }
 

@@ -103,7 +103,7 @@ extension ModelManager: Service {
         do throws(ServingError) {
             var loaded = try await ModelVersionLoader.load(name: name, repository: repository,
                                                            threads: options.threads, cores: options.inferenceCores, metricsFactory: options.metricsFactory,
-                                                           logger: logger)
+                                                           logger: logger, onNewShapes: budgetCheck(for: name))
             loaded.generation = nextGeneration
             nextGeneration += 1
             setState(.ready(loaded), of: name)

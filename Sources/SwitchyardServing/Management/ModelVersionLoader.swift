@@ -7,8 +7,9 @@ import SwitchyardEngine
 /// optimizes each ONNX file, completes and checks the configuration against it, and starts the
 /// version's instances and batcher. The blocking work runs on a dedicated thread.
 enum ModelVersionLoader {
+    /// Loads `name`'s versions; `onNewShapes` is each version's (`ServedModel.init`).
     static func load(name: String, repository: ModelRepository, threads: Int, cores: [Int]?, metricsFactory: (any MetricsFactory)?,
-                     logger: Logger) async throws(ServingError) -> LoadedModelVersions {
+                     logger: Logger, onNewShapes: @escaping @Sendable () -> Void = {}) async throws(ServingError) -> LoadedModelVersions {
         let entry = try repository.model(named: name)
         let source = try entry.source.get()
         for warning in source.warnings {
@@ -22,7 +23,8 @@ enum ModelVersionLoader {
         do throws(ServingError) {
             for file in source.servedVersions.sorted(by: { $0.version < $1.version }) {
                 let (completed, served) = try await loadVersion(file, of: source, threads: threads, cores: cores,
-                                                                   metricsFactory: metricsFactory, logger: logger)
+                                                                   metricsFactory: metricsFactory, logger: logger,
+                                                                   onNewShapes: onNewShapes)
                 configuration = (completed.config, completed.parameters)
                 versions[file.version] = served
             }
@@ -38,7 +40,8 @@ enum ModelVersionLoader {
     }
 
     private static func loadVersion(_ file: ModelVersionFile, of source: ModelSource, threads: Int, cores: [Int]?,
-                                    metricsFactory: (any MetricsFactory)?, logger: Logger) async throws(ServingError) -> ((config: Inference_ModelConfig, parameters: ModelParameters), ServedModel) {
+                                    metricsFactory: (any MetricsFactory)?, logger: Logger,
+                                    onNewShapes: @escaping @Sendable () -> Void) async throws(ServingError) -> ((config: Inference_ModelConfig, parameters: ModelParameters), ServedModel) {
         let name = source.name, version = file.version
         do {
             return try await BlockingWork.run(name: "load-\(name)") {
@@ -53,7 +56,8 @@ enum ModelVersionLoader {
                 let shadow = try shadowReference(for: file, model: model, of: source, settings: configuration.parameters.shadow)
                 let served = try ServedModel(name: name, version: version, config: config, model: model,
                                              threadBudget: threads, cores: cores, metricsFactory: metricsFactory, logger: logger,
-                                             precision: file.precision, variants: file.variants, shadow: shadow)
+                                             precision: file.precision, variants: file.variants, shadow: shadow,
+                                             onNewShapes: onNewShapes)
                 return ((config, configuration.parameters), served)
             }
         } catch let error as ServingError {

@@ -54,4 +54,31 @@ import SwitchyardTestSupport
         #expect(try metrics.expectCounter(MetricNames.modelEvictions, [("model", "conv")]).totalValue == 1)
         await manager.shutdown()
     }
+
+    @Test func aModelThatGrowsPastTheBudgetEvictsAnIdleOne() async throws {
+        let repository = try TestRepository()
+        defer { repository.remove() }
+        try repository.add("conv", model: TestModels.convolution())
+        try repository.add("table", model: TestModels.lookup(rows: 1 << 19))  // 8 MiB of weights
+        let metrics = TestMetrics()
+        let manager = try Kit.manager(repository, residency: .onDemand, budget: "cpu=13MiB", metrics: metrics)
+        await manager.start()
+        _ = try await manager.infer(Kit.lookupRequest("table", ids: [1, 2]))
+        _ = try await manager.infer(Self.imageRequest("conv", size: 16))
+        #expect(try await manager.repositoryIndex(readyOnly: true).map(\.name).sorted() == ["conv", "table"])
+        // No load follows: the convolution's growth alone must make room. At 360² it keeps two
+        // arenas of 4 MiB, and a third buffer once its output is freed: within 13 MiB, but not
+        // beside the table's 8.
+        _ = try await manager.infer(Self.imageRequest("conv", size: 360))
+        let grown = try await Self.bytes(manager, "conv")
+        #expect(grown > 6 << 20 && grown <= 13 << 20, "\(grown) bytes")
+        var evicted = 0.0
+        for _ in 0..<100 where evicted == 0 {
+            evicted = (try? metrics.expectCounter(MetricNames.modelEvictions, [("model", "table")]).totalValue).map(Double.init) ?? 0
+            if evicted == 0 { try await Task.sleep(for: .milliseconds(50)) }
+        }
+        #expect(evicted == 1)
+        #expect(try await manager.repositoryIndex(readyOnly: true).map(\.name) == ["conv"])
+        await manager.shutdown()
+    }
 }
