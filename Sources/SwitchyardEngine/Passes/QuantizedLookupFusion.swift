@@ -81,10 +81,12 @@ extension QuantizedLookupFusion {
             guard let kernel = ReferenceKernels.kernel(opType: node.opType, domain: node.domain),
                   let outputs = try? kernel(OpContext(node: node, opset: scope.opset(of: node),
                                                       inputs: node.inputs.map { $0.isEmpty ? nil : values[$0] })),
-                  let output = outputs.first, output.count == count else { return nil }
+                  let output = outputs.first, output.count == count || output.count == 1 else { return nil }
             values[node.outputs[0]] = output
         }
-        guard let result = values[last.outputs[0]], result.dataType == .uint8 || result.dataType == .int8 else { return nil }
+        // A node may compute a constant (one value: a dequantized scalar); the result may not.
+        guard let result = values[last.outputs[0]], result.count == count,
+              result.dataType == .uint8 || result.dataType == .int8 else { return nil }
         return result
     }
 
@@ -128,6 +130,9 @@ private struct Region {
                     return value(node.inputs[0])
                 }
                 let data = node.inputs[0]
+                // A quantized scalar constant (onnxruntime's quantize_static stores HardSwish's 3
+                // so) is a constant of the function, not an input of the table.
+                if let constant = graph.initializers[data] { return constant.count == 1 && constant.rank <= 1 }
                 guard let type = facts[data]?.dataType, type == parameters.quantizedType,
                       type == .uint8 || type == .int8 else { return false }
                 if let producer = usage.producer[data], graph.nodes[producer].opType == "QuantizeLinear" {
@@ -155,11 +160,12 @@ private struct Region {
         }
         guard value(graph.nodes[end].inputs[0]) else { return nil }
         members.insert(end)
-        // Every intermediate must be read by region nodes only (the roots' DequantizeLinear
-        // outputs may be shared: those nodes stay for their other readers).
+        // Every intermediate must be read by region nodes only (the DequantizeLinear outputs of
+        // the roots and of constants may be shared: those nodes stay for their other readers).
         for member in members where member != end {
             let node = graph.nodes[member]
-            let isLeafDequantize = node.opType == "DequantizeLinear" && rootSet.contains(node.inputs[0])
+            let isLeafDequantize = node.opType == "DequantizeLinear"
+                && (rootSet.contains(node.inputs[0]) || graph.initializers[node.inputs[0]] != nil)
             guard isLeafDequantize || (Set(usage.consumers(of: node.outputs[0])).isSubset(of: members)
                                        && !usage.graphOutputs.contains(node.outputs[0])) else { return nil }
         }

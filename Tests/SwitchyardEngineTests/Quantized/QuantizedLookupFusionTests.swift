@@ -42,6 +42,44 @@ struct QuantizedLookupFusionTests {
         try Self.expectExact(graph, inputs: ["x": Kit.data(type, [2, 4, 5, 5], &generator)], lookups: 1)
     }
 
+    /// onnxruntime's `quantize_static` writes PP-OCR's HardSwish `x · Clip(x + 3, 0, 6) / 6` with the 3
+    /// as a quantized scalar (`DQ(3 as uint8)`, a DequantizeLinear read by every such Add) and
+    /// each step quantized: still one table over `x`. Before, the constant counted as a second
+    /// input, and the chain ran as three float passes (the direction classifier's QDQ file: 4×
+    /// slower than its FP32).
+    @Test(arguments: [DataType.uint8, .int8])
+    func hardSwishWithAQuantizedConstantBecomesOneTable(type: DataType) throws {
+        var generator = Kit.Generator(seed: 607)
+        // The Clip to [0, 6] is the saturation of the QuantizeLinear after the Add (scale 6/255):
+        // onnxruntime drops it so.
+        let graph = Graph(nodes: [
+            Kit.dq("x", "xd", "sx", "zx"), Kit.dq("three", "threed", "st", "zt"),
+            Node(name: "add", opType: "Add", inputs: ["xd", "threed"], outputs: ["a"]),
+            Kit.q("a", "cq", "sc", "zc"), Kit.dq("cq", "cd", "sc", "zc"),
+            Node(name: "mul", opType: "Mul", inputs: ["xd", "cd"], outputs: ["m"]),
+            Kit.q("m", "mq", "sm", "zm"), Kit.dq("mq", "md", "sm", "zm"),
+            Node(name: "div", opType: "Div", inputs: ["md", "six"], outputs: ["h"]),
+            Kit.q("h", "hq", "sh", "zh"), Kit.dq("hq", "y", "sh", "zh"),
+            // A second reader of the quantized 3, as in the real files.
+            Node(name: "other", opType: "Add", inputs: ["threed", "threed"], outputs: ["unused"]),
+        ], inputs: [ValueInfo(name: "x", dataType: type, shape: [.fixed(2), .fixed(6), .fixed(3), .fixed(4)])],
+        outputs: [ValueInfo(name: "y"), ValueInfo(name: "unused")], initializers: [
+            "sx": Tensor(scalar: Float(0.04)), "zx": Kit.scalar(type, type == .uint8 ? 120 : -8),
+            "three": Kit.scalar(type, type == .uint8 ? 255 : 127), "st": Tensor(scalar: Float(3.0 / 255)),
+            "zt": Kit.scalar(type, type == .uint8 ? 0 : -128),
+            "sc": Tensor(scalar: Float(6.0 / 255)), "zc": Kit.scalar(type, type == .uint8 ? 0 : -128),
+            "sm": Tensor(scalar: Float(0.05)), "zm": Kit.scalar(type, type == .uint8 ? 20 : -100),
+            "six": Tensor(scalar: Float(6)),
+            "sh": Tensor(scalar: Float(0.01)), "zh": Kit.scalar(type, type == .uint8 ? 30 : -90),
+        ])
+        try Self.expectExact(graph, inputs: ["x": Kit.data(type, [2, 6, 3, 4], &generator)], lookups: 1)
+        // A table over `x` alone (256 entries), not over `x` and the constant (65,536).
+        let loaded = try LoadedModel(model: Model(opsetImports: ["": 13], graph: graph),
+                                     options: LoadOptions(quantizedExecution: .integer))
+        let lookup = try #require(loaded.graph.nodes.first { $0.opType == QuantizedLookupFusion.opType })
+        #expect(lookup.inputs == ["x"], "\(loaded.graph.nodes.map { "\($0.opType)\($0.inputs)" })")
+    }
+
     /// A bare requantization, DQ → Q at another scale (a concatenation's part after
     /// `QuantizeHoisting`), is a table too: one byte read instead of a float pass each way.
     @Test(arguments: [DataType.uint8, .int8])
