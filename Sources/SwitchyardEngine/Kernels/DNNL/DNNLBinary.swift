@@ -26,6 +26,7 @@ struct DNNLBinaryOperation: DNNLPostOpFusing {
             }
             swap(&first, &second)
         }
+        first = DNNLOperand(slot: try builder.plainIfSingleChannel(first.slot), shape: first.shape, value: first.value)
         let residualOperands = try residual.indices.map { step throws(KernelError) in try inputs.required(2 + step, opType) }
         let dims = outputShape.isEmpty ? [1] : outputShape
         let secondDims = [Int](repeating: 1, count: dims.count - second.shape.count) + second.shape

@@ -129,10 +129,11 @@ struct DNNLEltwiseOperation: DNNLOperation {
     func lower(_ inputs: [DNNLOperand?], into builder: inout DNNLPlanBuilder) throws -> [(slot: Int, shape: [Int])] {
         let x = try inputs.required(0, opType)
         let steps = try chain ?? clipChain(inputs)
-        if steps.count > 1, DNNLActivations.fitsOnePrimitive(steps), let slot = try? onePass(steps, on: x.slot, into: &builder) {
+        let source = try builder.plainIfSingleChannel(x.slot)
+        if steps.count > 1, DNNLActivations.fitsOnePrimitive(steps), let slot = try? onePass(steps, on: source, into: &builder) {
             return [(slot, x.shape)]
         }
-        var slot = x.slot
+        var slot = source
         for function in steps {
             var pd = try eltwise(function, on: builder.desc(slot), engine: builder.engine)
             // oneDNN's jitted eltwise refuses a blocked layout with padding (channels not a
