@@ -154,7 +154,7 @@ extension ModelManager {
             setState(.unloading(task), of: name)
             await task.value
             setState(.unavailable(reason: reason), of: name)
-            records[name]?.residency.bytes = UInt64(max(heldBytes, loaded.bytes))
+            records[name]?.residency.bytes = UInt64(heldBytes)
             if isEviction {
                 records[name]?.residency.evictionCount += 1
                 Counter(label: MetricNames.modelEvictions, dimensions: metricDimensions(name), factory: metricsFactory).increment()

@@ -37,13 +37,21 @@ import SwitchyardTestSupport
         await manager.shutdown()
     }
 
-    @Test func theBudgetCountsWhatAModelGrewTo() async throws {
+    /// A repository of the convolution and a lookup table of `tableRows` rows (16 bytes each),
+    /// served on demand within `budget`.
+    static func convolutionAndTable(tableRows: Int, budget: String) throws -> (TestRepository, ModelManager, TestMetrics) {
         let repository = try TestRepository()
-        defer { repository.remove() }
         try repository.add("conv", model: TestModels.convolution())
-        try repository.add("table", model: TestModels.lookup(rows: 1 << 18))  // 4 MiB of weights
+        try repository.add("table", model: TestModels.lookup(rows: tableRows))
         let metrics = TestMetrics()
-        let manager = try Kit.manager(repository, residency: .onDemand, budget: "cpu=10MiB", metrics: metrics)
+        let manager = try Kit.manager(repository, residency: .onDemand, budget: budget, metrics: metrics)
+        return (repository, manager, metrics)
+    }
+
+    @Test func theBudgetCountsWhatAModelGrewTo() async throws {
+        // A table of 4 MiB.
+        let (repository, manager, metrics) = try Self.convolutionAndTable(tableRows: 1 << 18, budget: "cpu=10MiB")
+        defer { repository.remove() }
         await manager.start()
         _ = try await manager.infer(Self.imageRequest("conv", size: 512))
         let grown = try await Self.bytes(manager, "conv")
@@ -56,12 +64,9 @@ import SwitchyardTestSupport
     }
 
     @Test func aModelThatGrowsPastTheBudgetEvictsAnIdleOne() async throws {
-        let repository = try TestRepository()
+        // A table of 8 MiB.
+        let (repository, manager, metrics) = try Self.convolutionAndTable(tableRows: 1 << 19, budget: "cpu=13MiB")
         defer { repository.remove() }
-        try repository.add("conv", model: TestModels.convolution())
-        try repository.add("table", model: TestModels.lookup(rows: 1 << 19))  // 8 MiB of weights
-        let metrics = TestMetrics()
-        let manager = try Kit.manager(repository, residency: .onDemand, budget: "cpu=13MiB", metrics: metrics)
         await manager.start()
         _ = try await manager.infer(Kit.lookupRequest("table", ids: [1, 2]))
         _ = try await manager.infer(Self.imageRequest("conv", size: 16))
