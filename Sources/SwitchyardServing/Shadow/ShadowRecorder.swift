@@ -45,7 +45,9 @@ final class ShadowRecorder: Sendable {
 
     /// One sample compared: the comparisons of its outputs.
     func recordCompared(_ comparisons: [ShadowComparison]) {
-        let totals = statistics.withLock { stats in
+        // The metrics are recorded under the lock too, so that whoever sees the statistics
+        // count this sample also finds its agreement and errors in the gauges.
+        statistics.withLock { stats in
             stats.compared += 1
             for comparison in comparisons {
                 stats.comparedUnits += UInt64(comparison.units)
@@ -54,11 +56,10 @@ final class ShadowRecorder: Sendable {
                 stats.absoluteErrorSum += comparison.absoluteErrorSum
                 stats.maxAbsoluteError = max(stats.maxAbsoluteError, comparison.maxAbsoluteError)
             }
-            return stats
+            compared.increment()
+            if let value = stats.agreement { agreement.record(value) }
+            maxAbsoluteError.record(stats.maxAbsoluteError)
+            if let value = stats.meanAbsoluteError { meanAbsoluteError.record(value) }
         }
-        compared.increment()
-        if let value = totals.agreement { agreement.record(value) }
-        maxAbsoluteError.record(totals.maxAbsoluteError)
-        if let value = totals.meanAbsoluteError { meanAbsoluteError.record(value) }
     }
 }
