@@ -80,13 +80,11 @@ public final class Session: Sendable {
     public var runWidthCounts: (oneThread: Int, allThreads: Int) { threadChoice?.runCounts ?? (0, 0) }
 
     /// Bytes this session keeps between runs for the next ones, on top of its model's weights
-    /// and packed weights (`LoadedModel`): the oneDNN regions' arenas and the large buffers of
-    /// its last runs (`BufferPool`). Between runs this is what the session holds; it grows with
-    /// the batch and image sizes it has run.
-    public var keptBufferBytes: Int {
-        let programs = [program] + [singleThreadProgram.withLock { $0 }].compactMap { $0 }
-        return programs.reduce(buffers.keptBytes) { $0 + $1.keptArenaBytes }
-    }
+    /// and packed weights (`LoadedModel`): the large buffers of its last runs and a scratch arena
+    /// per thread that ran it at once, where its oneDNN regions keep their values (`BufferPool`).
+    /// Between runs this is what the session holds; it grows with the batch and image sizes it
+    /// has run.
+    public var keptBufferBytes: Int { buffers.keptBytes }
 
     /// Runs the model on `inputs` (by input name) and returns every graph output by name.
     public func run(_ inputs: [String: Tensor]) throws -> [String: Tensor] {

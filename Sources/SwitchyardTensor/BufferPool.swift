@@ -19,6 +19,9 @@ import Synchronization
 /// and `maximumEntries` buffers wait in any case, and the rest are freed when the pool goes (after
 /// its session and every tensor it allocated). Weights loaded outside a run never come from a
 /// pool, so unloading a model returns them to the system.
+///
+/// The pool also keeps one `ScratchArena` for each thread that runs its session at once, and
+/// installs one on the calling thread with the pool.
 public final class BufferPool: Sendable {
     /// Buffers smaller than this go straight to the allocator, which reuses them well.
     public static let minimumBytes = 1 << 20
@@ -44,6 +47,9 @@ public final class BufferPool: Sendable {
         var bytes = 0
         /// Runs ended so far.
         var runs = 0
+        /// Every arena made, and those no thread holds now.
+        var arenas: [ScratchArena] = []
+        var idleArenas: [ScratchArena] = []
     }
 
     private let state = Mutex(State())
@@ -56,12 +62,22 @@ public final class BufferPool: Sendable {
         for entry in state.withLock({ $0.entries }) { UnsafeMutableRawPointer(bitPattern: entry.address)?.deallocate() }
     }
 
-    /// Runs `body` with this pool as the calling thread's pool (restoring the previous one after).
+    /// Runs `body` with this pool as the calling thread's pool, and one of its scratch arenas as
+    /// the thread's `ScratchArena.current` (restoring the previous ones after).
     public func withCurrent<Result>(_ body: () throws -> Result) rethrows -> Result {
         let previous = pthread_getspecific(currentPoolKey)
         pthread_setspecific(currentPoolKey, Unmanaged.passUnretained(self).toOpaque())
-        defer { pthread_setspecific(currentPoolKey, previous) }
-        return try body()
+        let arena = state.withLock { state -> ScratchArena in
+            if let idle = state.idleArenas.popLast() { return idle }
+            let made = ScratchArena()
+            state.arenas.append(made)
+            return made
+        }
+        defer {
+            state.withLock { $0.idleArenas.append(arena) }
+            pthread_setspecific(currentPoolKey, previous)
+        }
+        return try arena.withCurrent(body)
     }
 
     /// The calling thread's pool, if one is installed.
@@ -113,8 +129,11 @@ public final class BufferPool: Sendable {
         for address in stale { UnsafeMutableRawPointer(bitPattern: address)?.deallocate() }
     }
 
-    /// Bytes kept now.
-    public var keptBytes: Int { state.withLock { $0.bytes } }
+    /// Bytes kept now: the buffers waiting for a run, and the scratch arenas.
+    public var keptBytes: Int { state.withLock { $0.bytes } + scratchBytes }
+
+    /// Bytes of the scratch arenas, one per thread that ran at once.
+    public var scratchBytes: Int { state.withLock { $0.arenas.reduce(0) { $0 + $1.byteCount } } }
 }
 
 /// The thread-specific slot holding the calling thread's pool (unretained: `withCurrent` keeps it alive).

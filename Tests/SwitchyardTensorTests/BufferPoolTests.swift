@@ -60,4 +60,30 @@ import Testing
         }
         #expect(BufferPool.current == nil)
     }
+
+    @Test func eachThreadInAPoolGetsAScratchArenaThatStaysWithThePool() throws {
+        let pool = BufferPool()
+        #expect(ScratchArena.current == nil)
+        let first = try pool.withCurrent { () throws -> ObjectIdentifier in
+            let arena = try #require(ScratchArena.current)
+            _ = arena.bytes(atLeast: 3 << 20)
+            _ = arena.bytes(atLeast: 1 << 20)
+            #expect(arena.byteCount == 3 << 20, "an arena only grows")
+            // A second run at once (another thread's, here nested) gets an arena of its own.
+            try pool.withCurrent {
+                let other = try #require(ScratchArena.current)
+                #expect(other !== arena)
+                _ = other.bytes(atLeast: 1 << 20)
+            }
+            return ObjectIdentifier(arena)
+        }
+        #expect(ScratchArena.current == nil)
+        #expect(pool.scratchBytes == 4 << 20)
+        #expect(pool.keptBytes == 4 << 20)
+        // Ending runs frees no arena; the next run takes back the one given back last.
+        for _ in 0...BufferPool.keptRuns { pool.endRun() }
+        let again = pool.withCurrent { ScratchArena.current.map(ObjectIdentifier.init) }
+        #expect(again == first)
+        #expect(pool.scratchBytes == 4 << 20)
+    }
 }

@@ -2,7 +2,7 @@ import SwitchyardGraph
 import SwitchyardTensor
 
 /// A session's compiled graph with its kernels chosen (`KernelSelection`), and the oneDNN region
-/// kernels among them, which keep arenas between runs.
+/// kernels among them.
 struct ExecutableProgram: Sendable {
     let graph: GraphProgram
     /// Every oneDNN region kernel of the graph and its subgraphs.
@@ -23,7 +23,4 @@ struct ExecutableProgram: Sendable {
     func run(inputs: [Tensor?], profile: StepProfile?) throws -> [Tensor] {
         try graph.run(inputs: inputs, profile: profile)
     }
-
-    /// Bytes of the arenas the region kernels keep for their next runs.
-    var keptArenaBytes: Int { regions.reduce(0) { $0 + $1.keptArenaBytes } }
 }

@@ -63,11 +63,10 @@ struct DNNLPlan: Sendable {
     private static let nextID = Atomic<Int>(0)
 
     /// Runs the plan on `inputs` (shapes as planned) with its OpenMP team size, in `context`
-    /// (an arena of at least `arenaBytes` bytes, used by this run alone).
+    /// (used by this run alone, as is the arena it gives).
     /// With `profile`, each primitive's time is added to its node's `StepProfile` detail.
     func run(inputs: [Tensor], context: DNNLRunContext, engine: DNNLEngine, profile: StepProfile? = nil) throws(DNNLError) -> [Tensor] {
-        let arena = context.arena
-        precondition(arena.byteCount >= arenaBytes, "a oneDNN plan ran with a smaller arena than planned")
+        let arena = context.arena(byteCount: arenaBytes)
         omp_set_num_threads(Int32(threads))
         let bindings = try context.bindings(of: self, engine: engine)
         // Buffers of the slots that have their own (inputs, constants, outputs); the others are
@@ -77,7 +76,7 @@ struct DNNLPlan: Sendable {
         for (slot, storage) in constants { buffers[slot] = storage }
         for (slot, tensor) in zip(inputSlots, inputs) { buffers[slot] = tensor.storage }
         for (slot, offset) in arenaOffsets.enumerated() {
-            if let offset { addresses[slot] = arena.bytes + offset }
+            if let offset { addresses[slot] = arena + offset }
         }
         func address(_ slot: Int) -> UnsafeMutableRawPointer {
             if let known = addresses[slot] { return known }
@@ -103,8 +102,10 @@ struct DNNLPlan: Sendable {
             if let source = viewSources[slot] { return buffer(source) }
             let bytes = address(slot)
             if let storage = buffers[slot] { return storage }
-            let owner: TensorStorage = placements[slot].map { buffer($0.parent) } ?? arena
-            let storage = TensorStorage(borrowing: bytes, byteCount: descs[slot].byteSize, owner: owner)
+            // The arena is reused as soon as the run ends: no output lives there
+            // (`DNNLPlanBuilder.finish` keeps their buffers out of it).
+            guard let placement = placements[slot] else { preconditionFailure("oneDNN plan output slot \(slot) is in the arena") }
+            let storage = TensorStorage(borrowing: bytes, byteCount: descs[slot].byteSize, owner: buffer(placement.parent))
             buffers[slot] = storage
             return storage
         }
@@ -125,7 +126,7 @@ struct DNNLPlan: Sendable {
                 let binding = bindings[index]
                 for (memory, slot) in zip(binding.memories, binding.slots) { try memory.bind(address(slot)) }
                 if binding.memories.count > binding.slots.count {
-                    try binding.memories[binding.slots.count].bind(arena.bytes + scratchpadOffsets[index])
+                    try binding.memories[binding.slots.count].bind(arena + scratchpadOffsets[index])
                 }
                 let started = profile == nil ? nil : ContinuousClock.now
                 try primitive.execute(on: context.stream, arguments: binding.arguments)

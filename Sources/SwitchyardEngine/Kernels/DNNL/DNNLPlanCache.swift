@@ -53,11 +53,6 @@ struct DNNLPlanCache: Sendable {
 
     var count: Int { entries.count }
 
-    /// The cached plans that split the region around a member oneDNN cannot run.
-    var splitPlans: [DNNLSplitPlan] {
-        entries.compactMap { if case .split(let split) = $0.plan { split } else { nil } }
-    }
-
     private mutating func note(_ plan: DNNLCachedPlan) {
         switch plan {
         case .dnnl(let compiled):

@@ -122,16 +122,8 @@ public final class DNNLRegionKernel: Sendable {
     /// primitives and their scratchpads (0 before the first run or after a fallback).
     public var arenaBytes: Int { cache.withLock { $0.latestArenaBytes } }
 
-    /// Run contexts (arena, stream, memory objects) kept for the next runs.
+    /// Run contexts (stream, memory objects) kept for the next runs.
     var idleRunContexts: Int { contexts.idleCount }
-
-    /// Bytes of the arenas kept for the next runs, the split plans' regions' included.
-    var keptArenaBytes: Int {
-        let splits = cache.withLock { $0.splitPlans }
-        return contexts.idleArenaBytes + splits.flatMap(\.segments).reduce(0) { total, segment in
-            if case .region(let kernel) = segment { total + kernel.keptArenaBytes } else { total }
-        }
-    }
 
     /// Number of plans cached (one per input shape seen, up to `DNNLPlanCache.capacity`).
     public var cachedPlanCount: Int { cache.withLock { $0.count } }
@@ -155,7 +147,7 @@ public final class DNNLRegionKernel: Sendable {
             let bound = compiled.inputSlots.isEmpty ? [] : boundInputs(inputs)
             do {
                 let engine = try DNNLEngine.shared()
-                let context = try contexts.take(arenaBytes: compiled.arenaBytes, engine: engine)
+                let context = try contexts.take(engine: engine)
                 defer { contexts.recycle(context) }
                 return try compiled.run(inputs: bound, context: context, engine: engine, profile: profile)
             } catch {

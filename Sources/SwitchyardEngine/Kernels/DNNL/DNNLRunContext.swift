@@ -2,8 +2,8 @@ import CDNNL
 import Synchronization
 import SwitchyardTensor
 
-/// What a run of a region's plans needs besides the plan: an arena, a stream, and the oneDNN
-/// memory objects of each primitive's arguments. They are kept from one run to the next, so a
+/// What a run of a region's plans needs besides the plan: a stream, the oneDNN memory objects
+/// of each primitive's arguments, and an arena. They are kept from one run to the next, so a
 /// run of a small model does not spend its time creating and destroying memory objects (each
 /// a heap allocation in oneDNN, plus a Swift object) and streams: measured on the direction
 /// classifier at batch 1, malloc/free and `dnnl_memory_create` took over a tenth of a run.
@@ -14,8 +14,9 @@ import SwitchyardTensor
 final class DNNLRunContext: @unchecked Sendable {
     // @unchecked: a context is used by one run at a time; `DNNLRunContextPool` hands it from
     // run to run under its lock and never to two runs at once.
-    let arena: TensorStorage
     let stream: DNNLStream
+    /// The arena of runs on a thread without a `ScratchArena` (outside a session's run).
+    private let ownArena = ScratchArena()
     /// Per plan (`DNNLPlan.id`): per step, the memory objects of its arguments and the
     /// argument list oneDNN executes with (empty for steps that are not primitives).
     private var bindings: [Int: [DNNLStepBinding]] = [:]
@@ -24,10 +25,18 @@ final class DNNLRunContext: @unchecked Sendable {
     /// `DNNLPlanCache.capacity`; bindings of evicted plans go when this is exceeded).
     static let keptPlans = 16
 
-    init(arenaBytes: Int, engine: DNNLEngine) throws(DNNLError) {
-        arena = TensorStorage(uninitializedByteCount: max(arenaBytes, 1))
+    init(engine: DNNLEngine) throws(DNNLError) {
         stream = try DNNLStream(engine: engine)
     }
+
+    /// `byteCount` bytes for this run's values: in the calling thread's `ScratchArena`, which
+    /// every region the thread runs shares, or else in the context's own.
+    func arena(byteCount: Int) -> UnsafeMutableRawPointer {
+        (ScratchArena.current ?? ownArena).bytes(atLeast: byteCount)
+    }
+
+    /// Bytes of the context's own arena.
+    var ownArenaBytes: Int { ownArena.byteCount }
 
     /// The bindings of `plan`'s steps, created on its first run in this context.
     func bindings(of plan: DNNLPlan, engine: DNNLEngine) throws(DNNLError) -> [DNNLStepBinding] {
@@ -82,38 +91,30 @@ final class DNNLBoundMemory {
     deinit { dnnl_memory_destroy(handle) }
 }
 
-/// Keeps the idle run contexts between runs of a region's plans, so a run reuses the arena
-/// pages a previous run touched (large allocations come straight from the kernel, and a 640×640
-/// detector's arena is tens of MiB) and its memory objects. Runs that overlap (instances of one
-/// model on their own threads) each take a context; the pool holds as many as ran at once, up
-/// to `maxIdle`, dropping the smallest arena beyond that.
+/// Keeps the idle run contexts between runs of a region's plans, so a run reuses their memory
+/// objects and streams. Runs that overlap (instances of one model on their own threads) each
+/// take a context; the pool holds as many as ran at once, up to `maxIdle`, dropping beyond that
+/// the one with the smallest own arena.
 final class DNNLRunContextPool: Sendable {
     private let idle = Mutex<[DNNLRunContext]>([])
 
     /// Idle contexts kept at most.
     static let maxIdle = 4
 
-    /// A context whose arena holds at least `arenaBytes` bytes; give it back with `recycle`.
-    func take(arenaBytes: Int, engine: DNNLEngine) throws(DNNLError) -> DNNLRunContext {
-        let kept = idle.withLock { idle -> DNNLRunContext? in
-            guard let index = idle.lastIndex(where: { $0.arena.byteCount >= arenaBytes }) else { return nil }
-            return idle.remove(at: index)
-        }
-        if let kept { return kept }
-        return try DNNLRunContext(arenaBytes: arenaBytes, engine: engine)
+    /// A context for one run; give it back with `recycle`.
+    func take(engine: DNNLEngine) throws(DNNLError) -> DNNLRunContext {
+        if let kept = idle.withLock({ $0.popLast() }) { return kept }
+        return try DNNLRunContext(engine: engine)
     }
 
     /// Contexts waiting for a run.
     var idleCount: Int { idle.withLock { $0.count } }
 
-    /// Bytes of the idle contexts' arenas.
-    var idleArenaBytes: Int { idle.withLock { $0.reduce(0) { $0 + $1.arena.byteCount } } }
-
     /// Keeps `context` for a later run.
     func recycle(_ context: DNNLRunContext) {
         idle.withLock { idle in
             idle.append(context)
-            if idle.count > Self.maxIdle, let smallest = idle.indices.min(by: { idle[$0].arena.byteCount < idle[$1].arena.byteCount }) {
+            if idle.count > Self.maxIdle, let smallest = idle.indices.min(by: { idle[$0].ownArenaBytes < idle[$1].ownArenaBytes }) {
                 idle.remove(at: smallest)
             }
         }
