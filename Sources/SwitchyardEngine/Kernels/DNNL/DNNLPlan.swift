@@ -68,28 +68,25 @@ struct DNNLPlan: Sendable {
     func run(inputs: [Tensor], context: DNNLRunContext, engine: DNNLEngine, profile: StepProfile? = nil) throws(DNNLError) -> [Tensor] {
         let arena = context.arena(byteCount: arenaBytes)
         omp_set_num_threads(Int32(threads))
-        let bindings = try context.bindings(of: self, engine: engine)
-        // Buffers of the slots that have their own (inputs, constants, outputs); the others are
-        // addresses in the arena or inside another slot's buffer.
-        var buffers = [TensorStorage?](repeating: nil, count: descs.count)
-        var addresses = [UnsafeMutableRawPointer?](repeating: nil, count: descs.count)
-        for (slot, storage) in constants { buffers[slot] = storage }
-        for (slot, tensor) in zip(inputSlots, inputs) { buffers[slot] = tensor.storage }
+        let binding = try context.binding(of: self, engine: engine)
+        // Every slot's address: constants', inputs' and the arena's known now; a view's or a
+        // placed part's from its source; an output's when first written (its buffer is made then).
+        var addresses = binding.constantAddresses
+        for (slot, tensor) in zip(inputSlots, inputs) { addresses[slot] = tensor.storage.bytes }
         for (slot, offset) in arenaOffsets.enumerated() {
             if let offset { addresses[slot] = arena + offset }
         }
+        var outputBuffers: [Int: TensorStorage] = [:]
         func address(_ slot: Int) -> UnsafeMutableRawPointer {
             if let known = addresses[slot] { return known }
             let bytes: UnsafeMutableRawPointer
-            if let storage = buffers[slot] {
-                bytes = storage.bytes
-            } else if let placement = placements[slot] {
+            if let placement = placements[slot] {
                 bytes = address(placement.parent) + placement.byteOffset
             } else {
                 // Only outputs get here (their buffers leave the plan), first written directly, through
                 // a view (slices a concat copies into) or through a part placed in them.
                 let storage = TensorStorage(uninitializedByteCount: descs[slot].byteSize)
-                buffers[slot] = storage
+                outputBuffers[slot] = storage
                 bytes = storage.bytes
             }
             addresses[slot] = bytes
@@ -98,15 +95,16 @@ struct DNNLPlan: Sendable {
         var viewSources: [Int: Int] = [:]
         /// A slot's buffer as storage that keeps its owner alive (for the outputs).
         func buffer(_ slot: Int) -> TensorStorage {
-            if let storage = buffers[slot] { return storage }
+            if let storage = outputBuffers[slot] ?? constants[slot] { return storage }
+            if let input = inputSlots.firstIndex(of: slot) { return inputs[input].storage }
             if let source = viewSources[slot] { return buffer(source) }
             let bytes = address(slot)
-            if let storage = buffers[slot] { return storage }
+            if let storage = outputBuffers[slot] { return storage }
             // The arena is reused as soon as the run ends: no output lives there
             // (`DNNLPlanBuilder.finish` keeps their buffers out of it).
             guard let placement = placements[slot] else { preconditionFailure("oneDNN plan output slot \(slot) is in the arena") }
             let storage = TensorStorage(borrowing: bytes, byteCount: descs[slot].byteSize, owner: buffer(placement.parent))
-            buffers[slot] = storage
+            outputBuffers[slot] = storage
             return storage
         }
 
@@ -117,19 +115,19 @@ struct DNNLPlan: Sendable {
                                  seconds: StepProfile.seconds(since: started))
         }
 
-        for (index, step) in steps.enumerated() {
-            switch step {
+        for index in steps.indices {
+            switch steps[index] {
             case .view(let from, let to):
                 addresses[to] = address(from)
                 viewSources[to] = from
             case .primitive(let primitive, _, _):
-                let binding = bindings[index]
-                for (memory, slot) in zip(binding.memories, binding.slots) { try memory.bind(address(slot)) }
-                if binding.memories.count > binding.slots.count {
-                    try binding.memories[binding.slots.count].bind(arena + scratchpadOffsets[index])
+                let arguments = binding.steps[index]!
+                for (argument, slot) in arguments.slots.enumerated() { try arguments.bind(argument, to: address(slot)) }
+                if arguments.memories.count > arguments.slots.count {
+                    try arguments.bind(arguments.slots.count, to: arena + scratchpadOffsets[index])
                 }
                 let started = profile == nil ? nil : ContinuousClock.now
-                try primitive.execute(on: context.stream, arguments: binding.arguments)
+                try primitive.execute(on: context.stream, arguments: arguments.arguments)
                 try context.stream.wait()
                 record(index, since: started)
             case .swishInPlace(let slot):

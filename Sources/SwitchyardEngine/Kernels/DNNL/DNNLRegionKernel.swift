@@ -41,6 +41,12 @@ public final class DNNLRegionKernel: Sendable {
     let threads: Int
     /// Region input indices whose contents key the plan cache.
     private let parameterIndices: [Int]
+    /// Region input indices whose shapes key the plan cache: all but the constants, whose
+    /// shapes never change (a region of a whole classifier reads over a hundred weights).
+    private let variableIndices: [Int]
+    /// Region input indices bound to a plan's input slots, in slot order: the first occurrence
+    /// of each named input that is not read only as a parameter.
+    private let boundIndices: [Int]
     /// Region inputs read only as parameters (Split's sizes, Resize's scales): known at plan
     /// time, of any type, never bound to a oneDNN buffer.
     private let parameterOnlyNames: Set<String>
@@ -77,7 +83,14 @@ public final class DNNLRegionKernel: Sendable {
                 dataNames.insert(name)
             }
         }
-        parameterOnlyNames = parameterNames.subtracting(dataNames)
+        let parameterOnly = parameterNames.subtracting(dataNames)
+        parameterOnlyNames = parameterOnly
+        variableIndices = inputNames.indices.filter { constants[inputNames[$0]] == nil }
+        var seen = Set<String>()
+        boundIndices = inputNames.indices.filter { index in
+            let name = inputNames[index]
+            return !name.isEmpty && !parameterOnly.contains(name) && seen.insert(name).inserted
+        }
         bf16RoundedValues = DNNLBF16Support.storesRoundedValues
             ? Self.bf16RoundedValues(members: members, outputNames: outputNames) : []
     }
@@ -161,7 +174,10 @@ public final class DNNLRegionKernel: Sendable {
     }
 
     private func planKey(_ inputs: [Tensor?]) -> DNNLPlanKey {
-        let shapes = inputs.map { $0.map { $0.shape + [$0.dataType == .float32 ? 0 : -1 - Int($0.dataType.rawValue)] } ?? [-2] }
+        let shapes = variableIndices.map { index in
+            let tensor = index < inputs.count ? inputs[index] : nil
+            return tensor.map { $0.shape + [$0.dataType == .float32 ? 0 : -1 - Int($0.dataType.rawValue)] } ?? [-2]
+        }
         let parameters = parameterIndices.map { index -> [Float] in
             guard index < inputs.count, let tensor = inputs[index], tensor.count <= 16 else { return [] }
             switch tensor.dataType {
@@ -173,17 +189,9 @@ public final class DNNLRegionKernel: Sendable {
         return DNNLPlanKey(shapes: shapes, parameters: parameters)
     }
 
-    /// The tensors bound to the plan's input slots: the first occurrence of each named input.
+    /// The tensors bound to the plan's input slots (`boundIndices`; an omitted input has none).
     private func boundInputs(_ inputs: [Tensor?]) -> [Tensor] {
-        var seen = Set<String>()
-        var bound: [Tensor] = []
-        for (index, name) in inputNames.enumerated()
-        where !name.isEmpty && !seen.contains(name) && !parameterOnlyNames.contains(name) {
-            guard index < inputs.count, let tensor = inputs[index] else { continue }
-            seen.insert(name)
-            bound.append(tensor)
-        }
-        return bound
+        boundIndices.compactMap { $0 < inputs.count ? inputs[$0] : nil }
     }
 
     /// Below this much work (`DNNLPlanBuilder.work`, about 0.3 ms on one core) a plan runs on

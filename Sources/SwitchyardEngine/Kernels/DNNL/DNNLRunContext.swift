@@ -17,9 +17,8 @@ final class DNNLRunContext: @unchecked Sendable {
     let stream: DNNLStream
     /// The arena of runs on a thread without a `ScratchArena` (outside a session's run).
     private let ownArena = ScratchArena()
-    /// Per plan (`DNNLPlan.id`): per step, the memory objects of its arguments and the
-    /// argument list oneDNN executes with (empty for steps that are not primitives).
-    private var bindings: [Int: [DNNLStepBinding]] = [:]
+    /// Per plan (`DNNLPlan.id`): what its runs bind.
+    private var bindings: [Int: DNNLPlanBinding] = [:]
 
     /// Plans whose bindings a context keeps (the plan cache holds at most
     /// `DNNLPlanCache.capacity`; bindings of evicted plans go when this is exceeded).
@@ -38,37 +37,69 @@ final class DNNLRunContext: @unchecked Sendable {
     /// Bytes of the context's own arena.
     var ownArenaBytes: Int { ownArena.byteCount }
 
-    /// The bindings of `plan`'s steps, created on its first run in this context.
-    func bindings(of plan: DNNLPlan, engine: DNNLEngine) throws(DNNLError) -> [DNNLStepBinding] {
+    /// What `plan`'s runs in this context bind, made on its first run here.
+    func binding(of plan: DNNLPlan, engine: DNNLEngine) throws(DNNLError) -> DNNLPlanBinding {
         if let existing = bindings[plan.id] { return existing }
-        var made: [DNNLStepBinding] = []
-        made.reserveCapacity(plan.steps.count)
-        for step in plan.steps {
-            guard case .primitive(_, let arguments, let scratchpad) = step else {
-                made.append(DNNLStepBinding(memories: [], slots: [], arguments: []))
-                continue
-            }
-            var memories: [DNNLBoundMemory] = []
-            for (_, slot) in arguments { memories.append(try DNNLBoundMemory(desc: plan.descs[slot], engine: engine)) }
-            if let scratchpad { memories.append(try DNNLBoundMemory(desc: scratchpad, engine: engine)) }
-            let names = arguments.map(\.0) + (scratchpad == nil ? [] : [DNNL_ARG_SCRATCHPAD])
-            made.append(DNNLStepBinding(memories: memories, slots: arguments.map(\.1),
-                                        arguments: zip(names, memories).map { dnnl_exec_arg_t(arg: $0, memory: $1.handle) }))
-        }
+        let made = try DNNLPlanBinding(plan: plan, engine: engine)
         if bindings.count >= Self.keptPlans { bindings.removeAll() }
         bindings[plan.id] = made
         return made
     }
 }
 
+/// What a run context keeps for one plan: the memory objects of its primitives' arguments and
+/// the addresses of its prepacked constants, which no run changes. A run of a region that
+/// computes a whole small model (the direction classifier: about 100 steps and as many
+/// constants) then binds raw addresses, without retaining and releasing a buffer per slot.
+final class DNNLPlanBinding {
+    /// Per step: its primitive's arguments (nil for steps that are not primitives).
+    let steps: [DNNLStepBinding?]
+    /// Per slot: the address of a prepacked constant (nil for every other slot).
+    let constantAddresses: [UnsafeMutableRawPointer?]
+
+    init(plan: DNNLPlan, engine: DNNLEngine) throws(DNNLError) {
+        var steps: [DNNLStepBinding?] = []
+        steps.reserveCapacity(plan.steps.count)
+        for step in plan.steps {
+            guard case .primitive(_, let arguments, let scratchpad) = step else {
+                steps.append(nil)
+                continue
+            }
+            var memories: [DNNLBoundMemory] = []
+            for (_, slot) in arguments { memories.append(try DNNLBoundMemory(desc: plan.descs[slot], engine: engine)) }
+            if let scratchpad { memories.append(try DNNLBoundMemory(desc: scratchpad, engine: engine)) }
+            let names = arguments.map(\.0) + (scratchpad == nil ? [] : [DNNL_ARG_SCRATCHPAD])
+            steps.append(DNNLStepBinding(memories: memories, slots: arguments.map(\.1),
+                                         arguments: zip(names, memories).map { dnnl_exec_arg_t(arg: $0, memory: $1.handle) }))
+        }
+        self.steps = steps
+        var addresses = [UnsafeMutableRawPointer?](repeating: nil, count: plan.descs.count)
+        // The plan keeps its constants alive.
+        for (slot, storage) in plan.constants { addresses[slot] = storage.bytes }
+        constantAddresses = addresses
+    }
+}
+
 /// One primitive step's arguments in a run context.
-struct DNNLStepBinding {
+final class DNNLStepBinding {
     /// One per argument slot, then the scratchpad's when the step has one.
     let memories: [DNNLBoundMemory]
     /// The slot of each argument (the scratchpad has none).
     let slots: [Int]
     /// What `dnnl_primitive_execute` takes; the memory handles never change.
     let arguments: [dnnl_exec_arg_t]
+
+    init(memories: [DNNLBoundMemory], slots: [Int], arguments: [dnnl_exec_arg_t]) {
+        self.memories = memories
+        self.slots = slots
+        self.arguments = arguments
+    }
+
+    /// Points argument `index` at `bytes` (the scratchpad's index is `slots.count`), zero-filling
+    /// the layout's padding if it has any.
+    func bind(_ index: Int, to bytes: UnsafeMutableRawPointer) throws(DNNLError) {
+        try dnnlCheck(dnnl_memory_set_data_handle(arguments[index].memory, bytes), "dnnl_memory_set_data_handle")
+    }
 }
 
 /// A oneDNN memory object whose buffer is set before each use; it does not keep the buffer alive.
@@ -81,11 +112,6 @@ final class DNNLBoundMemory {
             try dnnlCheck(dnnl_memory_create(&memory, raw, engine.handle, nil), "dnnl_memory_create")
         }
         handle = memory!
-    }
-
-    /// Points the memory at `bytes` (zero-filling the layout's padding, if it has any).
-    func bind(_ bytes: UnsafeMutableRawPointer) throws(DNNLError) {
-        try dnnlCheck(dnnl_memory_set_data_handle(handle, bytes), "dnnl_memory_set_data_handle")
     }
 
     deinit { dnnl_memory_destroy(handle) }
