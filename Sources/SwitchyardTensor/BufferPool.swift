@@ -63,9 +63,13 @@ public final class BufferPool: Sendable {
     }
 
     /// Runs `body` with this pool as the calling thread's pool, and one of its scratch arenas as
-    /// the thread's `ScratchArena.current` (restoring the previous ones after).
+    /// the thread's `ScratchArena.current` (restoring the previous ones after). Threads that run
+    /// at once hold different arenas.
     public func withCurrent<Result>(_ body: () throws -> Result) rethrows -> Result {
         let previous = pthread_getspecific(currentPoolKey)
+        // Nested in a run of this pool on the same thread (a split batch's piece on the thread
+        // that split it), the body keeps the thread's arena: the outer run is between kernels.
+        if previous == Unmanaged.passUnretained(self).toOpaque(), ScratchArena.current != nil { return try body() }
         pthread_setspecific(currentPoolKey, Unmanaged.passUnretained(self).toOpaque())
         let arena = state.withLock { state -> ScratchArena in
             if let idle = state.idleArenas.popLast() { return idle }

@@ -1,3 +1,5 @@
+import Foundation
+import Synchronization
 import Testing
 @testable import SwitchyardTensor
 
@@ -69,12 +71,21 @@ import Testing
             _ = arena.bytes(atLeast: 3 << 20)
             _ = arena.bytes(atLeast: 1 << 20)
             #expect(arena.byteCount == 3 << 20, "an arena only grows")
-            // A second run at once (another thread's, here nested) gets an arena of its own.
-            try pool.withCurrent {
-                let other = try #require(ScratchArena.current)
-                #expect(other !== arena)
-                _ = other.bytes(atLeast: 1 << 20)
-            }
+            // Nested on the same thread, a run keeps the thread's arena.
+            pool.withCurrent { #expect(ScratchArena.current === arena) }
+            // A run on another thread at the same time gets an arena of its own.
+            let other = Mutex<ObjectIdentifier?>(nil)
+            let finished = DispatchSemaphore(value: 0)
+            Thread {
+                pool.withCurrent {
+                    other.withLock { $0 = ScratchArena.current.map(ObjectIdentifier.init) }
+                    _ = ScratchArena.current?.bytes(atLeast: 1 << 20)
+                }
+                finished.signal()
+            }.start()
+            finished.wait()
+            let otherArena = other.withLock { $0 }
+            #expect(otherArena != nil && otherArena != ObjectIdentifier(arena))
             return ObjectIdentifier(arena)
         }
         #expect(ScratchArena.current == nil)
