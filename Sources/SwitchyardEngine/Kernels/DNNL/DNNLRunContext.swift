@@ -2,11 +2,12 @@ import CDNNL
 import Synchronization
 import SwitchyardTensor
 
-/// What a run of a region's plans needs besides the plan: a stream, the oneDNN memory objects
-/// of each primitive's arguments, and an arena. They are kept from one run to the next, so a
-/// run of a small model does not spend its time creating and destroying memory objects (each
-/// a heap allocation in oneDNN, plus a Swift object) and streams: measured on the direction
-/// classifier at batch 1, malloc/free and `dnnl_memory_create` took over a tenth of a run.
+/// What a run of a region's plans needs besides the plan and the thread's `ScratchArena`: a
+/// stream, and the oneDNN memory objects of each primitive's arguments (plus an arena of its own
+/// for runs outside a session). They are kept from one run to the next, so a run of a small
+/// model does not spend its time creating and destroying memory objects (each a heap allocation
+/// in oneDNN, plus a Swift object) and streams: measured on the direction classifier at batch 1,
+/// malloc/free and `dnnl_memory_create` took over a tenth of a run.
 ///
 /// A run rebinds every argument to this run's buffer with `dnnl_memory_set_data_handle`, as
 /// creating the object did: it zero-fills a blocked layout's padding, which a slot that shares
@@ -74,7 +75,7 @@ final class DNNLPlanBinding {
         }
         self.steps = steps
         var addresses = [UnsafeMutableRawPointer?](repeating: nil, count: plan.descs.count)
-        // The plan keeps its constants alive.
+        // A binding serves only its own plan's runs (`DNNLPlan.id`), and the plan keeps its constants alive.
         for (slot, storage) in plan.constants { addresses[slot] = storage.bytes }
         constantAddresses = addresses
     }
