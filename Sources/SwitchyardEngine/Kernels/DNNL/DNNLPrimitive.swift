@@ -1,4 +1,5 @@
 import CDNNL
+import Synchronization
 
 /// Primitive attributes: post-ops, output scales, and always the user scratchpad mode, so that
 /// one primitive can run on several threads at once (each execution brings its own scratchpad).
@@ -63,16 +64,27 @@ func dnnlBinaryPostOpSource(_ index: Int) -> Int32 {
 }
 
 /// A primitive descriptor: an operation bound to an implementation and concrete layouts.
+///
+/// Descriptors are created one at a time in the process. oneDNN 2.6 finds a reorder's
+/// implementations with `std::map::operator[]` on a shared map (`cpu_reorder.cpp`), which inserts
+/// the data-type pairs it has not seen: two threads making their first reorders (or concats,
+/// built of reorders) at once corrupt the map, and a later lookup loops forever. Two pieces of a
+/// split batch planning their first run together hung a benchmark that way. Plans are cached, so
+/// creation is rare and the lock costs nothing per run.
 final class DNNLPrimitiveDescriptor: @unchecked Sendable {
     // @unchecked: immutable after creation; only const queries are made on it.
     let handle: dnnl_primitive_desc_t
+
+    private static let creation = Mutex(())
 
     /// Creates the descriptor for the operation descriptor `opDesc` (a `dnnl_*_desc_t`).
     init<OpDesc>(_ opDesc: OpDesc, attributes: DNNLAttributes, engine: DNNLEngine, name: String) throws(DNNLError) {
         var pd: dnnl_primitive_desc_t?
         var copy = opDesc
-        let status = withUnsafePointer(to: &copy) { pointer in
-            dnnl_primitive_desc_create(&pd, UnsafeRawPointer(pointer), attributes.handle, engine.handle, nil)
+        let status = Self.creation.withLock { _ in
+            withUnsafePointer(to: &copy) { pointer in
+                dnnl_primitive_desc_create(&pd, UnsafeRawPointer(pointer), attributes.handle, engine.handle, nil)
+            }
         }
         try dnnlCheck(status, "dnnl_primitive_desc_create(\(name))")
         handle = pd!
@@ -84,9 +96,11 @@ final class DNNLPrimitiveDescriptor: @unchecked Sendable {
         let attributes: DNNLAttributes
         if let given { attributes = given } else { attributes = try DNNLAttributes() }
         var pd: dnnl_primitive_desc_t?
-        let status = withUnsafePointer(to: source.raw) { src in
-            withUnsafePointer(to: destination.raw) { dst in
-                dnnl_reorder_primitive_desc_create(&pd, src, engine.handle, dst, engine.handle, attributes.handle)
+        let status = Self.creation.withLock { _ in
+            withUnsafePointer(to: source.raw) { src in
+                withUnsafePointer(to: destination.raw) { dst in
+                    dnnl_reorder_primitive_desc_create(&pd, src, engine.handle, dst, engine.handle, attributes.handle)
+                }
             }
         }
         try dnnlCheck(status, "dnnl_reorder_primitive_desc_create(\(source.dims))")
@@ -98,10 +112,12 @@ final class DNNLPrimitiveDescriptor: @unchecked Sendable {
         let attributes = try DNNLAttributes()
         var pd: dnnl_primitive_desc_t?
         let raws = sources.map(\.raw)
-        let status = raws.withUnsafeBufferPointer { sourcePointer in
-            withUnsafePointer(to: destination.raw) { dst in
-                dnnl_concat_primitive_desc_create(&pd, dst, Int32(raws.count), Int32(axis), sourcePointer.baseAddress,
-                                                  attributes.handle, engine.handle)
+        let status = Self.creation.withLock { _ in
+            raws.withUnsafeBufferPointer { sourcePointer in
+                withUnsafePointer(to: destination.raw) { dst in
+                    dnnl_concat_primitive_desc_create(&pd, dst, Int32(raws.count), Int32(axis), sourcePointer.baseAddress,
+                                                      attributes.handle, engine.handle)
+                }
             }
         }
         try dnnlCheck(status, "dnnl_concat_primitive_desc_create(axis \(axis), \(sources.map(\.dims)))")
