@@ -94,15 +94,11 @@ public final class Session: Sendable {
         // A graph whose fused nodes have no reference kernel keeps the fast path.
         defer { buffers.endRun() }
         let results: [Tensor] = try buffers.withCurrent {
-            if !options.referenceOnly && NonFiniteInputs.present(in: ordered) {
-                return try (referenceProgram() ?? program).run(inputs: ordered, profile: options.profile)
-            }
             guard let threadChoice else { return try runOnAllThreads(ordered) }
             let shapes = ordered.map { $0?.shape ?? [] }
             let width = threadChoice.width(for: shapes)
             let started = ContinuousClock.now
-            let outputs = width == .single
-                ? try singleThreaded().run(inputs: ordered, profile: options.profile) : try runOnAllThreads(ordered)
+            let outputs = width == .single ? try runChecked(singleThreaded(), ordered) : try runOnAllThreads(ordered)
             threadChoice.record(StepProfile.seconds(since: started), width: width, for: shapes)
             return outputs
         }
@@ -115,6 +111,16 @@ public final class Session: Sendable {
     /// else on `program`.
     private func runOnAllThreads(_ inputs: [Tensor?]) throws -> [Tensor] {
         if let split = try splitRun(inputs) { return split }
+        return try runChecked(program, inputs)
+    }
+
+    /// `program`'s outputs for `inputs`, or the reference kernels' when a float input holds NaN or
+    /// ±Inf, which the oneDNN kernels would turn finite (`NonFiniteInputs`). A split batch checks
+    /// each piece on its own thread, so the scan of a large input is shared out too.
+    private func runChecked(_ program: ExecutableProgram, _ inputs: [Tensor?]) throws -> [Tensor] {
+        if !options.referenceOnly && NonFiniteInputs.present(in: inputs) {
+            return try (referenceProgram() ?? program).run(inputs: inputs, profile: options.profile)
+        }
         return try program.run(inputs: inputs, profile: options.profile)
     }
 
@@ -129,8 +135,9 @@ public final class Session: Sendable {
             if workers == nil { workers = PieceWorkers(count: options.threads - 1, name: "switchyard-piece") }
             return workers!
         }
-        return try BatchSplitRun.run(program.graph, inputs: inputs, pieces: pieces, workers: workers, buffers: buffers,
-                                     profile: options.profile)
+        return try BatchSplitRun.run(inputs: inputs, pieces: pieces, workers: workers, buffers: buffers) { piece in
+            try self.runChecked(program, piece)
+        }
     }
 
     /// The program that computes on the calling thread alone (`program` itself for one thread).

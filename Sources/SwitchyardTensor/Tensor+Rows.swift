@@ -26,7 +26,9 @@ extension Tensor {
     }
 
     /// This tensor cut along dim 0 into consecutive pieces of `rows` rows each, or nil when its
-    /// first dimension is not their sum. A single piece is the tensor itself.
+    /// first dimension is not their sum. A single piece is the tensor itself. A piece that starts
+    /// on a `TensorStorage.alignment` boundary shares this tensor's bytes (read-only: writing it
+    /// copies first); the others, and strings, are copies.
     public func splittingRows(_ rows: [Int]) -> [Tensor]? {
         let total = rows.reduce(0, +)
         guard rank >= 1, shape[0] == total else { return nil }
@@ -45,12 +47,18 @@ extension Tensor {
             return pieces
         }
         let rowBytes = rowElements * dataType.byteSize
-        withUnsafeBytes { source in
-            for count in rows {
-                let bytes = UnsafeRawBufferPointer(rebasing: source[start * rowBytes ..< (start + count) * rowBytes])
-                pieces.append(Tensor(dataType: dataType, shape: [count] + rowShape, bytes: bytes))
-                start += count
+        for count in rows {
+            let offset = start * rowBytes, byteCount = count * rowBytes
+            let pieceShape = [count] + rowShape
+            if offset % TensorStorage.alignment == 0 {
+                let shared = TensorStorage(borrowing: storage.bytes + offset, byteCount: byteCount, owner: storage,
+                                           readOnly: true)
+                pieces.append(Tensor(dataType: dataType, shape: pieceShape, storage: shared))
+            } else {
+                pieces.append(Tensor(dataType: dataType, shape: pieceShape,
+                                     bytes: UnsafeRawBufferPointer(start: storage.bytes + offset, count: byteCount)))
             }
+            start += count
         }
         return pieces
     }

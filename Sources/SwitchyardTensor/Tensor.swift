@@ -124,11 +124,11 @@ public struct Tensor: Sendable {
         }
     }
 
-    /// True when no other tensor shares this one's storage.
-    public mutating func isUniquelyReferenced() -> Bool { isKnownUniquelyReferenced(&storage) }
+    /// True when no other tensor shares this one's storage and it may be written in place.
+    public mutating func isUniquelyReferenced() -> Bool { isKnownUniquelyReferenced(&storage) && !storage.isReadOnly }
 
     private mutating func makeUnique() {
-        if !isKnownUniquelyReferenced(&storage) { storage = storage.copy() }
+        if !isUniquelyReferenced() { storage = storage.copy() }
     }
 }
 

@@ -12,6 +12,9 @@ public final class TensorStorage: @unchecked Sendable {
 
     public let byteCount: Int
     public let bytes: UnsafeMutableRawPointer
+    /// Borrowed bytes that belong to another tensor: a tensor over them copies before its first
+    /// write, even when it is their only holder.
+    public let isReadOnly: Bool
     var strings: [String]
     private let owner: AnyObject?
     private let ownsBytes: Bool
@@ -26,6 +29,7 @@ public final class TensorStorage: @unchecked Sendable {
         strings = []
         owner = nil
         ownsBytes = true
+        isReadOnly = false
     }
 
     /// Allocates `byteCount` bytes without clearing them; the caller writes every byte.
@@ -35,16 +39,19 @@ public final class TensorStorage: @unchecked Sendable {
         strings = []
         owner = nil
         ownsBytes = true
+        isReadOnly = false
     }
 
-    /// Wraps memory that `owner` keeps alive (a memory-mapped file, an arena). No copy is made.
-    public init(borrowing bytes: UnsafeMutableRawPointer, byteCount: Int, owner: AnyObject) {
+    /// Wraps memory that `owner` keeps alive (a memory-mapped file, an arena, another tensor's
+    /// storage). No copy is made. With `readOnly`, tensors over it copy before writing (`isReadOnly`).
+    public init(borrowing bytes: UnsafeMutableRawPointer, byteCount: Int, owner: AnyObject, readOnly: Bool = false) {
         self.byteCount = byteCount
         self.bytes = bytes
         strings = []
         self.owner = owner
         ownsBytes = false
         pool = nil
+        isReadOnly = readOnly
     }
 
     init(strings: [String]) {
@@ -54,6 +61,7 @@ public final class TensorStorage: @unchecked Sendable {
         owner = nil
         ownsBytes = true
         pool = nil
+        isReadOnly = false
     }
 
     deinit {

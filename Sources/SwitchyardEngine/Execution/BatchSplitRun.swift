@@ -27,12 +27,13 @@ enum BatchSplitRun {
         return size
     }
 
-    /// Runs `program` on each piece of `inputs` (ordered as the program's inputs) on `workers`,
-    /// their large buffers drawn from `buffers`, and joins the outputs; nil when the workers are
-    /// busy with another run.
+    /// Runs `runPiece` (a single-threaded program's run) on each piece of `inputs` (ordered as the
+    /// program's inputs) on `workers`, their large buffers drawn from `buffers`, and joins the
+    /// outputs; nil when the workers are busy with another run. The pieces share the inputs'
+    /// bytes (`splittingRows`).
     static func run(
-        _ program: GraphProgram, inputs: [Tensor?], pieces: [Int], workers: PieceWorkers, buffers: BufferPool,
-        profile: StepProfile?
+        inputs: [Tensor?], pieces: [Int], workers: PieceWorkers, buffers: BufferPool,
+        runPiece: @escaping @Sendable ([Tensor?]) throws -> [Tensor]
     ) throws -> [Tensor]? {
         let sliced = inputs.map { $0?.splittingRows(pieces) }
         let results = (0..<pieces.count).map { _ in PieceResult() }
@@ -40,7 +41,7 @@ enum BatchSplitRun {
             let pieceInputs = sliced.map { $0?[piece] }
             let result = results[piece]
             return { @Sendable in
-                let outcome = Result { try buffers.withCurrent { try program.run(inputs: pieceInputs, profile: profile) } }
+                let outcome = Result { try buffers.withCurrent { try runPiece(pieceInputs) } }
                 result.value.withLock { $0 = outcome }
             }
         }

@@ -4,11 +4,13 @@ import SwitchyardTensor
 
 /// NaN and ±Inf in a real model's input: like ONNX Runtime, a sample with a non-finite pixel
 /// gives NaN class probabilities (Inf meets a zero or opposite Inf somewhere in the network),
-/// and the other samples of the batch are untouched, on the default (oneDNN) session too.
+/// and the other samples of the batch are untouched, on the default (oneDNN) session too, and
+/// when the batch is split over threads.
 @Suite(.serialized) struct NonFiniteModelTests {
     @Test(arguments: [Float.nan, Float.infinity, -Float.infinity])
     func nonFinitePixelMakesOnlyItsSampleNaN(_ value: Float) throws {
-        for options in [SessionOptions(), SessionOptions(referenceOnly: true)] {
+        // Two fixed threads split the batch: each piece checks its own items.
+        for options in [SessionOptions(), SessionOptions(threads: 2, adaptsThreads: false), SessionOptions(referenceOnly: true)] {
             let session = try BadInput.clsSession(options: options)
             let clean = BadInput.clsInput(seed: 11)
             var poisoned = BadInput.clsInput(seed: 12)

@@ -43,6 +43,27 @@ struct BatchSplitTests {
         }
     }
 
+    @Test("pieces of a batch share its bytes where they start aligned, and writing one copies it first")
+    func piecesShareTheBatch() throws {
+        let values = (0..<64).map { Float($0) + 0.5 }
+        let batch = Tensor(shape: [4, 16], scalars: values)  // 64-byte rows
+        let pieces = try #require(batch.splittingRows([1, 3]))
+        #expect(pieces[1].storage.bytes == batch.storage.bytes + 64)
+        #expect(pieces[1].floats() == Array(values[16...]))
+
+        var written = pieces[1]
+        written.withUnsafeMutableBufferPointer(of: Float.self) { $0[0] = -1 }
+        #expect(written.floats()[0] == -1)
+        #expect(batch.floats() == values, "writing a piece changed the batch")
+        #expect(written.storage.bytes != batch.storage.bytes + 64)
+
+        let narrow = Tensor(shape: [3, 3], scalars: (0..<9).map(Float.init))  // 12-byte rows
+        let cut = try #require(narrow.splittingRows([1, 2]))
+        #expect(cut[0].storage.bytes == narrow.storage.bytes)
+        #expect(cut[1].storage.bytes != narrow.storage.bytes + 12, "a misaligned piece is a copy")
+        #expect(cut.map { $0.floats() } == [[0, 1, 2], [3, 4, 5, 6, 7, 8]])
+    }
+
     @Test("pieces are as even as possible and never more than the items")
     func pieceSizes() {
         #expect(BatchSplitRun.pieces(batch: 8, threads: 2) == [4, 4])
