@@ -8,7 +8,7 @@ import Testing
 /// it; without `DNNLPrimitiveDescriptor`'s lock, threads planning their first reorders at once
 /// corrupt the map, and a later lookup loops forever. The race needs the first sightings of a
 /// pair to coincide, so this catches a missing lock only now and then: with the lock removed,
-/// one run in about fifteen of this test alone hung here (it cannot time out: the loop is in C).
+/// one run in ten of this test alone hung here (it cannot time out: the loop is in C).
 @Suite struct DNNLConcurrentPlanningTests {
     @Test("threads creating their first reorders at once get what one thread gets")
     func concurrentReorderDescriptors() throws {
