@@ -247,11 +247,12 @@ SWITCHYARD_DW_TARGET static void switchyard_dw_range(const struct switchyard_dw_
 }
 #endif
 
-/// True when this CPU runs `switchyard_dw_u8` (AVX-512 with VNNI and VBMI).
+/// True when this CPU runs `switchyard_dw_u8` (AVX-512 with DQ, VNNI and VBMI).
 static inline int switchyard_dw_is_supported(void) {
 #if defined(__x86_64__)
     return __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw") && __builtin_cpu_supports("avx512vl")
-        && __builtin_cpu_supports("avx512vnni") && __builtin_cpu_supports("avx512vbmi");
+        && __builtin_cpu_supports("avx512dq") && __builtin_cpu_supports("avx512vnni")
+        && __builtin_cpu_supports("avx512vbmi");
 #else
     return 0;
 #endif
