@@ -37,7 +37,7 @@ SWITCHYARD_DW_TARGET static inline void switchyard_int8_store_codes(int signed_o
 /// through rounding flips compounding over its SiLU layers. This form (against a degree-6
 /// polynomial after a clamp and `roundscale`, and separate multiplies for the output scale and
 /// zero point) made YOLOv8n's narrow SiLU layers 10–21 % faster at batch 8: the epilogue shares
-/// the two vector ports with the convolution, and took as long as it before.
+/// the two vector ports with the convolution and used to take as long as the convolution itself.
 SWITCHYARD_DW_TARGET static inline __m512 switchyard_int8_sigmoid(__m512 real) {
     __m512 t = _mm512_mul_ps(_mm512_abs_ps(real), _mm512_set1_ps(-1.44269504088896341f));
     __m512 f = _mm512_reduce_ps(t, _MM_FROUND_TO_NEAREST_INT);
